@@ -1,0 +1,48 @@
+// stash-hook hook STAGE: run one stage's hooks alone, e.g. to test a notification.
+
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "session/session.hpp"
+#include "spec/spec_loader.hpp"
+#include "util/clock.hpp"
+
+namespace stash_hook::app {
+
+void register_hook(CLI::App& app, Action& action) {
+    struct Options {
+        std::string path;
+        std::string stage;
+        std::string phase = "Succeeded";
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* cmd = app.add_subcommand("hook", "Run one stage's hooks alone");
+    cmd->footer("Exit status: 0 when every hook succeeded, 120 when a pre hook failed, 121 when a "
+                "post hook failed.\nExample:\n  stash-hook hook -f hooks.yaml postBackup --phase Failed");
+    add_spec_option(*cmd, options->path);
+    cmd->add_option("stage", options->stage, "preBackup, postBackup, preRestore or postRestore")
+        ->required()
+        ->check(CLI::IsMember({"preBackup", "postBackup", "preRestore", "postRestore"}));
+    cmd->add_option("--phase", options->phase,
+                    "Session phase that post hooks' executionPolicy is checked against")
+        ->check(CLI::IsMember({"Succeeded", "Failed"}));
+    cmd->callback([options, &action] {
+        action = [options] {
+            Spec spec = load_spec_or_throw(default_spec_path(options->path));
+            Stage stage = Stage::PreBackup;
+            for (Stage s : {Stage::PreBackup, Stage::PostBackup, Stage::PreRestore, Stage::PostRestore})
+                if (options->stage == to_string(s)) stage = s;
+            spec.kind = (stage == Stage::PreRestore || stage == Stage::PostRestore) ? Kind::Restore
+                                                                                    : Kind::Backup;
+            if (spec.hooks_for(stage).empty()) spdlog::warn("the spec has no {} hooks", options->stage);
+            const Phase phase = options->phase == "Failed" ? Phase::Failed : Phase::Succeeded;
+            bool failed = false;
+            const auto name = make_session_name(spec.name, std::chrono::system_clock::now());
+            run_stage(spec, stage, phase, name, failed);
+            if (!failed) return 0;
+            return is_pre(stage) ? 120 : 121;
+        };
+    });
+}
+
+}  // namespace stash_hook::app

@@ -1,0 +1,32 @@
+// stash-hook plan: print what a session would run, in order, under which outcome.
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "session/plan.hpp"
+#include "spec/spec_loader.hpp"
+
+namespace stash_hook::app {
+
+void register_plan(CLI::App& app, Action& action) {
+    struct Options {
+        std::string path;
+        std::string kind;
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* cmd = app.add_subcommand("plan", "Print what a session would run, in order");
+    cmd->footer("Example:\n  stash-hook plan -f hooks.yaml --kind restore");
+    add_spec_option(*cmd, options->path);
+    cmd->add_option("--kind", options->kind, "backup or restore (overrides the spec's kind)")
+        ->check(CLI::IsMember({"backup", "restore"}));
+    cmd->callback([options, &action] {
+        action = [options] {
+            Spec spec = load_spec_or_throw(default_spec_path(options->path));
+            if (!options->kind.empty()) spec.kind = options->kind == "restore" ? Kind::Restore : Kind::Backup;
+            std::cout << describe_plan(spec);
+            return 0;
+        };
+    });
+}
+
+}  // namespace stash_hook::app

@@ -1,0 +1,88 @@
+// stash-hook run: one session (pre hooks, task, post hooks).
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "session/plan.hpp"
+#include "session/session.hpp"
+#include "spec/spec_loader.hpp"
+#include "util/error.hpp"
+
+namespace stash_hook::app {
+namespace {
+
+struct RunOptions {
+    std::string spec_path;
+    std::string kind;
+    std::string status_file;
+    std::string timeout;
+    bool dry_run = false;
+    std::vector<std::string> command;
+};
+
+std::string session_summary(const SessionResult& r) {
+    std::string s = "session " + r.name + " " + to_string(r.phase) + " in " +
+                    format_duration_ms(r.duration) + ", exit code " + std::to_string(r.exit_code);
+    for (const auto& h : r.hooks) {
+        if (h.phase == Phase::Failed && !h.continued) {
+            s += "; first failed hook: " + std::string(to_string(h.stage)) + " \"" + h.name + "\" (" +
+                 h.error + ")";
+            break;
+        }
+    }
+    if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
+    return s;
+}
+
+int run(const RunOptions& options) {
+    Spec spec = load_spec_or_throw(default_spec_path(options.spec_path));
+    if (!options.kind.empty()) spec.kind = options.kind == "restore" ? Kind::Restore : Kind::Backup;
+    if (!options.command.empty()) spec.command = options.command;
+    if (!options.status_file.empty()) spec.status_file = options.status_file;
+    if (!options.timeout.empty()) {
+        auto d = parse_duration(options.timeout);
+        if (!d) throw Error("invalid --timeout: " + d.error() + " (write e.g. 30s, 1m30s, 2h)");
+        if (d->count() <= 0) throw Error("invalid --timeout: it must be more than zero");
+        spec.timeout = *d;
+    }
+    if (options.dry_run) {
+        std::cout << describe_plan(spec);
+        return 0;
+    }
+    if (spec.command.empty())
+        throw Error("no command to run: give one after -- (stash-hook run -f " + spec.path +
+                    " -- restic backup /data) or set command: in the spec");
+
+    const SessionResult result = run_session(spec);
+    if (result.phase == Phase::Succeeded)
+        spdlog::info("{}", session_summary(result));
+    else
+        spdlog::error("{}", session_summary(result));
+    return result.exit_code;
+}
+
+}  // namespace
+
+void add_spec_option(CLI::App& command, std::string& path) {
+    command.add_option("-f,--spec", path,
+                       "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml");
+}
+
+void register_run(CLI::App& app, Action& action) {
+    auto options = std::make_shared<RunOptions>();
+    CLI::App* cmd = app.add_subcommand("run", "Run one session: pre hooks, the task, post hooks");
+    cmd->footer("Example:\n  stash-hook run -f hooks.yaml --status-file /var/lib/stash-hook/db.json "
+                "-- restic backup /data");
+    add_spec_option(*cmd, options->spec_path);
+    cmd->add_option("--kind", options->kind, "backup or restore (overrides the spec's kind)")
+        ->check(CLI::IsMember({"backup", "restore"}));
+    cmd->add_option("--status-file", options->status_file, "Write the session's status JSON here");
+    cmd->add_option("--timeout", options->timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)");
+    cmd->add_flag("--dry-run", options->dry_run, "Print the plan and run nothing (same as plan)");
+    cmd->add_option("command", options->command, "The task, after --; overrides the spec's command");
+    cmd->callback([options, &action] { action = [options] { return run(*options); }; });
+}
+
+}  // namespace stash_hook::app

@@ -1,0 +1,19 @@
+// stash-hook version (also: stash-hook --version).
+
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace stash_hook::app {
+
+void register_version(CLI::App& app, Action& action) {
+    CLI::App* cmd = app.add_subcommand("version", "Print the version");
+    cmd->callback([&action] {
+        action = [] {
+            std::cout << "stash-hook " << STASH_HOOK_VERSION << "\n";
+            return 0;
+        };
+    });
+}
+
+}  // namespace stash_hook::app

@@ -1,0 +1,30 @@
+#pragma once
+// One register_* function per subcommand (one file each). Each adds its options
+// to `app` and sets `action` to the library call it wires up; main() runs it.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace stash_hook::app {
+
+/// Options every subcommand accepts.
+struct GlobalOptions {
+    bool verbose = false;
+    bool quiet = false;
+    std::string log_format = "text";
+};
+
+/// The chosen subcommand's work; returns the process exit code.
+using Action = std::function<int()>;
+
+void register_run(CLI::App& app, Action& action);
+void register_validate(CLI::App& app, Action& action);
+void register_plan(CLI::App& app, Action& action);
+void register_hook(CLI::App& app, Action& action);
+void register_version(CLI::App& app, Action& action);
+
+/// Adds -f/--spec to `command`, storing into `path`.
+void add_spec_option(CLI::App& command, std::string& path);
+
+}  // namespace stash_hook::app

@@ -1,0 +1,34 @@
+#pragma once
+// The four hook actions. Each runs one attempt and says whether it succeeded;
+// retries, policies and the session's phase are the session layer's business.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/spec.hpp"
+#include "util/duration.hpp"
+
+namespace stash_hook {
+
+struct ActionContext {
+    Duration timeout = kDefaultHookTimeout;
+    std::vector<std::string> env;  // exec: the complete environment
+};
+
+struct ActionOutcome {
+    bool succeeded = false;
+    std::string error;               // why it failed, one line: "HTTP status 503"
+    std::optional<int> exit_code;    // exec
+    std::optional<int> status_code;  // httpGet, httpPost: the last response's status
+    std::string output;              // exec: tail of stdout and stderr
+};
+
+ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& context);
+ActionOutcome run_http_action(const HttpAction& http, const ActionContext& context);
+ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context);
+
+/// Dispatches on the action's type.
+ActionOutcome run_action(const Action& action, const ActionContext& context);
+
+}  // namespace stash_hook

@@ -1,0 +1,53 @@
+#include "actions/action.hpp"
+#include "process/subprocess.hpp"
+
+namespace stash_hook {
+namespace {
+
+/// The last non-empty line of `text`, shortened, for one-line error messages.
+std::string last_line(const std::string& text) {
+    size_t end = text.find_last_not_of(" \t\r\n");
+    if (end == std::string::npos) return "";
+    size_t begin = text.find_last_of('\n', end);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::string line = text.substr(begin, end - begin + 1);
+    if (line.size() > 200) line = line.substr(0, 200) + "...";
+    return line;
+}
+
+}  // namespace
+
+ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& context) {
+    SpawnRequest request;
+    request.argv = exec.command;
+    request.env = context.env;
+    request.capture_output = true;
+    request.timeout = context.timeout;
+    CapturedOutput captured;
+    auto result = run_process(request, &captured);
+
+    ActionOutcome outcome;
+    if (!result) {
+        outcome.error = result.error().message;
+        outcome.exit_code = result.error().kind == SpawnFailure::NotFound        ? 127
+                            : result.error().kind == SpawnFailure::NotExecutable ? 126
+                                                                                 : 125;
+        return outcome;
+    }
+    outcome.output = captured.combined.str();
+    outcome.exit_code = result->exit_code;
+    const std::string hint = last_line(captured.stderr_only.str());
+    const std::string suffix = hint.empty() ? "" : ": " + hint;
+    if (result->timed_out) {
+        outcome.error = "timed out after " + format_duration(context.timeout) + suffix;
+    } else if (result->signal) {
+        outcome.error = "killed by " + signal_name(*result->signal) + suffix;
+    } else if (result->exit_code != 0) {
+        outcome.error = "exit code " + std::to_string(*result->exit_code) + suffix;
+    } else {
+        outcome.succeeded = true;
+    }
+    return outcome;
+}
+
+}  // namespace stash_hook

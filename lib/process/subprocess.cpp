@@ -1,0 +1,267 @@
+#include "process/subprocess.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+#include <cstring>
+
+extern char** environ;
+
+namespace stash_hook {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// How long to keep reading after the child exited while something else (a stray
+/// grandchild) still holds its output pipes open.
+constexpr auto kLinger = std::chrono::milliseconds(200);
+
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd& operator=(Fd&& o) noexcept {
+        reset();
+        fd_ = std::exchange(o.fd_, -1);
+        return *this;
+    }
+    ~Fd() { reset(); }
+    int get() const { return fd_; }
+    bool open() const { return fd_ >= 0; }
+    void reset() {
+        if (fd_ >= 0) close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+std::vector<char*> c_strings(const std::vector<std::string>& v) {
+    std::vector<char*> out;
+    out.reserve(v.size() + 1);
+    for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+/// Holds the terminal for the child and gives it back to us on destruction.
+class TerminalHandover {
+public:
+    TerminalHandover() {
+        if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) active_ = true;
+    }
+    ~TerminalHandover() {
+        if (!active_) return;
+        // We are a background group now: tcsetpgrp would stop us with SIGTTOU.
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGTTOU);
+        pthread_sigmask(SIG_BLOCK, &block, &old);
+        tcsetpgrp(STDIN_FILENO, getpgrp());
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    }
+    bool active() const { return active_; }
+
+private:
+    bool active_ = false;
+};
+
+int poll_timeout_ms(std::optional<Clock::time_point> until) {
+    if (!until) return -1;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now());
+    return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
+
+}  // namespace
+
+std::string signal_name(int signal) {
+    const char* abbrev = sigabbrev_np(signal);
+    return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
+std::vector<std::string> make_environment(
+    const std::vector<std::pair<std::string, std::string>>& overrides) {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        bool replaced = false;
+        for (const auto& [name, value] : overrides)
+            replaced = replaced || (entry.size() > name.size() && entry[name.size()] == '=' &&
+                                    entry.substr(0, name.size()) == name);
+        if (!replaced) env.emplace_back(entry);
+    }
+    for (const auto& [name, value] : overrides) env.push_back(name + "=" + value);
+    return env;
+}
+
+std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
+                                                     CapturedOutput* output) {
+    if (request.argv.empty()) return std::unexpected(SpawnError{SpawnFailure::Other, "empty command"});
+    const std::string& program = request.argv.front();
+
+    Fd out_read, out_write, err_read, err_write;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    struct Cleanup {
+        posix_spawn_file_actions_t* a;
+        posix_spawnattr_t* b;
+        ~Cleanup() {
+            posix_spawn_file_actions_destroy(a);
+            posix_spawnattr_destroy(b);
+        }
+    } cleanup{&actions, &attr};
+
+    if (request.capture_output) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0)
+            return std::unexpected(SpawnError{SpawnFailure::Other,
+                                              std::string("failed to create a pipe: ") + strerror(errno)});
+        out_read = Fd(p[0]);
+        out_write = Fd(p[1]);
+        if (pipe2(p, O_CLOEXEC) != 0)
+            return std::unexpected(SpawnError{SpawnFailure::Other,
+                                              std::string("failed to create a pipe: ") + strerror(errno)});
+        err_read = Fd(p[0]);
+        err_write = Fd(p[1]);
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+    }
+    std::optional<TerminalHandover> terminal;
+    if (request.take_terminal) {
+        terminal.emplace();
+        if (terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
+    }
+
+    sigset_t empty, all;
+    sigemptyset(&empty);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+
+    auto argv = c_strings(request.argv);
+    auto envp = c_strings(request.env);
+    const auto start = Clock::now();
+    pid_t pid = -1;
+    const int rc = posix_spawnp(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+    if (rc != 0) {
+        SpawnFailure kind = SpawnFailure::Other;
+        if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;
+        if (rc == EACCES || rc == ENOEXEC || rc == EISDIR || rc == EPERM) kind = SpawnFailure::NotExecutable;
+        std::string why = kind == SpawnFailure::NotFound ? "command not found" : strerror(rc);
+        return std::unexpected(SpawnError{kind, "failed to start " + program + ": " + why});
+    }
+    out_write.reset();
+    err_write.reset();
+    const pid_t pgid = pid;
+
+    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    const bool has_deadline = request.timeout.has_value();
+    const Clock::time_point deadline = start + request.timeout.value_or(Duration{0});
+
+    ProcessResult result;
+    bool exited = false;
+    bool term_sent = false;
+    bool kill_sent = false;
+    Clock::time_point kill_at{};
+    std::optional<Clock::time_point> linger_until;
+    std::vector<char> buffer(64 * 1024);
+
+    auto check_exited = [&] {
+        siginfo_t info{};
+        if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid == pid) {
+            exited = true;
+            linger_until = Clock::now() + kLinger;
+        }
+    };
+
+    while (true) {
+        const auto now = Clock::now();
+        if (!term_sent && has_deadline && now >= deadline) {
+            killpg(pgid, SIGTERM);
+            term_sent = true;
+            result.timed_out = true;
+            kill_at = now + request.kill_grace;
+        }
+        if (term_sent && !kill_sent && now >= kill_at) {
+            killpg(pgid, SIGKILL);
+            kill_sent = true;
+        }
+        const bool pipes_open = out_read.open() || err_read.open();
+        if (exited && (!pipes_open || now >= *linger_until)) break;
+
+        std::optional<Clock::time_point> wake;
+        auto earliest = [&](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
+        if (has_deadline && !term_sent) earliest(deadline);
+        if (term_sent && !kill_sent) earliest(kill_at);
+        if (exited) earliest(*linger_until);
+
+        pollfd fds[3];
+        nfds_t n = 0;
+        int pid_slot = -1, out_slot = -1, err_slot = -1;
+        if (!exited && pidfd.open()) {
+            pid_slot = static_cast<int>(n);
+            fds[n++] = {pidfd.get(), POLLIN, 0};
+        }
+        if (out_read.open()) {
+            out_slot = static_cast<int>(n);
+            fds[n++] = {out_read.get(), POLLIN, 0};
+        }
+        if (err_read.open()) {
+            err_slot = static_cast<int>(n);
+            fds[n++] = {err_read.get(), POLLIN, 0};
+        }
+        int timeout_ms = poll_timeout_ms(wake);
+        if (!exited && !pidfd.open()) {  // no pidfd (old kernel): check now and then
+            timeout_ms = timeout_ms < 0 ? 20 : std::min(timeout_ms, 20);
+        }
+        const int ready = poll(fds, n, timeout_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (pid_slot >= 0 && (fds[pid_slot].revents & POLLIN)) check_exited();
+        if (!exited && !pidfd.open()) check_exited();
+        auto drain = [&](int slot, Fd& fd, bool is_stderr) {
+            if (slot < 0 || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR))) return;
+            const ssize_t got = read(fd.get(), buffer.data(), buffer.size());
+            if (got > 0) {
+                if (output) {
+                    std::string_view chunk(buffer.data(), static_cast<size_t>(got));
+                    output->combined.append(chunk);
+                    if (is_stderr) output->stderr_only.append(chunk);
+                }
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                fd.reset();
+            }
+        };
+        drain(out_slot, out_read, false);
+        drain(err_slot, err_read, true);
+    }
+
+    // The group id is still ours while the child is an unreaped zombie, so this
+    // cannot hit an unrelated group.
+    killpg(pgid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    result.duration = Clock::now() - start;
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    return result;
+}
+
+}  // namespace stash_hook

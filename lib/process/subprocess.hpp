@@ -1,0 +1,64 @@
+#pragma once
+// Starting a child in its own process group, draining its output, enforcing a
+// timeout on the whole group, and reaping it. Knows nothing about hooks.
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/duration.hpp"
+#include "util/output_tail.hpp"
+
+namespace stash_hook {
+
+struct SpawnRequest {
+    std::vector<std::string> argv;  // argv[0] is looked up in PATH unless it has a '/'
+    std::vector<std::string> env;   // the complete environment, "NAME=value"
+    /// true (hooks): stdin is /dev/null, stdout and stderr go into `output`.
+    /// false (the task): stdin, stdout and stderr are inherited untouched.
+    bool capture_output = false;
+    /// Give the terminal's foreground to the child's group when stdin is our
+    /// controlling terminal and we are in its foreground (so an interactive task can
+    /// prompt), and take it back afterwards.
+    bool take_terminal = false;
+    std::optional<Duration> timeout;  // SIGTERM to the group when it passes
+    Duration kill_grace = std::chrono::seconds(3);  // then SIGKILL after this
+};
+
+/// Where captured output goes: an interleaved tail of both streams, and a tail of
+/// stderr alone so a chatty stdout cannot push the error message out.
+struct CapturedOutput {
+    OutputTail combined{8192};
+    OutputTail stderr_only{4096};
+};
+
+enum class SpawnFailure { NotFound, NotExecutable, Other };
+
+struct SpawnError {
+    SpawnFailure kind = SpawnFailure::Other;
+    std::string message;  // "failed to start restic: No such file or directory"
+};
+
+struct ProcessResult {
+    std::optional<int> exit_code;  // set when the process exited
+    std::optional<int> signal;     // set when a signal killed it
+    bool timed_out = false;        // the timeout passed and the group was stopped
+    Duration duration{0};
+};
+
+/// Runs `request` to completion. Guarantees: the child runs in a new process group
+/// with default signal dispositions and an empty signal mask; none of our file
+/// descriptors leak into it except 0-2; when this returns, the child is reaped and
+/// every process left in its group has been sent SIGKILL.
+std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
+                                                     CapturedOutput* output = nullptr);
+
+/// "SIGTERM" for 15, "signal 99" for unknown numbers.
+std::string signal_name(int signal);
+
+/// The environment of this process, as "NAME=value" entries, with `overrides` applied.
+std::vector<std::string> make_environment(
+    const std::vector<std::pair<std::string, std::string>>& overrides);
+
+}  // namespace stash_hook

@@ -1,0 +1,33 @@
+#pragma once
+// A session: pre hooks, the task, post hooks (CONTRACT section 4), and its outcome.
+
+#include <string>
+#include <vector>
+
+#include "session/session_result.hpp"
+#include "spec/spec.hpp"
+
+namespace stash_hook {
+
+struct SessionOptions {
+    /// Give the terminal to the task when we hold it (interactive runs).
+    bool take_terminal = true;
+    /// Grace between SIGTERM and SIGKILL when a task or hook times out.
+    Duration kill_grace = std::chrono::seconds(3);
+};
+
+/// Runs one session of `spec` (whose kind, command, timeout and statusFile already
+/// include the command line's overrides). Writes the status file at start and end.
+/// Never throws for hook or task failures: they are in the result.
+SessionResult run_session(const Spec& spec, const SessionOptions& options = {});
+
+/// Runs one stage's hooks alone (`stash-hook hook STAGE`). Pre stages stop at the
+/// first failure; post stages filter by executionPolicy against `phase_so_far`.
+/// Returns the hooks' results; `failed` tells whether the stage failed.
+std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
+                                  const std::string& session_name, bool& failed);
+
+/// Whether a post hook with `policy` runs when the session so far is `phase`.
+bool policy_allows(ExecutionPolicy policy, Phase phase);
+
+}  // namespace stash_hook

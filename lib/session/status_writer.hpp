@@ -1,0 +1,20 @@
+#pragma once
+// The status file (CONTRACT section 6): the session as JSON, replaced atomically.
+
+#include <expected>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "session/session_result.hpp"
+
+namespace stash_hook {
+
+/// The status document for `result` (phase Running while it is not finished).
+nlohmann::ordered_json status_json(const SessionResult& result);
+
+/// Writes status_json(result) to `path` atomically. An empty path writes nothing.
+std::expected<void, std::string> write_status_file(const std::string& path,
+                                                   const SessionResult& result);
+
+}  // namespace stash_hook

@@ -1,0 +1,72 @@
+#include "spec/spec.hpp"
+
+namespace stash_hook {
+
+const char* to_string(Kind kind) { return kind == Kind::Backup ? "backup" : "restore"; }
+
+const char* to_string(Stage stage) {
+    switch (stage) {
+        case Stage::PreBackup: return "preBackup";
+        case Stage::PostBackup: return "postBackup";
+        case Stage::PreRestore: return "preRestore";
+        case Stage::PostRestore: return "postRestore";
+    }
+    return "?";
+}
+
+const char* to_string(ExecutionPolicy p) {
+    switch (p) {
+        case ExecutionPolicy::Always: return "Always";
+        case ExecutionPolicy::OnSuccess: return "OnSuccess";
+        case ExecutionPolicy::OnFailure: return "OnFailure";
+        case ExecutionPolicy::OnFinalRetryFailure: return "OnFinalRetryFailure";
+    }
+    return "?";
+}
+
+const char* to_string(OnError e) { return e == OnError::Fail ? "Fail" : "Continue"; }
+
+bool is_pre(Stage stage) { return stage == Stage::PreBackup || stage == Stage::PreRestore; }
+Stage pre_stage(Kind kind) { return kind == Kind::Backup ? Stage::PreBackup : Stage::PreRestore; }
+Stage post_stage(Kind kind) {
+    return kind == Kind::Backup ? Stage::PostBackup : Stage::PostRestore;
+}
+
+std::string SourceLocation::str() const {
+    if (line == 0) return file;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string HttpAction::url() const {
+    std::string s = scheme == "HTTPS" ? "https://" : "http://";
+    return s + host + ":" + std::to_string(port) + path;
+}
+
+std::string action_name(const Action& action) {
+    if (std::holds_alternative<ExecAction>(action)) return "exec";
+    if (const auto* http = std::get_if<HttpAction>(&action))
+        return http->post ? "httpPost" : "httpGet";
+    return "tcpSocket";
+}
+
+std::string action_target(const Action& action) {
+    if (const auto* exec = std::get_if<ExecAction>(&action)) {
+        std::string s;
+        for (const auto& arg : exec->command) {
+            if (!s.empty()) s += ' ';
+            s += arg;
+        }
+        return s;
+    }
+    if (const auto* http = std::get_if<HttpAction>(&action)) return http->url();
+    const auto& tcp = std::get<TcpAction>(action);
+    return tcp.host + ":" + std::to_string(tcp.port);
+}
+
+const std::vector<Hook>& Spec::hooks_for(Stage stage) const {
+    static const std::vector<Hook> kNone;
+    auto it = hooks.find(stage);
+    return it == hooks.end() ? kNone : it->second;
+}
+
+}  // namespace stash_hook

@@ -1,0 +1,114 @@
+#pragma once
+// The loaded, validated spec: what to run. Plain data; no behaviour.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "util/duration.hpp"
+
+namespace stash_hook {
+
+enum class Kind { Backup, Restore };
+enum class Stage { PreBackup, PostBackup, PreRestore, PostRestore };
+enum class ExecutionPolicy { Always, OnSuccess, OnFailure, OnFinalRetryFailure };
+enum class OnError { Fail, Continue };
+
+const char* to_string(Kind kind);            // "backup", "restore"
+const char* to_string(Stage stage);          // "preBackup", ...
+const char* to_string(ExecutionPolicy p);    // "Always", ...
+const char* to_string(OnError e);            // "Fail", "Continue"
+bool is_pre(Stage stage);
+Stage pre_stage(Kind kind);
+Stage post_stage(Kind kind);
+
+/// Where something came from in the spec file, for messages.
+struct SourceLocation {
+    std::string file;
+    int line = 0;    // 1-based; 0 when unknown
+    int column = 0;  // 1-based
+    std::string str() const;  // "file:line:column"
+};
+
+struct ExecAction {
+    std::vector<std::string> command;
+};
+
+struct HttpHeader {
+    std::string name;
+    std::string value;
+};
+
+struct FormField {
+    std::string key;
+    std::vector<std::string> values;
+};
+
+struct TlsOptions {
+    bool insecure_skip_verify = false;
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+};
+
+/// httpGet and httpPost share this; `post` tells them apart.
+struct HttpAction {
+    bool post = false;
+    std::string scheme = "HTTP";  // "HTTP" or "HTTPS"
+    std::string host = "localhost";
+    int port = 0;
+    std::string path = "/";
+    std::vector<HttpHeader> headers;
+    std::string body;
+    std::vector<FormField> form;
+    TlsOptions tls;
+    std::string url() const;  // for messages: scheme://host:port/path
+};
+
+struct TcpAction {
+    std::string host = "localhost";
+    int port = 0;
+};
+
+using Action = std::variant<ExecAction, HttpAction, TcpAction>;
+
+/// "exec", "httpGet", "httpPost" or "tcpSocket".
+std::string action_name(const Action& action);
+/// One line describing the action's target, e.g. the argv or the URL.
+std::string action_target(const Action& action);
+
+struct RetryPolicy {
+    int attempts = 0;  // extra attempts after the first failure
+    Duration delay = std::chrono::seconds(1);  // doubles after each retry
+};
+
+inline constexpr Duration kDefaultHookTimeout = std::chrono::minutes(5);
+
+struct Hook {
+    std::string name;  // user's, or "<stage>[<index>]"
+    Stage stage = Stage::PreBackup;
+    Action action;
+    ExecutionPolicy policy = ExecutionPolicy::Always;
+    Duration timeout = kDefaultHookTimeout;
+    RetryPolicy retry;
+    OnError on_error = OnError::Fail;
+    SourceLocation location;
+};
+
+struct Spec {
+    std::string path;  // where it was read from ("-" for stdin)
+    std::string api_version = "stash-hook/v1";
+    Kind kind = Kind::Backup;
+    std::string name;
+    std::string ns;
+    std::vector<std::string> command;
+    std::optional<Duration> timeout;  // the task's; none by default
+    std::string status_file;
+    std::map<Stage, std::vector<Hook>> hooks;
+
+    const std::vector<Hook>& hooks_for(Stage stage) const;
+};
+
+}  // namespace stash_hook

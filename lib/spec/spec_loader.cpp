@@ -1,0 +1,592 @@
+#include "spec/spec_loader.hpp"
+
+#include <netdb.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cerrno>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
+#include "util/edit_distance.hpp"
+#include "util/error.hpp"
+
+namespace stash_hook {
+
+std::string SpecProblem::str() const { return where.str() + ": " + message; }
+
+namespace {
+
+const std::vector<std::string_view> kTopKeys = {
+    "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
+    // Known keys that later versions implement; rejected with a clear message for now.
+    "lock", "lockWait", "members", "parallelism", "containerRuntime", "pod", "retries",
+    "secretEnv", "metricsFile", "schedule", "metadata", "spec"};
+const std::set<std::string_view> kNotYetTopKeys = {
+    "lock", "lockWait", "members", "parallelism", "containerRuntime", "pod", "retries",
+    "secretEnv", "metricsFile", "schedule"};
+const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
+                                                  "postRestore"};
+const std::vector<std::string_view> kHookKeys = {
+    "name", "exec", "httpGet", "httpPost", "tcpSocket", "containerName",
+    "executionPolicy", "timeout", "retry", "onError"};
+const std::vector<std::string_view> kExecKeys = {"command"};
+const std::vector<std::string_view> kHttpGetKeys = {"scheme", "host", "port", "path",
+                                                    "httpHeaders", "tls"};
+const std::vector<std::string_view> kHttpPostKeys = {"scheme", "host", "port", "path",
+                                                     "httpHeaders", "tls", "body", "form"};
+const std::vector<std::string_view> kTcpKeys = {"host", "port"};
+const std::vector<std::string_view> kHeaderKeys = {"name", "value"};
+const std::vector<std::string_view> kFormKeys = {"key", "values"};
+const std::vector<std::string_view> kTlsKeys = {"insecureSkipVerify", "caFile", "certFile",
+                                                "keyFile"};
+const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
+
+std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string one_of(const std::vector<std::string_view>& words) {
+    std::string s;
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) s += i + 1 == words.size() ? " or " : ", ";
+        s += words[i];
+    }
+    return s;
+}
+
+/// Walks the YAML tree, collecting every problem instead of stopping at the first.
+class Loader {
+public:
+    explicit Loader(std::string file) : file_(std::move(file)) {}
+
+    std::vector<SpecProblem> problems;
+
+    SourceLocation at(const YAML::Node& node) const {
+        const YAML::Mark mark = node.Mark();
+        if (mark.is_null()) return {file_, 0, 0};
+        return {file_, mark.line + 1, mark.column + 1};
+    }
+
+    void problem(const YAML::Node& node, std::string message) {
+        problems.push_back({at(node), std::move(message)});
+    }
+
+    /// Checks that `node` is a map whose keys are all in `allowed`. Returns false if
+    /// it is not a map at all.
+    bool check_map(const YAML::Node& node, const std::string& what,
+                   const std::vector<std::string_view>& allowed) {
+        if (!node.IsMap()) {
+            problem(node, what + " must be a mapping of keys to values");
+            return false;
+        }
+        std::set<std::string> seen;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const YAML::Node key = it->first;
+            if (!key.IsScalar()) {
+                problem(key, "keys in " + what + " must be plain names");
+                continue;
+            }
+            const std::string& k = key.Scalar();
+            if (!seen.insert(k).second) problem(key, "duplicate key " + quote(k) + " in " + what);
+            bool known = false;
+            for (auto a : allowed) known = known || a == k;
+            if (known) continue;
+            std::string msg = "unknown key " + quote(k) + " in " + what;
+            if (auto guess = closest_match(k, allowed))
+                msg += "; did you mean " + quote(*guess) + "?";
+            else
+                msg += " (allowed: " + one_of(allowed) + ")";
+            problem(key, msg);
+        }
+        return true;
+    }
+
+    std::optional<std::string> scalar(const YAML::Node& node, const std::string& what) {
+        if (!node.IsScalar()) {
+            problem(node, what + " must be a single value, not a " +
+                              (node.IsMap() ? "mapping" : node.IsSequence() ? "list" : "null"));
+            return std::nullopt;
+        }
+        return node.Scalar();
+    }
+
+    std::optional<std::string> string_value(const YAML::Node& node, const std::string& what,
+                                            bool allow_empty = true) {
+        auto s = scalar(node, what);
+        if (s && !allow_empty && s->empty()) {
+            problem(node, what + " must not be empty");
+            return std::nullopt;
+        }
+        return s;
+    }
+
+    std::optional<bool> bool_value(const YAML::Node& node, const std::string& what) {
+        auto s = scalar(node, what);
+        if (!s) return std::nullopt;
+        if (*s == "true" || *s == "True" || *s == "TRUE") return true;
+        if (*s == "false" || *s == "False" || *s == "FALSE") return false;
+        problem(node, what + " must be true or false, not " + quote(*s));
+        return std::nullopt;
+    }
+
+    std::optional<long long> int_value(const YAML::Node& node, const std::string& what,
+                                       long long min, long long max) {
+        auto s = scalar(node, what);
+        if (!s) return std::nullopt;
+        long long v = 0;
+        auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+        if (ec == std::errc::result_out_of_range) {
+            problem(node, what + " " + *s + " is out of range (" + std::to_string(min) + "-" +
+                              std::to_string(max) + ")");
+            return std::nullopt;
+        }
+        if (ec != std::errc() || ptr != s->data() + s->size()) {
+            problem(node, what + " must be a whole number, not " + quote(*s));
+            return std::nullopt;
+        }
+        if (v < min || v > max) {
+            problem(node, what + " " + *s + " is out of range (" + std::to_string(min) + "-" +
+                              std::to_string(max) + ")");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<Duration> duration_value(const YAML::Node& node, const std::string& what,
+                                           bool allow_zero) {
+        auto s = scalar(node, what);
+        if (!s) return std::nullopt;
+        auto d = parse_duration(*s);
+        if (!d) {
+            problem(node, what + ": " + d.error() +
+                              "; durations use Go syntax such as 500ms, 30s, 1m30s, 2h");
+            return std::nullopt;
+        }
+        if (d->count() < 0 || (!allow_zero && d->count() == 0)) {
+            problem(node, what + " must be " + (allow_zero ? "zero or more" : "more than zero") +
+                              ", not " + quote(*s));
+            return std::nullopt;
+        }
+        return *d;
+    }
+
+    template <typename Enum>
+    std::optional<Enum> enum_value(const YAML::Node& node, const std::string& what,
+                                   const std::vector<std::pair<std::string_view, Enum>>& values) {
+        auto s = scalar(node, what);
+        if (!s) return std::nullopt;
+        std::vector<std::string_view> names;
+        for (const auto& [name, value] : values) {
+            if (name == *s) return value;
+            names.push_back(name);
+        }
+        std::string msg = what + " must be " + one_of(names) + ", not " + quote(*s);
+        if (auto guess = closest_match(*s, names)) msg += "; did you mean " + quote(*guess) + "?";
+        problem(node, msg);
+        return std::nullopt;
+    }
+
+    std::optional<std::vector<std::string>> string_list(const YAML::Node& node,
+                                                        const std::string& what) {
+        if (!node.IsSequence()) {
+            problem(node, what + " must be a list of strings, e.g. [sh, -c, \"echo hi\"]");
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        bool ok = true;
+        for (const auto& item : node) {
+            auto s = scalar(item, what + " element");
+            if (s)
+                out.push_back(*s);
+            else
+                ok = false;
+        }
+        if (ok && out.empty()) {
+            problem(node, what + " must not be empty");
+            return std::nullopt;
+        }
+        if (!ok) return std::nullopt;
+        return out;
+    }
+
+    std::optional<int> port_value(const YAML::Node& node, const std::string& what) {
+        auto s = scalar(node, what);
+        if (!s) return std::nullopt;
+        if (!s->empty() && std::isdigit(static_cast<unsigned char>((*s)[0])))
+            return static_cast<std::optional<int>>(int_value(node, what, 1, 65535));
+        if (auto port = resolve_port(*s)) return port;
+        problem(node, what + " " + quote(*s) +
+                          " is neither a number 1-65535 nor a service name in /etc/services");
+        return std::nullopt;
+    }
+
+    void require(const YAML::Node& map, std::string_view key, const std::string& what) {
+        if (!map[std::string(key)]) problem(map, what + " is missing required key " + quote(key));
+    }
+
+    // ---- actions ----------------------------------------------------------
+
+    std::optional<ExecAction> exec_action(const YAML::Node& node) {
+        if (!check_map(node, "exec", kExecKeys)) return std::nullopt;
+        require(node, "command", "exec");
+        ExecAction exec;
+        if (node["command"]) {
+            auto cmd = string_list(node["command"], "exec.command");
+            if (!cmd) return std::nullopt;
+            exec.command = std::move(*cmd);
+        }
+        return exec;
+    }
+
+    std::optional<TlsOptions> tls_options(const YAML::Node& node, const std::string& what) {
+        if (!check_map(node, what, kTlsKeys)) return std::nullopt;
+        TlsOptions tls;
+        if (auto n = node["insecureSkipVerify"])
+            tls.insecure_skip_verify = bool_value(n, what + ".insecureSkipVerify").value_or(false);
+        auto file = [&](const char* key, std::string& out) {
+            if (auto n = node[key]) {
+                if (auto s = string_value(n, what + "." + key, false)) {
+                    if (!std::filesystem::exists(*s))
+                        problem(n, what + "." + key + " " + quote(*s) + " does not exist");
+                    out = *s;
+                }
+            }
+        };
+        file("caFile", tls.ca_file);
+        file("certFile", tls.cert_file);
+        file("keyFile", tls.key_file);
+        if (tls.cert_file.empty() != tls.key_file.empty())
+            problem(node, what + " needs both certFile and keyFile for a client certificate");
+        return tls;
+    }
+
+    std::optional<HttpAction> http_action(const YAML::Node& node, bool post) {
+        const std::string what = post ? "httpPost" : "httpGet";
+        if (!check_map(node, what, post ? kHttpPostKeys : kHttpGetKeys)) return std::nullopt;
+        require(node, "port", what);
+        HttpAction http;
+        http.post = post;
+        if (auto n = node["scheme"]) {
+            if (auto s = string_value(n, what + ".scheme")) {
+                std::string upper;
+                for (char c : *s) upper += static_cast<char>(std::toupper(c));
+                if (upper == "HTTP" || upper == "HTTPS")
+                    http.scheme = upper;
+                else
+                    problem(n, what + ".scheme must be HTTP or HTTPS, not " + quote(*s));
+            }
+        }
+        if (auto n = node["host"]) http.host = string_value(n, what + ".host", false).value_or("");
+        if (auto n = node["port"]) http.port = port_value(n, what + ".port").value_or(0);
+        if (auto n = node["path"]) {
+            if (auto s = string_value(n, what + ".path")) {
+                http.path = s->empty() ? "/" : *s;
+                if (http.path[0] != '/') http.path = "/" + http.path;
+            }
+        }
+        if (auto n = node["httpHeaders"]) {
+            if (!n.IsSequence()) {
+                problem(n, what + ".httpHeaders must be a list of {name, value}");
+            } else {
+                for (const auto& h : n) {
+                    if (!check_map(h, what + ".httpHeaders element", kHeaderKeys)) continue;
+                    require(h, "name", what + ".httpHeaders element");
+                    HttpHeader header;
+                    if (h["name"])
+                        header.name = string_value(h["name"], "header name", false).value_or("");
+                    if (h["value"]) header.value = string_value(h["value"], "header value").value_or("");
+                    http.headers.push_back(std::move(header));
+                }
+            }
+        }
+        if (auto n = node["tls"]) {
+            if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
+        }
+        if (post) {
+            if (auto n = node["body"]) http.body = string_value(n, what + ".body").value_or("");
+            if (auto n = node["form"]) {
+                if (!n.IsSequence()) {
+                    problem(n, what + ".form must be a list of {key, values}");
+                } else {
+                    for (const auto& f : n) {
+                        if (!check_map(f, what + ".form element", kFormKeys)) continue;
+                        require(f, "key", what + ".form element");
+                        FormField field;
+                        if (f["key"]) field.key = string_value(f["key"], "form key", false).value_or("");
+                        if (f["values"]) {
+                            if (f["values"].IsSequence()) {
+                                for (const auto& v : f["values"])
+                                    if (auto s = scalar(v, "form value")) field.values.push_back(*s);
+                            } else {
+                                problem(f["values"], "form values must be a list, e.g. [a, b]");
+                            }
+                        }
+                        http.form.push_back(std::move(field));
+                    }
+                }
+            }
+            if (node["body"] && node["form"])
+                problem(node, what + " has both body and form; use one of them");
+        }
+        return http;
+    }
+
+    std::optional<TcpAction> tcp_action(const YAML::Node& node) {
+        if (!check_map(node, "tcpSocket", kTcpKeys)) return std::nullopt;
+        require(node, "port", "tcpSocket");
+        TcpAction tcp;
+        if (auto n = node["host"]) tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
+        if (auto n = node["port"]) tcp.port = port_value(n, "tcpSocket.port").value_or(0);
+        return tcp;
+    }
+
+    // ---- hooks ------------------------------------------------------------
+
+    std::optional<Hook> hook(const YAML::Node& node, Stage stage, size_t index) {
+        const std::string label = std::string(to_string(stage)) + "[" + std::to_string(index) + "]";
+        if (!check_map(node, "hook " + label, kHookKeys)) return std::nullopt;
+        Hook h;
+        h.stage = stage;
+        h.location = at(node);
+        h.name = label;
+        if (auto n = node["name"]) {
+            if (auto s = string_value(n, "hook name", false)) h.name = *s;
+        }
+        const std::string what = "hook " + quote(h.name);
+
+        int actions = 0;
+        for (auto key : {"exec", "httpGet", "httpPost", "tcpSocket"}) actions += node[key] ? 1 : 0;
+        if (actions == 0) {
+            problem(node, what + " has no action: give exactly one of exec, httpGet, httpPost, "
+                              "tcpSocket");
+            return std::nullopt;
+        }
+        if (actions > 1) {
+            problem(node, what + " has " + std::to_string(actions) +
+                              " actions: give exactly one of exec, httpGet, httpPost, tcpSocket "
+                              "(split it into several hooks)");
+            return std::nullopt;
+        }
+        std::optional<Action> action;
+        if (auto n = node["exec"]) {
+            if (auto a = exec_action(n)) action = std::move(*a);
+        } else if (auto n2 = node["httpGet"]) {
+            if (auto a = http_action(n2, false)) action = std::move(*a);
+        } else if (auto n3 = node["httpPost"]) {
+            if (auto a = http_action(n3, true)) action = std::move(*a);
+        } else if (auto n4 = node["tcpSocket"]) {
+            if (auto a = tcp_action(n4)) action = std::move(*a);
+        }
+        if (auto n = node["containerName"]) {
+            problem(n, what + ": containerName is not supported by this version of stash-hook; "
+                              "run the command with docker exec or kubectl exec in exec.command");
+        }
+        if (auto n = node["executionPolicy"]) {
+            if (is_pre(stage)) {
+                problem(n, what + ": executionPolicy applies only to post hooks (postBackup, "
+                                  "postRestore); a pre hook always runs");
+            } else {
+                h.policy = enum_value<ExecutionPolicy>(
+                               n, "executionPolicy",
+                               {{"Always", ExecutionPolicy::Always},
+                                {"OnSuccess", ExecutionPolicy::OnSuccess},
+                                {"OnFailure", ExecutionPolicy::OnFailure},
+                                {"OnFinalRetryFailure", ExecutionPolicy::OnFinalRetryFailure}})
+                               .value_or(ExecutionPolicy::Always);
+            }
+        }
+        if (auto n = node["timeout"])
+            h.timeout = duration_value(n, what + " timeout", false).value_or(kDefaultHookTimeout);
+        if (auto n = node["retry"]) {
+            if (check_map(n, what + " retry", kRetryKeys)) {
+                if (auto a = n["attempts"])
+                    h.retry.attempts =
+                        static_cast<int>(int_value(a, "retry.attempts", 0, 100).value_or(0));
+                if (auto d = n["delay"])
+                    h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
+            }
+        }
+        if (auto n = node["onError"]) {
+            h.on_error = enum_value<OnError>(n, "onError",
+                                             {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
+                             .value_or(OnError::Fail);
+        }
+        if (!action) return std::nullopt;
+        h.action = std::move(*action);
+        return h;
+    }
+
+    void hooks(const YAML::Node& node, Spec& spec) {
+        if (node.IsNull()) return;
+        if (!check_map(node, "hooks", kStageKeys)) return;
+        for (auto key : kStageKeys) {
+            const YAML::Node stage_node = node[std::string(key)];
+            if (!stage_node) continue;
+            Stage stage = Stage::PreBackup;
+            for (Stage s : {Stage::PreBackup, Stage::PostBackup, Stage::PreRestore, Stage::PostRestore})
+                if (key == to_string(s)) stage = s;
+            std::vector<Hook> list;
+            if (stage_node.IsSequence()) {
+                if (stage_node.size() == 0) problem(stage_node, std::string(key) + " is an empty list");
+                size_t i = 0;
+                for (const auto& item : stage_node)
+                    if (auto h = hook(item, stage, i++)) list.push_back(std::move(*h));
+            } else if (stage_node.IsMap()) {
+                if (auto h = hook(stage_node, stage, 0)) list.push_back(std::move(*h));
+            } else {
+                problem(stage_node, std::string(key) + " must be a hook or a list of hooks");
+            }
+            std::set<std::string> names;
+            for (const auto& h : list)
+                if (!names.insert(h.name).second)
+                    problems.push_back({h.location, "two hooks in " + std::string(key) +
+                                                        " are named " + quote(h.name) +
+                                                        "; give each a unique name"});
+            spec.hooks[stage] = std::move(list);
+        }
+    }
+
+    void top(const YAML::Node& root, Spec& spec) {
+        if (!root.IsMap()) {
+            problem(root, "the spec must be a mapping with keys such as kind, command and hooks");
+            return;
+        }
+        check_map(root, "the spec", kTopKeys);
+        if (auto n = root["apiVersion"]) {
+            if (auto s = string_value(n, "apiVersion")) {
+                if (s->rfind("stash.appscode.com/", 0) == 0 || root["spec"] || root["metadata"])
+                    problem(n, "Stash manifests (" + *s + ") are not supported by this version "
+                               "of stash-hook; write a stash-hook/v1 spec");
+                else if (*s != "stash-hook/v1")
+                    problem(n, "apiVersion must be stash-hook/v1, not " + quote(*s));
+                else
+                    spec.api_version = *s;
+            }
+        } else if (root["spec"] || root["metadata"]) {
+            problem(root, "metadata/spec look like a Stash manifest, which this version of "
+                          "stash-hook does not read; write a stash-hook/v1 spec");
+        }
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            if (it->first.IsScalar() && kNotYetTopKeys.count(it->first.Scalar()))
+                problem(it->first, quote(it->first.Scalar()) +
+                                       " is not supported by this version of stash-hook");
+        }
+        if (auto n = root["kind"]) {
+            spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
+                            .value_or(Kind::Backup);
+        }
+        if (auto n = root["name"]) spec.name = string_value(n, "name", false).value_or(spec.name);
+        if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
+        if (auto n = root["command"]) {
+            if (n.IsScalar())
+                problem(n, "command must be a list of arguments, e.g. [restic, backup, /data]; "
+                           "for a shell line write [sh, -c, \"...\"]");
+            else if (auto cmd = string_list(n, "command"))
+                spec.command = std::move(*cmd);
+        }
+        if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
+        if (auto n = root["statusFile"])
+            spec.status_file = string_value(n, "statusFile", false).value_or("");
+        if (auto n = root["hooks"]) hooks(n, spec);
+    }
+
+private:
+    std::string file_;
+};
+
+std::string default_name(const std::string& path) {
+    if (path == "-" || path.empty()) return "stash-hook";
+    auto stem = std::filesystem::path(path).stem().string();
+    return stem.empty() ? "stash-hook" : stem;
+}
+
+}  // namespace
+
+std::optional<int> resolve_port(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    int port = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (ec == std::errc() && ptr == text.data() + text.size())
+        return port >= 1 && port <= 65535 ? std::optional<int>(port) : std::nullopt;
+    const std::string name(text);
+    if (const servent* s = getservbyname(name.c_str(), "tcp")) return ntohs(static_cast<uint16_t>(s->s_port));
+    return std::nullopt;
+}
+
+SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
+    SpecLoadResult result;
+    Loader loader(file);
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
+                             e.mark.is_null() ? 0 : e.mark.column + 1};
+        result.problems.push_back({where, "invalid YAML: " + e.msg});
+        return result;
+    }
+    if (!root || root.IsNull()) {
+        result.problems.push_back({{file, 0, 0}, "the spec is empty"});
+        return result;
+    }
+    Spec spec;
+    spec.path = file;
+    spec.name = default_name(file);
+    try {
+        loader.top(root, spec);
+    } catch (const YAML::Exception& e) {
+        loader.problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, e.msg});
+    }
+    result.problems = std::move(loader.problems);
+    if (result.problems.empty()) result.spec = std::move(spec);
+    return result;
+}
+
+SpecLoadResult load_spec_file(const std::string& path) {
+    std::string text;
+    if (path == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            return {std::nullopt, {{{path, 0, 0}, "failed to read spec: it is a directory"}}};
+        }
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            const int err = errno;
+            return {std::nullopt,
+                    {{{path, 0, 0}, std::string("failed to read spec: ") + std::strerror(err) +
+                                        (err == ENOENT ? " (give one with -f FILE or "
+                                                         "$STASH_HOOK_SPEC)"
+                                                       : "")}}};
+        }
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        text = buf.str();
+    }
+    return load_spec_text(text, path == "-" ? "<stdin>" : path);
+}
+
+std::string default_spec_path(const std::string& flag_value) {
+    if (!flag_value.empty()) return flag_value;
+    if (const char* env = std::getenv("STASH_HOOK_SPEC"); env && *env) return env;
+    return "stash-hook.yaml";
+}
+
+Spec load_spec_or_throw(const std::string& path) {
+    auto result = load_spec_file(path);
+    if (result.spec) return std::move(*result.spec);
+    std::string message;
+    for (const auto& p : result.problems) {
+        if (!message.empty()) message += "\n";
+        message += p.str();
+    }
+    throw Error(message);
+}
+
+}  // namespace stash_hook

@@ -1,0 +1,38 @@
+#pragma once
+// Durable, atomic replacement of a file: readers see the old content or the new,
+// never a mix (temp file in the same folder, write, fsync, rename, fsync the folder).
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace stash_hook {
+
+class AtomicFile {
+public:
+    /// Creates the temporary file beside `path`. Check ok() / error() before writing.
+    explicit AtomicFile(std::string path);
+    ~AtomicFile();  // discards the temporary file unless commit() succeeded
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    bool ok() const { return error_.empty(); }
+    const std::string& error() const { return error_; }
+
+    void write(std::string_view data);
+    /// Flushes, fsyncs and renames over the target. Returns the first error seen.
+    std::expected<void, std::string> commit();
+
+private:
+    std::string path_;
+    std::string tmp_path_;
+    int fd_ = -1;
+    bool committed_ = false;
+    std::string error_;
+};
+
+/// Convenience: replace `path` with `content` atomically.
+std::expected<void, std::string> write_file_atomically(const std::string& path,
+                                                       std::string_view content);
+
+}  // namespace stash_hook

@@ -1,0 +1,30 @@
+#include "util/output_tail.hpp"
+
+#include <algorithm>
+
+namespace stash_hook {
+
+OutputTail::OutputTail(size_t capacity) : buffer_(capacity, '\0') {}
+
+void OutputTail::append(std::string_view data) {
+    total_ += data.size();
+    const size_t cap = buffer_.size();
+    if (cap == 0) return;
+    if (data.size() >= cap) {  // only the last `cap` bytes can survive
+        data.remove_prefix(data.size() - cap);
+        std::copy(data.begin(), data.end(), buffer_.begin());
+        next_ = 0;
+        return;
+    }
+    const size_t first = std::min(data.size(), cap - next_);
+    std::copy_n(data.begin(), first, buffer_.begin() + static_cast<std::ptrdiff_t>(next_));
+    std::copy(data.begin() + static_cast<std::ptrdiff_t>(first), data.end(), buffer_.begin());
+    next_ = (next_ + data.size()) % cap;
+}
+
+std::string OutputTail::str() const {
+    if (total_ < buffer_.size()) return buffer_.substr(0, static_cast<size_t>(total_));
+    return buffer_.substr(next_) + buffer_.substr(0, next_);
+}
+
+}  // namespace stash_hook

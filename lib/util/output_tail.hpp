@@ -1,0 +1,31 @@
+#pragma once
+// A bounded ring buffer that keeps the last N bytes of a stream, so that a child
+// printing gigabytes costs a fixed amount of memory.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace stash_hook {
+
+class OutputTail {
+public:
+    explicit OutputTail(size_t capacity);
+
+    void append(std::string_view data);
+    /// The kept bytes, oldest first. At most capacity() bytes.
+    std::string str() const;
+    /// How many bytes were appended in all.
+    uint64_t total() const { return total_; }
+    /// True when bytes were dropped from the front.
+    bool truncated() const { return total_ > buffer_.size(); }
+    size_t capacity() const { return buffer_.size(); }
+
+private:
+    std::string buffer_;  // fixed size; a ring once full
+    size_t next_ = 0;     // where the next byte goes
+    uint64_t total_ = 0;
+};
+
+}  // namespace stash_hook
