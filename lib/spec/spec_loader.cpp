@@ -459,10 +459,11 @@ public:
         check_map(root, "the spec", kTopKeys);
         if (auto n = root["apiVersion"]) {
             if (auto s = string_value(n, "apiVersion")) {
-                if (s->rfind("stash.appscode.com/", 0) == 0 || root["spec"] || root["metadata"])
+                if (s->rfind("stash.appscode.com/", 0) == 0 || root["spec"] || root["metadata"]) {
                     problem(n, "Stash manifests (" + *s + ") are not supported by this version "
                                "of stash-hook; write a stash-hook/v1 spec");
-                else if (*s != "stash-hook/v1")
+                    return;  // the rest would only be noise
+                } else if (*s != "stash-hook/v1")
                     problem(n, "apiVersion must be stash-hook/v1, not " + quote(*s));
                 else
                     spec.api_version = *s;

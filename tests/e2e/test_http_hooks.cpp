@@ -1,0 +1,231 @@
+// httpGet and httpPost hooks against a real HTTP server on loopback: what it
+// received, which statuses count as success, redirects, TLS and proxies.
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using test::fill;
+using test::run_cli;
+
+namespace {
+
+void status_route(test::TestHttpServer& server, const std::string& path, int status,
+                  const std::string& location = "") {
+    server.route(path, [status, location](const httplib::Request&, httplib::Response& res) {
+        res.status = status;
+        if (!location.empty()) res.set_header("Location", location);
+        res.set_content("status " + std::to_string(status), "text/plain");
+    });
+}
+
+std::vector<test::ReceivedRequest> with_path(const std::vector<test::ReceivedRequest>& all,
+                                             const std::string& prefix) {
+    std::vector<test::ReceivedRequest> out;
+    for (const auto& r : all)
+        if (r.path.rfind(prefix, 0) == 0) out.push_back(r);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("HTTP statuses 200-399 succeed, others fail; redirects follow the same host only") {
+    test::TestHttpServer server;
+    status_route(server, "/ok", 200);
+    status_route(server, "/r399", 399);
+    status_route(server, "/r400", 400);
+    status_route(server, "/r404", 404);
+    status_route(server, "/r500", 500);
+    status_route(server, "/cross", 302, "http://other-host.invalid/elsewhere");
+    status_route(server, "/same", 302, "/r500?from=same");
+    status_route(server, "/loop", 302, "/loop");
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: ok, httpGet: {host: 127.0.0.1, port: {PORT}, path: /ok}}
+    - {name: r399, httpGet: {host: 127.0.0.1, port: {PORT}, path: /r399}}
+    - {name: r400, httpGet: {host: 127.0.0.1, port: {PORT}, path: /r400}}
+    - {name: r404, httpGet: {host: 127.0.0.1, port: {PORT}, path: /r404}}
+    - {name: r500, httpPost: {host: 127.0.0.1, port: {PORT}, path: /r500}}
+    - {name: cross, httpGet: {host: 127.0.0.1, port: {PORT}, path: /cross}}
+    - {name: same, httpGet: {host: 127.0.0.1, port: {PORT}, path: /same}}
+    - {name: loop, httpGet: {host: 127.0.0.1, port: {PORT}, path: /loop}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 121);
+    std::map<std::string, nlohmann::json> hooks;
+    const auto status = test::read_json(dir / "st.json");
+    for (const auto& h : status["hooks"]) hooks[h["name"].get<std::string>()] = h;
+    CHECK(hooks["ok"]["phase"] == "Succeeded");
+    CHECK(hooks["ok"]["statusCode"] == 200);
+    CHECK(hooks["r399"]["phase"] == "Succeeded");
+    CHECK(hooks["r400"]["phase"] == "Failed");
+    CHECK(hooks["r400"]["error"] == "HTTP status 400");
+    CHECK(hooks["r404"]["error"] == "HTTP status 404");
+    CHECK(hooks["r500"]["error"] == "HTTP status 500");
+    CHECK(hooks["cross"]["phase"] == "Succeeded");
+    CHECK(hooks["cross"]["statusCode"] == 302);
+    CHECK(hooks["same"]["phase"] == "Failed");
+    CHECK(hooks["same"]["statusCode"] == 500);
+    CHECK(hooks["loop"]["phase"] == "Failed");
+    CHECK(hooks["loop"]["error"] == "stopped after 10 redirects");
+
+    const auto received = server.requests();
+    CHECK(with_path(received, "/cross").size() == 1);  // not followed to the other host
+    auto followed = with_path(received, "/r500?from=same");
+    REQUIRE(followed.size() == 1);
+    CHECK(followed[0].method == "GET");
+    CHECK(with_path(received, "/loop").size() == 11);
+}
+
+TEST_CASE("the server receives the method, path with query, headers and body") {
+    test::TestHttpServer server;
+    status_route(server, "/.*", 200);
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup:
+    name: get
+    httpGet:
+      host: 127.0.0.1
+      port: {PORT}
+      path: /ping?x=1&y=two
+      httpHeaders: [{name: X-Trace, value: abc-123}, {name: Authorization, value: Bearer t0k3n}]
+  postBackup:
+    - name: json
+      httpPost: {host: 127.0.0.1, port: {PORT}, path: /json, body: '{"text": "backup done"}'}
+    - name: text
+      httpPost: {host: 127.0.0.1, port: {PORT}, path: /text, body: 'backup done'}
+    - name: typed
+      httpPost:
+        host: 127.0.0.1
+        port: {PORT}
+        path: /typed
+        body: 'a,b'
+        httpHeaders: [{name: Content-Type, value: text/csv}]
+    - name: form
+      httpPost:
+        host: 127.0.0.1
+        port: {PORT}
+        path: /form
+        form: [{key: status, values: [ok]}, {key: tag, values: [daily, "db & files"]}]
+    - name: host-header
+      httpGet:
+        host: 127.0.0.1
+        port: {PORT}
+        path: /vhost
+        httpHeaders: [{name: Host, value: backup.example.org}]
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
+    CHECK(r.exit_code == 0);
+    const auto received = server.requests();
+    REQUIRE(received.size() == 6);
+    CHECK(received[0].method == "GET");
+    CHECK(received[0].path == "/ping?x=1&y=two");
+    CHECK(received[0].header("X-Trace") == "abc-123");
+    CHECK(received[0].header("Authorization") == "Bearer t0k3n");
+    CHECK(received[0].body.empty());
+
+    CHECK(received[1].method == "POST");
+    CHECK(received[1].path == "/json");
+    CHECK(received[1].body == R"({"text": "backup done"})");
+    CHECK(received[1].header("Content-Type") == "application/json");
+    CHECK(received[2].body == "backup done");
+    CHECK(received[2].header("Content-Type") == "text/plain");
+    CHECK(received[3].header("Content-Type") == "text/csv");
+    CHECK(received[3].headers.count("Content-Type") == 1);
+    CHECK(received[4].header("Content-Type") == "application/x-www-form-urlencoded");
+    CHECK(received[4].body == "status=ok&tag=daily&tag=db+%26+files");
+    CHECK(received[5].header("Host") == "backup.example.org");
+    CHECK(received[5].headers.count("Host") == 1);
+}
+
+TEST_CASE("a POST redirected with 303 becomes a GET; with 307 it is repeated") {
+    test::TestHttpServer server;
+    status_route(server, "/see-other", 303, "/landing");
+    status_route(server, "/temporary", 307, "/landing-post");
+    status_route(server, "/landing.*", 200);
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - httpPost: {host: 127.0.0.1, port: {PORT}, path: /see-other, body: hello}
+    - httpPost: {host: 127.0.0.1, port: {PORT}, path: /temporary, body: again}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "true"}).exit_code == 0);
+    auto landing = with_path(server.requests(), "/landing");
+    REQUIRE(landing.size() == 2);
+    CHECK(landing[0].method == "GET");
+    CHECK(landing[0].body.empty());
+    CHECK(landing[1].method == "POST");
+    CHECK(landing[1].body == "again");
+}
+
+TEST_CASE("a dead endpoint fails the hook with a clear reason") {
+    test::TempDir dir;
+    const int port = test::closed_port();
+    test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {httpGet: {host: 127.0.0.1, port: {PORT}}}\n",
+                                          {{"PORT", std::to_string(port)}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 120);
+    CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] ==
+          "failed to connect to 127.0.0.1:" + std::to_string(port));
+}
+
+TEST_CASE("HTTP_PROXY is honoured for other hosts") {
+    test::TestHttpServer proxy;
+    status_route(proxy, ".*", 200);
+    proxy.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", R"(hooks:
+  preBackup:
+    - {name: via-proxy, httpGet: {host: hooks.example.invalid, port: 8080, path: /via}}
+)");
+    test::CliOptions opts;
+    opts.env = {{"HTTP_PROXY", "http://127.0.0.1:" + std::to_string(proxy.port())}, {"NO_PROXY", ""}};
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, opts);
+    CHECK(r.exit_code == 0);
+    auto got = proxy.requests();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].header("Host") == "hooks.example.invalid:8080");
+    CHECK(got[0].path.find("/via") != std::string::npos);
+
+}
+
+TEST_CASE("TLS certificates are verified; caFile and insecureSkipVerify adjust it") {
+    test::TempDir dir;
+    const std::string gen =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / "key.pem") + " -out " +
+        (dir / "cert.pem") + " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null";
+    REQUIRE(std::system(gen.c_str()) == 0);
+    httplib::SSLServer server((dir / "cert.pem").c_str(), (dir / "key.pem").c_str());
+    REQUIRE(server.is_valid());
+    server.Get("/secure", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: default, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /secure}}
+    - {name: ca, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /secure, tls: {caFile: {DIR}/cert.pem}}}
+    - {name: insecure, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /secure, tls: {insecureSkipVerify: true}}}
+)",
+                                          {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    server.stop();
+    thread.join();
+    CHECK(r.exit_code == 121);
+    auto hooks = test::read_json(dir / "st.json")["hooks"];
+    CHECK(hooks[0]["phase"] == "Failed");
+    CHECK(hooks[0]["error"].get<std::string>().find("not trusted") != std::string::npos);
+    CHECK(hooks[1]["phase"] == "Succeeded");
+    CHECK(hooks[2]["phase"] == "Succeeded");
+}

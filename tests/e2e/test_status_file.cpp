@@ -1,0 +1,138 @@
+// The status file: written at start (Running) and at the end, in every outcome.
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using test::fill;
+using test::run_cli;
+
+TEST_CASE("status file after success, and Running while the session runs") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(name: nightly-db
+statusFile: {DIR}/st.json
+command: [cp, {DIR}/st.json, {DIR}/during-task.json]
+hooks:
+  preBackup: {name: snapshot, exec: {command: [sh, -c, "cp {DIR}/st.json {DIR}/during.json; echo flushed"]}}
+  postBackup: {name: notify, exec: {command: [true]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml"});
+    CHECK(r.exit_code == 0);
+    auto during = test::read_json(dir / "during.json");
+    CHECK(during["phase"] == "Running");
+    CHECK(during["exitCode"].is_null());
+    CHECK(during["completionTime"].is_null());
+
+    auto st = test::read_json(dir / "st.json");
+    CHECK(st["apiVersion"] == "stash-hook/v1");
+    CHECK(st["kind"] == "BackupSession");
+    CHECK(st["name"].get<std::string>().rfind("nightly-db-", 0) == 0);
+    CHECK(st["name"] == during["name"]);
+    CHECK(st["phase"] == "Succeeded");
+    CHECK(st["exitCode"] == 0);
+    CHECK(st["startTime"].get<std::string>().size() == 20);
+    CHECK(st["completionTime"].get<std::string>().back() == 'Z');
+    CHECK(st["duration"].is_string());
+    CHECK_FALSE(st.contains("error"));
+    REQUIRE(st["conditions"].size() == 2);
+    CHECK(st["conditions"][0] == nlohmann::json{{"type", "PreBackupHookExecutionSucceeded"},
+                                                {"status", "True"},
+                                                {"reason", "SuccessfullyExecutedPreBackupHook"},
+                                                {"message", "Successfully executed preBackup hook."}});
+    CHECK(st["conditions"][1]["type"] == "PostBackupHookExecutionSucceeded");
+    CHECK(st["task"]["command"][0] == "cp");
+    CHECK(st["task"]["phase"] == "Succeeded");
+    CHECK(st["task"]["exitCode"] == 0);
+    CHECK(st["task"]["timedOut"] == false);
+    REQUIRE(st["hooks"].size() == 2);
+    CHECK(st["hooks"][0]["stage"] == "preBackup");
+    CHECK(st["hooks"][0]["name"] == "snapshot");
+    CHECK(st["hooks"][0]["action"] == "exec");
+    CHECK(st["hooks"][0]["phase"] == "Succeeded");
+    CHECK(st["hooks"][0]["attempts"] == 1);
+    CHECK(st["hooks"][0]["exitCode"] == 0);
+    CHECK(st["hooks"][0]["output"] == "flushed\n");
+    CHECK(st["members"] == nlohmann::json::array());
+    // No temporary files left beside it.
+    int files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        files += e.path().filename().string().find(".tmp.") != std::string::npos;
+    CHECK(files == 0);
+}
+
+TEST_CASE("status file after a pre-hook failure") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {name: pause, exec: {command: [sh, -c, \"echo cannot pause >&2; exit 1\"]}}\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 120);
+    auto st = test::read_json(dir / "st.json");
+    CHECK(st["phase"] == "Failed");
+    CHECK(st["exitCode"] == 120);
+    CHECK(st["error"] == "Failed to execute preBackup hook. Reason: exit code 1: cannot pause");
+    CHECK(st["conditions"][0]["status"] == "False");
+    CHECK(st["conditions"][0]["reason"] == "FailedToExecutePreBackupHook");
+    CHECK(st["task"]["phase"] == "Skipped");
+    CHECK(st["task"]["exitCode"].is_null());
+}
+
+TEST_CASE("status file after a task failure") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "exit 3"});
+    CHECK(r.exit_code == 3);
+    auto st = test::read_json(dir / "st.json");
+    CHECK(st["phase"] == "Failed");
+    CHECK(st["exitCode"] == 3);
+    CHECK(st["error"] == "backup command failed: exit code 3");
+    CHECK(st["task"]["phase"] == "Failed");
+    CHECK(st["task"]["exitCode"] == 3);
+    CHECK(st["conditions"] == nlohmann::json::array());
+}
+
+TEST_CASE("status file after a post-hook failure") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  postBackup: {name: notify, exec: {command: [sh, -c, \"exit 9\"]}}\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 121);
+    auto st = test::read_json(dir / "st.json");
+    CHECK(st["phase"] == "Failed");
+    CHECK(st["exitCode"] == 121);
+    CHECK(st["error"] == "Failed to execute postBackup hook. Reason: exit code 9");
+    CHECK(st["conditions"][0] == nlohmann::json{{"type", "PostBackupHookExecutionSucceeded"},
+                                                {"status", "False"},
+                                                {"reason", "FailedToExecutePostBackupHook"},
+                                                {"message", "Failed to execute postBackup hook. Reason: exit code 9"}});
+    CHECK(st["task"]["phase"] == "Succeeded");
+}
+
+TEST_CASE("a restore session uses the restore stages and kind") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {exec: {command: [touch, {DIR}/backup-hook]}}
+  preRestore: {exec: {command: [touch, {DIR}/restore-hook]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "--kind", "restore", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 0);
+    auto st = test::read_json(dir / "st.json");
+    CHECK(st["kind"] == "RestoreSession");
+    CHECK(st["conditions"][0]["type"] == "PreRestoreHookExecutionSucceeded");
+    CHECK(st["hooks"][0]["stage"] == "preRestore");
+    CHECK(std::filesystem::exists(dir / "restore-hook"));
+    CHECK_FALSE(std::filesystem::exists(dir / "backup-hook"));
+}
+
+TEST_CASE("a status file that cannot be written gives 125 after the post hooks ran") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("hooks:\n  postBackup: {exec: {command: [touch, {DIR}/undone]}}\n",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "missing/st.json", "--", "touch", dir / "task"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("failed to write status file " + (dir / "missing/st.json")) != std::string::npos);
+    CHECK(std::filesystem::exists(dir / "task"));
+    CHECK(std::filesystem::exists(dir / "undone"));
+}

@@ -1,0 +1,99 @@
+// The task: the terminal's streams untouched, and its exit code, timeout and signals.
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using test::run_cli;
+
+TEST_CASE("the task's own exit code comes back") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "exit 42"}).exit_code == 42);
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "true"}).exit_code == 0);
+}
+
+TEST_CASE("the task's stdout passes through untouched: exactly its bytes") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [echo, not-on-stdout]}}\n");
+    test::CliOptions opts;
+    opts.stdout_path = dir / "out";
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "head -c 50000000 /dev/zero"}, opts);
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::file_size(dir / "out") == 50000000);
+}
+
+TEST_CASE("the task reads the terminal's stdin") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    test::CliOptions opts;
+    opts.stdin_text = "line one\nline two\n";
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "cat"}, opts);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "line one\nline two\n");
+}
+
+TEST_CASE("the spec's command runs when no -- command is given, and -- beats it") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [sh, -c, \"echo from-spec\"]\n");
+    CHECK(run_cli({"run", "-f", dir / "s.yaml"}).out == "from-spec\n");
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "echo", "from-flag"}).out == "from-flag\n");
+}
+
+TEST_CASE("a task that times out is stopped with its group and gives 124") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", test::fill(
+        "timeout: 1s\nhooks:\n  postBackup: {exec: {command: [sh, -c, \"echo $STASH_HOOK_TASK_EXIT_CODE > {DIR}/post\"]}}\n",
+        {{"DIR", dir.path()}}));
+    SUBCASE("spec timeout, task obeys SIGTERM") {
+        auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sleep", "300"});
+        CHECK(r.exit_code == 124);
+        CHECK(r.seconds < 30);
+        auto task = test::read_json(dir / "st.json")["task"];
+        CHECK(task["timedOut"] == true);
+        CHECK(task["signal"] == "SIGTERM");
+        CHECK(test::read_file(dir / "post") == "\n");  // killed: no exit code of its own
+    }
+    SUBCASE("--timeout beats the spec; a task ignoring SIGTERM and its grandchild get SIGKILL") {
+        auto r = run_cli({"run", "-f", dir / "s.yaml", "--timeout", "500ms", "--status-file", dir / "st.json",
+                          "--", "sh", "-c", "trap '' TERM; sleep 300 & echo $! > " + (dir / "gc") + "; wait"});
+        CHECK(r.exit_code == 124);
+        CHECK(r.seconds < 30);
+        CHECK(test::read_json(dir / "st.json")["task"]["signal"] == "SIGKILL");
+        CHECK_FALSE(test::process_alive(std::stoi(test::read_file(dir / "gc"))));
+    }
+}
+
+TEST_CASE("a task that is not found gives 127, not executable 126") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  postBackup: {exec: {command: [touch, " + (dir / "post") + "]}}\n");
+    auto missing = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "no-such-tool-xyz"});
+    CHECK(missing.exit_code == 127);
+    CHECK(missing.err.find("failed to start no-such-tool-xyz: command not found") != std::string::npos);
+    CHECK(std::filesystem::exists(dir / "post"));
+    test::write_file(dir / "plain.txt", "not a program");
+    chmod((dir / "plain.txt").c_str(), 0644);
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", dir / "plain.txt"}).exit_code == 126);
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", dir.path()}).exit_code == 126);
+}
+
+TEST_CASE("a task killed by signal N gives 128+N") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -KILL $$"}).exit_code == 137);
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -TERM $$"}).exit_code == 143);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "kill -SEGV $$"});
+    CHECK(r.exit_code == 139);
+    CHECK(test::read_json(dir / "st.json")["task"]["signal"] == "SIGSEGV");
+}
+
+TEST_CASE("a bad --timeout is a usage error") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--timeout", "30", "--", "true"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("invalid --timeout: missing unit") != std::string::npos);
+}

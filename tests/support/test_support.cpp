@@ -1,0 +1,172 @@
+#include "test_support.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace test {
+
+TempDir::TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "stash-hook-test-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::string binary() {
+    if (const char* env = std::getenv("STASH_HOOK_BINARY")) return env;
+    return STASH_HOOK_BINARY;
+}
+
+CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options) {
+    TempDir io;
+    const std::string out_path = options.stdout_path.empty() ? io / "stdout" : options.stdout_path;
+    const std::string err_path = io / "stderr";
+    const std::string in_path = io / "stdin";
+    if (options.stdin_text) write_file(in_path, *options.stdin_text);
+
+    std::vector<std::string> argv_s = {binary()};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<std::string> env_s;
+    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
+    for (const auto& [k, v] : options.env) env_s.push_back(k + "=" + v);
+    std::vector<char*> argv, envp;
+    for (auto& s : argv_s) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    for (auto& s : env_s) envp.push_back(s.data());
+    envp.push_back(nullptr);
+
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int in = open(options.stdin_text ? in_path.c_str() : "/dev/null", O_RDONLY);
+        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(99);
+        execve(argv[0], argv.data(), envp.data());
+        _exit(98);
+    }
+    int status = 0;
+    rusage usage{};
+    while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    CliResult r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.max_rss_kib = usage.ru_maxrss;
+    if (options.stdout_path.empty()) r.out = read_file(out_path);
+    r.err = read_file(err_path);
+    return r;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_file(const std::string& path, const std::string& content, bool executable) {
+    std::ofstream(path, std::ios::binary) << content;
+    if (executable) chmod(path.c_str(), 0755);
+}
+
+nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_file(path)); }
+
+std::vector<std::string> read_lines(const std::string& path) {
+    std::vector<std::string> lines;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+std::string fill(std::string text, const std::map<std::string, std::string>& values) {
+    for (const auto& [key, value] : values) {
+        const std::string needle = "{" + key + "}";
+        for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + value.size()))
+            text.replace(at, needle.size(), value);
+    }
+    return text;
+}
+
+bool process_alive(int pid) {
+    if (kill(pid, 0) != 0) return false;
+    // A zombie still answers kill(); read its state.
+    const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+std::string ReceivedRequest::header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+}
+
+TestHttpServer::TestHttpServer() {
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+        ReceivedRequest r;
+        r.method = req.method;
+        r.path = req.target;
+        for (const auto& [k, v] : req.headers) r.headers.emplace(k, v);
+        r.body = req.body;
+        std::lock_guard lock(mutex_);
+        requests_.push_back(std::move(r));
+    });
+}
+
+TestHttpServer::~TestHttpServer() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+void TestHttpServer::route(const std::string& pattern, Handler handler) {
+    server_.Get(pattern, handler);
+    server_.Post(pattern, handler);
+}
+
+void TestHttpServer::start() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) throw std::runtime_error("could not bind a test HTTP server");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+std::vector<ReceivedRequest> TestHttpServer::requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+}
+
+int closed_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace test

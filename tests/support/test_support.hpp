@@ -1,0 +1,95 @@
+#pragma once
+// Helpers for the end-to-end tests: run the built binary, scratch folders, files,
+// and a real HTTP server on loopback that records what it received.
+
+#include <httplib.h>
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace test {
+
+/// A fresh folder, removed with everything in it on destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+struct CliResult {
+    int exit_code = -1;  // 128+N when the binary itself died by signal N
+    std::string out;     // its stdout
+    std::string err;     // its stderr
+    long max_rss_kib = 0;  // peak RSS of stash-hook and its waited-for children
+    double seconds = 0;
+};
+
+struct CliOptions {
+    std::vector<std::pair<std::string, std::string>> env;  // added to ours
+    std::string cwd;
+    std::optional<std::string> stdin_text;  // else /dev/null
+    std::string stdout_path;  // send stdout here instead of capturing it
+};
+
+/// Runs the stash-hook binary under test with `args`; waits for it.
+CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {});
+
+/// Path of the binary under test.
+std::string binary();
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content, bool executable = false);
+nlohmann::json read_json(const std::string& path);
+/// Lines of a file, without their newlines.
+std::vector<std::string> read_lines(const std::string& path);
+/// Replaces every "{KEY}" in `text` with its value.
+std::string fill(std::string text, const std::map<std::string, std::string>& values);
+/// True while a process with this pid exists (and is not a zombie we own).
+bool process_alive(int pid);
+
+/// One request as the server saw it.
+struct ReceivedRequest {
+    std::string method;
+    std::string path;  // with ?query
+    std::multimap<std::string, std::string, httplib::detail::ci> headers;
+    std::string body;
+    std::string header(const std::string& name) const;
+};
+
+/// cpp-httplib's server on 127.0.0.1, on its own thread, recording every request.
+class TestHttpServer {
+public:
+    using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+    TestHttpServer();
+    ~TestHttpServer();
+    /// Answers GET and POST on `pattern` (a regex) with `handler`. Call before start().
+    void route(const std::string& pattern, Handler handler);
+    void start();
+    int port() const { return port_; }
+    std::vector<ReceivedRequest> requests() const;
+
+private:
+    httplib::Server server_;
+    std::thread thread_;
+    int port_ = 0;
+    mutable std::mutex mutex_;
+    std::vector<ReceivedRequest> requests_;
+};
+
+/// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+int closed_port();
+
+}  // namespace test

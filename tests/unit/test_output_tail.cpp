@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+
+#include "util/output_tail.hpp"
+
+using namespace stash_hook;
+
+TEST_CASE("the output tail keeps everything while it fits") {
+    OutputTail tail(8);
+    tail.append("abc");
+    tail.append("de");
+    CHECK(tail.str() == "abcde");
+    CHECK(tail.total() == 5);
+    CHECK_FALSE(tail.truncated());
+}
+
+TEST_CASE("the output tail keeps only the last bytes, oldest first") {
+    OutputTail tail(8);
+    SUBCASE("small appends wrapping around") {
+        for (char c = 'a'; c <= 'z'; ++c) tail.append(std::string(1, c));
+        CHECK(tail.str() == "stuvwxyz");
+    }
+    SUBCASE("one append larger than the buffer") {
+        tail.append("0123");
+        tail.append("abcdefghijklmnop");
+        CHECK(tail.str() == "ijklmnop");
+    }
+    SUBCASE("an append that straddles the end") {
+        tail.append("0123456");
+        tail.append("abcd");
+        CHECK(tail.str() == "3456abcd");
+    }
+    CHECK(tail.truncated());
+    CHECK(tail.str().size() == 8);
+}
+
+TEST_CASE("the output tail stays bounded however much is appended") {
+    OutputTail tail(4096);
+    const std::string chunk(65536, 'x');
+    for (int i = 0; i < 1600; ++i) tail.append(chunk);  // 100 MiB
+    tail.append("END");
+    CHECK(tail.total() == 1600ull * 65536 + 3);
+    CHECK(tail.str().size() == 4096);
+    CHECK(tail.str().substr(4093) == "END");
+    CHECK(tail.capacity() == 4096);
+}

@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include "session/session.hpp"
+#include "session/session_result.hpp"
+
+using namespace stash_hook;
+
+TEST_CASE("exit codes follow CONTRACT section 6 and its precedence") {
+    SessionResult r;
+    r.task.phase = Phase::Succeeded;
+    r.task.exit_code = 0;
+    CHECK(exit_code_for(r) == 0);
+
+    SUBCASE("a post hook failed after a good task: 121") {
+        r.post_hook_failed = true;
+        CHECK(exit_code_for(r) == 121);
+    }
+    SUBCASE("a pre hook failed: 120, even if a post hook failed too") {
+        r.task.phase = Phase::Skipped;
+        r.pre_hook_failed = true;
+        r.post_hook_failed = true;
+        CHECK(exit_code_for(r) == 120);
+    }
+    SUBCASE("the task's own code beats hook failures") {
+        r.task.phase = Phase::Failed;
+        r.task.exit_code = 3;
+        r.post_hook_failed = true;
+        CHECK(exit_code_for(r) == 3);
+    }
+    SUBCASE("timeout: 124, whatever the task exited with") {
+        r.task.phase = Phase::Failed;
+        r.task.timed_out = true;
+        r.task.exit_code.reset();
+        r.task.signal = 15;
+        CHECK(exit_code_for(r) == 124);
+    }
+    SUBCASE("killed by signal N: 128+N") {
+        r.task.phase = Phase::Failed;
+        r.task.exit_code.reset();
+        r.task.signal = 9;
+        CHECK(exit_code_for(r) == 137);
+    }
+    SUBCASE("not found and not executable keep 127 and 126") {
+        r.task.phase = Phase::Failed;
+        r.task.exit_code = 127;
+        CHECK(exit_code_for(r) == 127);
+        r.task.exit_code = 126;
+        CHECK(exit_code_for(r) == 126);
+    }
+    SUBCASE("a status file that could not be written: 125 above all") {
+        r.task.phase = Phase::Failed;
+        r.task.exit_code = 3;
+        r.status_error = "failed to write status file";
+        CHECK(exit_code_for(r) == 125);
+    }
+}
+
+TEST_CASE("executionPolicy decides which post hooks run") {
+    CHECK(policy_allows(ExecutionPolicy::Always, Phase::Succeeded));
+    CHECK(policy_allows(ExecutionPolicy::Always, Phase::Failed));
+    CHECK(policy_allows(ExecutionPolicy::OnSuccess, Phase::Succeeded));
+    CHECK_FALSE(policy_allows(ExecutionPolicy::OnSuccess, Phase::Failed));
+    CHECK_FALSE(policy_allows(ExecutionPolicy::OnFailure, Phase::Succeeded));
+    CHECK(policy_allows(ExecutionPolicy::OnFailure, Phase::Failed));
+    CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Succeeded));
+    CHECK(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed));
+}

@@ -1,0 +1,223 @@
+#include <doctest/doctest.h>
+
+#include "spec/spec_loader.hpp"
+
+using namespace stash_hook;
+using namespace std::chrono_literals;
+
+namespace {
+
+SpecLoadResult load(const std::string& yaml) { return load_spec_text(yaml, "hooks.yaml"); }
+
+/// The only problem reported, as "file:line:column: message".
+std::string only_problem(const std::string& yaml) {
+    auto r = load(yaml);
+    REQUIRE_FALSE(r.spec.has_value());
+    REQUIRE(r.problems.size() == 1);
+    return r.problems[0].str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a full spec loads with every field") {
+    auto r = load(R"(apiVersion: stash-hook/v1
+kind: restore
+name: nightly-db
+namespace: demo
+command: [restic, restore, latest]
+timeout: 2h
+statusFile: /tmp/status.json
+hooks:
+  preRestore:
+    name: check-db
+    tcpSocket: {host: db, port: 5432}
+  postRestore:
+    - name: notify
+      httpPost:
+        scheme: https
+        host: example.org
+        port: 443
+        path: /hook?x=1
+        httpHeaders: [{name: Authorization, value: "Bearer abc"}]
+        form: [{key: k, values: [a, b]}]
+        tls: {insecureSkipVerify: true}
+      executionPolicy: OnFailure
+      timeout: 30s
+      retry: {attempts: 3, delay: 2s}
+      onError: Continue
+    - exec: {command: [echo, done]}
+)");
+    REQUIRE(r.problems.empty());
+    const Spec& s = *r.spec;
+    CHECK(s.kind == Kind::Restore);
+    CHECK(s.name == "nightly-db");
+    CHECK(s.ns == "demo");
+    CHECK(s.command == std::vector<std::string>{"restic", "restore", "latest"});
+    CHECK(s.timeout.value() == 2h);
+    CHECK(s.status_file == "/tmp/status.json");
+    REQUIRE(s.hooks_for(Stage::PreRestore).size() == 1);
+    const auto& tcp = std::get<TcpAction>(s.hooks_for(Stage::PreRestore)[0].action);
+    CHECK(tcp.host == "db");
+    CHECK(tcp.port == 5432);
+    REQUIRE(s.hooks_for(Stage::PostRestore).size() == 2);
+    const Hook& notify = s.hooks_for(Stage::PostRestore)[0];
+    CHECK(notify.name == "notify");
+    CHECK(notify.policy == ExecutionPolicy::OnFailure);
+    CHECK(notify.timeout == 30s);
+    CHECK(notify.retry.attempts == 3);
+    CHECK(notify.retry.delay == 2s);
+    CHECK(notify.on_error == OnError::Continue);
+    const auto& http = std::get<HttpAction>(notify.action);
+    CHECK(http.post);
+    CHECK(http.scheme == "HTTPS");
+    CHECK(http.path == "/hook?x=1");
+    CHECK(http.headers.at(0).value == "Bearer abc");
+    CHECK(http.form.at(0).values == std::vector<std::string>{"a", "b"});
+    CHECK(http.tls.insecure_skip_verify);
+    CHECK(s.hooks_for(Stage::PostRestore)[1].name == "postRestore[1]");
+}
+
+TEST_CASE("defaults fill what the spec leaves out") {
+    auto r = load_spec_text("hooks:\n  preBackup:\n    httpGet: {port: 8080}\n", "/etc/stash/nightly.yaml");
+    REQUIRE(r.spec.has_value());
+    CHECK(r.spec->kind == Kind::Backup);
+    CHECK(r.spec->name == "nightly");
+    CHECK_FALSE(r.spec->timeout.has_value());
+    const Hook& h = r.spec->hooks_for(Stage::PreBackup).at(0);
+    CHECK(h.name == "preBackup[0]");
+    CHECK(h.timeout == 5min);
+    CHECK(h.retry.attempts == 0);
+    CHECK(h.on_error == OnError::Fail);
+    CHECK(h.policy == ExecutionPolicy::Always);
+    const auto& http = std::get<HttpAction>(h.action);
+    CHECK(http.host == "localhost");
+    CHECK(http.scheme == "HTTP");
+    CHECK(http.path == "/");
+}
+
+TEST_CASE("service names resolve to ports from /etc/services") {
+    auto r = load("hooks:\n  preBackup:\n    tcpSocket: {port: postgresql}\n");
+    REQUIRE(r.spec.has_value());
+    CHECK(std::get<TcpAction>(r.spec->hooks_for(Stage::PreBackup)[0].action).port == 5432);
+    CHECK(resolve_port("http").value() == 80);
+    CHECK_FALSE(resolve_port("no-such-service").has_value());
+}
+
+TEST_CASE("invalid YAML names the line and column") {
+    const auto p = only_problem("kind: backup\nhooks: [unclosed\n");
+    CHECK(contains(p, "hooks.yaml:"));
+    CHECK(contains(p, "invalid YAML"));
+}
+
+TEST_CASE("a misspelt key gets did-you-mean with its position") {
+    const auto p = only_problem("hooks:\n  preBackup:\n    exec: {command: [true]}\n    timout: 5s\n");
+    CHECK(p == "hooks.yaml:4:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?");
+}
+
+TEST_CASE("an unknown key with no close match lists the allowed keys") {
+    const auto p = only_problem("banana: 1\n");
+    CHECK(contains(p, "hooks.yaml:1:1: unknown key \"banana\" in the spec (allowed: apiVersion"));
+}
+
+TEST_CASE("a misspelt stage is caught") {
+    const auto p = only_problem("hooks:\n  prebackup:\n    exec: {command: [true]}\n");
+    CHECK(contains(p, "did you mean \"preBackup\"?"));
+}
+
+TEST_CASE("a bare number where a duration belongs is an error") {
+    const auto p = only_problem("command: [x]\ntimeout: 30\n");
+    CHECK(contains(p, "hooks.yaml:2:10: timeout: missing unit in duration \"30\""));
+}
+
+TEST_CASE("bad and negative durations are errors") {
+    CHECK(contains(only_problem("timeout: 5 minutes\n"), "unknown unit"));
+    CHECK(contains(only_problem("timeout: -5s\n"), "must be more than zero"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [x]}\n    timeout: 0s\n"),
+                   "must be more than zero"));
+}
+
+TEST_CASE("wrong types are errors that say what is expected") {
+    CHECK(contains(only_problem("command: restic backup /data\n"),
+                   "command must be a list of arguments"));
+    CHECK(contains(only_problem("hooks:\n  preBackup: 3\n"), "must be a hook or a list of hooks"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [{a: b}]}\n"),
+                   "exec.command element must be a single value"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: []}\n"), "must not be empty"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [x]}\n    retry: {attempts: many}\n"),
+                   "retry.attempts must be a whole number"));
+    CHECK(contains(only_problem(
+                       "hooks:\n  preBackup:\n    httpGet: {port: 80, tls: {insecureSkipVerify: maybe}}\n"),
+                   "must be true or false"));
+}
+
+TEST_CASE("a missing port is an error") {
+    CHECK(only_problem("hooks:\n  preBackup:\n    tcpSocket: {host: db}\n") ==
+          "hooks.yaml:3:16: tcpSocket is missing required key \"port\"");
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    httpGet: {path: /}\n"),
+                   "httpGet is missing required key \"port\""));
+}
+
+TEST_CASE("ports out of range and unknown service names are errors") {
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 70000}\n"),
+                   "out of range (1-65535)"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 0}\n"), "out of range"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 99999999999999999999}\n"),
+                   "out of range"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: nosuchsvc}\n"),
+                   "neither a number 1-65535 nor a service name"));
+}
+
+TEST_CASE("a hook needs exactly one action") {
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    name: x\n"), "has no action"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    tcpSocket: {port: 1}\n"),
+                   "has 2 actions"));
+}
+
+TEST_CASE("executionPolicy belongs to post hooks only") {
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    executionPolicy: Always\n"),
+                   "executionPolicy applies only to post hooks"));
+}
+
+TEST_CASE("a misspelt value gets did-you-mean") {
+    CHECK(contains(only_problem("hooks:\n  postBackup:\n    exec: {command: [a]}\n    executionPolicy: OnFailur\n"),
+                   "did you mean \"OnFailure\"?"));
+    CHECK(contains(only_problem("kind: backpu\n"), "did you mean \"backup\"?"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    onError: continue\n"),
+                   "did you mean \"Continue\"?"));
+}
+
+TEST_CASE("duplicate keys and duplicate hook names are errors") {
+    auto r = load("kind: backup\nkind: restore\n");
+    REQUIRE_FALSE(r.problems.empty());
+    CHECK(contains(r.problems[0].str(), "duplicate key \"kind\""));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    - {name: a, exec: {command: [x]}}\n"
+                                "    - {name: a, exec: {command: [y]}}\n"),
+                   "are named \"a\""));
+}
+
+TEST_CASE("keys of later versions and Stash manifests are refused clearly") {
+    CHECK(contains(only_problem("lock: /run/lock/x\n"), "\"lock\" is not supported by this version"));
+    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
+                                "spec: {}\n"),
+                   "Stash manifests"));
+}
+
+TEST_CASE("every problem is reported, not just the first") {
+    auto r = load("kind: sideways\ntimeout: 3\nhooks:\n  preBackup:\n    tcpSocket: {host: db}\n");
+    CHECK(r.problems.size() == 3);
+}
+
+TEST_CASE("an empty spec and a non-mapping spec are errors") {
+    CHECK(contains(only_problem(""), "the spec is empty"));
+    CHECK(contains(only_problem("- a\n- b\n"), "must be a mapping"));
+}
+
+TEST_CASE("a missing spec file says how to give one") {
+    auto r = load_spec_file("/nonexistent/stash-hook.yaml");
+    REQUIRE(r.problems.size() == 1);
+    CHECK(contains(r.problems[0].str(), "failed to read spec: No such file or directory"));
+}
