@@ -29,9 +29,7 @@ void register_hook(CLI::App& app, Action& action) {
     cmd->callback([options, &action] {
         action = [options] {
             Spec spec = load_spec_or_throw(default_spec_path(options->path));
-            Stage stage = Stage::PreBackup;
-            for (Stage s : {Stage::PreBackup, Stage::PostBackup, Stage::PreRestore, Stage::PostRestore})
-                if (options->stage == to_string(s)) stage = s;
+            const Stage stage = *stage_from_string(options->stage);  // checked by CLI11
             spec.kind = (stage == Stage::PreRestore || stage == Stage::PostRestore) ? Kind::Restore
                                                                                     : Kind::Backup;
             if (spec.hooks_for(stage).empty()) spdlog::warn("the spec has no {} hooks", options->stage);

@@ -22,7 +22,7 @@ void register_plan(CLI::App& app, Action& action) {
     cmd->callback([options, &action] {
         action = [options] {
             Spec spec = load_spec_or_throw(default_spec_path(options->path));
-            if (!options->kind.empty()) spec.kind = options->kind == "restore" ? Kind::Restore : Kind::Backup;
+            if (auto kind = kind_from_string(options->kind)) spec.kind = *kind;
             std::cout << describe_plan(spec);
             return 0;
         };

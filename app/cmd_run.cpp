@@ -38,7 +38,7 @@ std::string session_summary(const SessionResult& r) {
 
 int run(const RunOptions& options) {
     Spec spec = load_spec_or_throw(default_spec_path(options.spec_path));
-    if (!options.kind.empty()) spec.kind = options.kind == "restore" ? Kind::Restore : Kind::Backup;
+    if (auto kind = kind_from_string(options.kind)) spec.kind = *kind;
     if (!options.command.empty()) spec.command = options.command;
     if (!options.status_file.empty()) spec.status_file = options.status_file;
     if (!options.timeout.empty()) {

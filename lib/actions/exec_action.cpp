@@ -29,9 +29,7 @@ ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& conte
     ActionOutcome outcome;
     if (!result) {
         outcome.error = result.error().message;
-        outcome.exit_code = result.error().kind == SpawnFailure::NotFound        ? 127
-                            : result.error().kind == SpawnFailure::NotExecutable ? 126
-                                                                                 : 125;
+        outcome.exit_code = shell_exit_code(result.error().kind);
         return outcome;
     }
     outcome.output = captured.combined.str();

@@ -84,6 +84,15 @@ int poll_timeout_ms(std::optional<Clock::time_point> until) {
 
 }  // namespace
 
+int shell_exit_code(SpawnFailure failure) {
+    switch (failure) {
+        case SpawnFailure::NotFound: return 127;
+        case SpawnFailure::NotExecutable: return 126;
+        case SpawnFailure::Other: return 125;
+    }
+    return 125;
+}
+
 std::string signal_name(int signal) {
     const char* abbrev = sigabbrev_np(signal);
     return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);

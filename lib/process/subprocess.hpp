@@ -40,6 +40,9 @@ struct SpawnError {
     std::string message;  // "failed to start restic: No such file or directory"
 };
 
+/// What a shell would exit with: 127 not found, 126 not executable, else 125.
+int shell_exit_code(SpawnFailure failure);
+
 struct ProcessResult {
     std::optional<int> exit_code;  // set when the process exited
     std::optional<int> signal;     // set when a signal killed it

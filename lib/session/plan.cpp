@@ -41,7 +41,7 @@ std::string describe_plan(const Spec& spec) {
     if (spec.command.empty())
         out << "(none: give one after -- or as command: in the spec)";
     else
-        out << action_target(ExecAction{spec.command});
+        out << command_line(spec.command);
     out << "\n   timeout " << (spec.timeout ? format_duration(*spec.timeout) : "none") << "\n";
     for (const auto& h : spec.hooks_for(post)) {
         out << step++ << ". " << to_string(post) << " \"" << h.name << "\": " << action_name(h.action)

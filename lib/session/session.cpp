@@ -160,7 +160,7 @@ void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv&
               TaskResult& task) {
     task.phase = Phase::Running;
     const std::string what = std::string(to_string(spec.kind)) + " command";
-    spdlog::info("{} started: {}", what, action_target(ExecAction{spec.command}));
+    spdlog::info("{} started: {}", what, command_line(spec.command));
     SpawnRequest request;
     request.argv = spec.command;
     request.env = make_environment(env.pairs(std::nullopt));
@@ -170,9 +170,7 @@ void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv&
     auto result = run_process(request);
     if (!result) {
         task.phase = Phase::Failed;
-        task.exit_code = result.error().kind == SpawnFailure::NotFound        ? 127
-                         : result.error().kind == SpawnFailure::NotExecutable ? 126
-                                                                              : 125;
+        task.exit_code = shell_exit_code(result.error().kind);
         task.error = result.error().message;
         spdlog::error("{} failed: {}", what, task.error);
         return;

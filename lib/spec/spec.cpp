@@ -26,6 +26,18 @@ const char* to_string(ExecutionPolicy p) {
 
 const char* to_string(OnError e) { return e == OnError::Fail ? "Fail" : "Continue"; }
 
+std::optional<Kind> kind_from_string(std::string_view text) {
+    if (text == "backup") return Kind::Backup;
+    if (text == "restore") return Kind::Restore;
+    return std::nullopt;
+}
+
+std::optional<Stage> stage_from_string(std::string_view text) {
+    for (Stage s : {Stage::PreBackup, Stage::PostBackup, Stage::PreRestore, Stage::PostRestore})
+        if (text == to_string(s)) return s;
+    return std::nullopt;
+}
+
 bool is_pre(Stage stage) { return stage == Stage::PreBackup || stage == Stage::PreRestore; }
 Stage pre_stage(Kind kind) { return kind == Kind::Backup ? Stage::PreBackup : Stage::PreRestore; }
 Stage post_stage(Kind kind) {
@@ -49,15 +61,27 @@ std::string action_name(const Action& action) {
     return "tcpSocket";
 }
 
-std::string action_target(const Action& action) {
-    if (const auto* exec = std::get_if<ExecAction>(&action)) {
-        std::string s;
-        for (const auto& arg : exec->command) {
-            if (!s.empty()) s += ' ';
-            s += arg;
-        }
-        return s;
+std::string shell_quote(const std::string& arg) {
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./:=@%+,") == std::string::npos;
+    if (plain) return arg;
+    std::string out = "'";
+    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& arg : argv) {
+        if (!s.empty()) s += ' ';
+        s += shell_quote(arg);
     }
+    return s;
+}
+
+std::string action_target(const Action& action) {
+    if (const auto* exec = std::get_if<ExecAction>(&action)) return command_line(exec->command);
     if (const auto* http = std::get_if<HttpAction>(&action)) return http->url();
     const auto& tcp = std::get<TcpAction>(action);
     return tcp.host + ":" + std::to_string(tcp.port);

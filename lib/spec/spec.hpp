@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -21,6 +22,8 @@ const char* to_string(Stage stage);          // "preBackup", ...
 const char* to_string(ExecutionPolicy p);    // "Always", ...
 const char* to_string(OnError e);            // "Fail", "Continue"
 bool is_pre(Stage stage);
+std::optional<Kind> kind_from_string(std::string_view text);    // "backup", "restore"
+std::optional<Stage> stage_from_string(std::string_view text);  // "preBackup", ...
 Stage pre_stage(Kind kind);
 Stage post_stage(Kind kind);
 
@@ -76,6 +79,10 @@ using Action = std::variant<ExecAction, HttpAction, TcpAction>;
 
 /// "exec", "httpGet", "httpPost" or "tcpSocket".
 std::string action_name(const Action& action);
+/// `arg` quoted for a POSIX shell where needed, for display: a b -> 'a b'.
+std::string shell_quote(const std::string& arg);
+/// argv as one line a user could paste into a shell.
+std::string command_line(const std::vector<std::string>& argv);
 /// One line describing the action's target, e.g. the argv or the URL.
 std::string action_target(const Action& action);
 

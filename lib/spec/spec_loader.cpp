@@ -427,9 +427,7 @@ public:
         for (auto key : kStageKeys) {
             const YAML::Node stage_node = node[std::string(key)];
             if (!stage_node) continue;
-            Stage stage = Stage::PreBackup;
-            for (Stage s : {Stage::PreBackup, Stage::PostBackup, Stage::PreRestore, Stage::PostRestore})
-                if (key == to_string(s)) stage = s;
+            const Stage stage = *stage_from_string(key);
             std::vector<Hook> list;
             if (stage_node.IsSequence()) {
                 if (stage_node.size() == 0) problem(stage_node, std::string(key) + " is an empty list");

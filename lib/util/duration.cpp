@@ -132,6 +132,8 @@ std::string format_duration(Duration d) {
 }
 
 std::string format_duration_ms(Duration d) {
+    if (d < std::chrono::milliseconds(1) && d > -std::chrono::milliseconds(1))
+        return format_duration(std::chrono::round<std::chrono::microseconds>(d));
     return format_duration(std::chrono::round<std::chrono::milliseconds>(d));
 }
 

@@ -18,7 +18,8 @@ std::expected<Duration, std::string> parse_duration(std::string_view text);
 /// Formats like Go's Duration.String(): "1h2m3.5s", "120ms", "0s".
 std::string format_duration(Duration d);
 
-/// Rounds to whole milliseconds (for reports) and formats with format_duration.
+/// For reports: rounds to whole milliseconds (microseconds below 1ms) and formats
+/// with format_duration.
 std::string format_duration_ms(Duration d);
 
 }  // namespace stash_hook

@@ -52,4 +52,5 @@ TEST_CASE("durations format like Go's Duration.String") {
     CHECK(format_duration(42ns) == "42ns");
     CHECK(format_duration(-2s) == "-2s");
     CHECK(format_duration_ms(std::chrono::nanoseconds(1'234'567'890)) == "1.235s");
+    CHECK(format_duration_ms(std::chrono::nanoseconds(412'345)) == "412\xC2\xB5s");
 }

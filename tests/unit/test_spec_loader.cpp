@@ -221,3 +221,9 @@ TEST_CASE("a missing spec file says how to give one") {
     REQUIRE(r.problems.size() == 1);
     CHECK(contains(r.problems[0].str(), "failed to read spec: No such file or directory"));
 }
+
+TEST_CASE("commands are shown as a shell would need them typed") {
+    CHECK(command_line({"restic", "backup", "/data"}) == "restic backup /data");
+    CHECK(command_line({"sh", "-c", "echo hi; exit 1"}) == "sh -c 'echo hi; exit 1'");
+    CHECK(command_line({"echo", "it's", ""}) == "echo 'it'\\''s' ''");
+}
