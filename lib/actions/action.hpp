@@ -21,7 +21,9 @@ struct ActionOutcome {
     std::string error;               // why it failed, one line: "HTTP status 503"
     std::optional<int> exit_code;    // exec
     std::optional<int> status_code;  // httpGet, httpPost: the last response's status
-    std::string output;              // exec: tail of stdout and stderr
+    std::string output;              // exec: tail of stdout and stderr, interleaved
+    std::string stdout_tail;         // exec: tail of stdout alone
+    std::string stderr_tail;         // exec: tail of stderr alone
 };
 
 ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& context);

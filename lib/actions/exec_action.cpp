@@ -33,6 +33,8 @@ ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& conte
         return outcome;
     }
     outcome.output = captured.combined.str();
+    outcome.stdout_tail = captured.stdout_only.str();
+    outcome.stderr_tail = captured.stderr_only.str();
     outcome.exit_code = result->exit_code;
     const std::string hint = last_line(captured.stderr_only.str());
     const std::string suffix = hint.empty() ? "" : ": " + hint;

@@ -251,7 +251,7 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
                 if (output) {
                     std::string_view chunk(buffer.data(), static_cast<size_t>(got));
                     output->combined.append(chunk);
-                    if (is_stderr) output->stderr_only.append(chunk);
+                    (is_stderr ? output->stderr_only : output->stdout_only).append(chunk);
                 }
             } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
                 fd.reset();

@@ -26,10 +26,12 @@ struct SpawnRequest {
     Duration kill_grace = std::chrono::seconds(3);  // then SIGKILL after this
 };
 
-/// Where captured output goes: an interleaved tail of both streams, and a tail of
-/// stderr alone so a chatty stdout cannot push the error message out.
+/// Where captured output goes: an interleaved tail of both streams (what a terminal
+/// would have shown last), and a tail of each stream alone, so that neither can push
+/// the other's last words out.
 struct CapturedOutput {
     OutputTail combined{8192};
+    OutputTail stdout_only{4096};
     OutputTail stderr_only{4096};
 };
 

@@ -35,6 +35,20 @@ struct SessionEnv {
     }
 };
 
+/// Logs the last lines of a hook's captured output, indented under its result line.
+void log_output_tail(spdlog::level::level_enum level, const std::string& output) {
+    constexpr size_t kMaxLines = 20;
+    std::vector<std::string_view> lines;
+    std::string_view rest(output);
+    while (!rest.empty()) {
+        const size_t nl = rest.find('\n');
+        lines.push_back(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+    const size_t first = lines.size() > kMaxLines ? lines.size() - kMaxLines : 0;
+    for (size_t i = first; i < lines.size(); ++i) spdlog::log(level, "  | {}", lines[i]);
+}
+
 std::string capitalized(std::string s) {
     if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
     return s;
@@ -48,6 +62,8 @@ HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
     result.action = action_name(hook.action);
     const std::string label = std::string(to_string(hook.stage)) + " hook \"" + hook.name + "\"";
     spdlog::info("{} ({}) started: {}", label, result.action, action_target(hook.action));
+    spdlog::debug("{}: timeout {}, {} retries, onError {}", label, format_duration(hook.timeout),
+                  hook.retry.attempts, to_string(hook.on_error));
 
     ActionContext context;
     context.timeout = hook.timeout;
@@ -70,10 +86,13 @@ HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
     result.exit_code = outcome.exit_code;
     result.status_code = outcome.status_code;
     result.output = outcome.output;
+    result.stdout_tail = outcome.stdout_tail;
+    result.stderr_tail = outcome.stderr_tail;
     if (outcome.succeeded) {
         result.phase = Phase::Succeeded;
         spdlog::info("{} ({}) succeeded in {}", label, result.action,
                      format_duration_ms(result.duration));
+        if (spdlog::should_log(spdlog::level::debug)) log_output_tail(spdlog::level::debug, result.output);
     } else {
         result.phase = Phase::Failed;
         result.error = outcome.error;
@@ -82,6 +101,7 @@ HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
                       format_duration_ms(result.duration),
                       result.attempts > 1 ? " after " + std::to_string(result.attempts) + " attempts" : "",
                       outcome.error);
+        log_output_tail(spdlog::level::warn, result.output);
         if (result.continued) spdlog::warn("{}: onError is Continue, carrying on", label);
     }
     return result;
@@ -195,7 +215,9 @@ void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv&
 
 void write_status(const Spec& spec, SessionResult& result) {
     if (spec.status_file.empty()) return;
-    if (auto written = write_status_file(spec.status_file, result); !written) {
+    auto written = write_status_file(spec.status_file, result);
+    if (written) spdlog::debug("status file {} written (phase {})", spec.status_file, to_string(result.phase));
+    if (!written) {
         if (result.status_error.empty()) spdlog::error("{}", written.error());
         result.status_error = written.error();
     }

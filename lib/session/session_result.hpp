@@ -23,7 +23,9 @@ struct HookResult {
     Duration duration{0};
     std::optional<int> exit_code;    // exec
     std::optional<int> status_code;  // http
-    std::string output;              // exec: tail of its output
+    std::string output;              // exec: tail of stdout and stderr, interleaved
+    std::string stdout_tail;         // exec: tail of stdout alone
+    std::string stderr_tail;         // exec: tail of stderr alone
     std::string error;               // when Failed; why Skipped otherwise
     bool continued = false;          // Failed, but onError: Continue
 };

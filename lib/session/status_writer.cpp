@@ -17,6 +17,8 @@ json hook_json(const HookResult& h) {
     if (h.action == "exec" && h.phase != Phase::Skipped) {
         j["exitCode"] = optional_int(h.exit_code);
         j["output"] = h.output;
+        j["stdout"] = h.stdout_tail;
+        j["stderr"] = h.stderr_tail;
     }
     if (h.status_code) j["statusCode"] = *h.status_code;
     if (!h.error.empty()) j[h.phase == Phase::Skipped ? "reason" : "error"] = h.error;

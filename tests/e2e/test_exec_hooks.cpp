@@ -21,6 +21,9 @@ TEST_CASE("an exec hook that exits non-zero fails with its code and its output t
     CHECK(hook["exitCode"] == 3);
     CHECK(hook["error"] == "exit code 3: disk full");
     CHECK(hook["output"] == "to-stdout\ndisk full\n");
+    CHECK(hook["stdout"] == "to-stdout\n");
+    CHECK(hook["stderr"] == "disk full\n");
+    CHECK(r.err.find("stash-hook: warning:   | disk full\n") != std::string::npos);
 }
 
 TEST_CASE("text on stderr alone is not a failure") {
@@ -56,9 +59,14 @@ TEST_CASE("a hook printing 100 MB on stdout and stderr neither deadlocks nor gro
     auto hook = test::read_json(dir / "st.json")["hooks"][0];
     const std::string output = hook["output"];
     CHECK(output.size() <= 8192);
-    CHECK(output.size() >= 4096);
-    CHECK(output.find("last-line-of-stdout") != std::string::npos);
-    CHECK(output.find("last-line-of-stderr") != std::string::npos);
+    CHECK(output.size() == 8192);
+    // Each stream keeps its own last 4 KiB, whatever the other printed after it.
+    const std::string stdout_tail = hook["stdout"];
+    const std::string stderr_tail = hook["stderr"];
+    CHECK(stdout_tail.size() == 4096);
+    CHECK(stderr_tail.size() == 4096);
+    CHECK(stdout_tail.ends_with(std::string(4000, '\0') + "last-line-of-stdout\n"));
+    CHECK(stderr_tail.ends_with(std::string(4000, '\0') + "last-line-of-stderr\n"));
 }
 
 TEST_CASE("a hook that hangs past its timeout is stopped with its whole group") {
