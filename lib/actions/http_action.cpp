@@ -4,8 +4,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "actions/action.hpp"
 #include "actions/http_request.hpp"
@@ -75,6 +78,39 @@ std::unique_ptr<httplib::ClientImpl> make_client(const HttpTarget& target, const
     return client;
 }
 
+/// Sends `request` on a helper thread and stops the client when `deadline` passes, so
+/// that the hook's timeout bounds the whole exchange (httplib's own timeouts apply to
+/// each connect, read and write, and a server that drips bytes would reset them).
+/// Returns false with `timed_out` set when the deadline cut it short.
+bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib::Response& response,
+                 httplib::Error& error, std::chrono::steady_clock::time_point deadline,
+                 bool& timed_out) {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    bool ok = false;
+    std::thread worker([&] {
+        const bool sent = client.send(request, response, error);
+        std::lock_guard lock(mutex);
+        ok = sent;
+        done = true;
+        done_cv.notify_one();
+    });
+    std::unique_lock lock(mutex);
+    if (!done_cv.wait_until(lock, deadline, [&] { return done; })) {
+        timed_out = true;
+        // stop() only reaches a socket that is open; retry until the request gives up.
+        while (!done_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return done; })) {
+            lock.unlock();
+            client.stop();
+            lock.lock();
+        }
+    }
+    lock.unlock();
+    worker.join();
+    return ok && !timed_out;
+}
+
 }  // namespace
 
 ActionOutcome run_http_action(const HttpAction& http, const ActionContext& context) {
@@ -101,14 +137,19 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         }
     }
 
+    const auto deadline = std::chrono::steady_clock::now() + context.timeout;
     for (int hop = 0;; ++hop) {
-        auto client = make_client(target, http.tls, context.timeout);
+        const auto left = std::max<Duration>(deadline - std::chrono::steady_clock::now(), Duration{1});
+        auto client = make_client(target, http.tls, left);
         request.path = target.path;
         httplib::Response response;
         httplib::Error error = httplib::Error::Success;
         httplib::Request attempt = request;  // send() adds headers of its own
-        if (!client->send(attempt, response, error)) {
-            outcome.error = describe(error, target, *client, context.timeout);
+        bool timed_out = false;
+        if (!send_within(*client, attempt, response, error, deadline, timed_out)) {
+            outcome.error = timed_out ? "timed out after " + format_duration(context.timeout) +
+                                            " waiting for " + target.authority()
+                                      : describe(error, target, *client, context.timeout);
             return outcome;
         }
         outcome.status_code = response.status;

@@ -143,7 +143,7 @@ TEST_CASE("hook STAGE runs that stage alone, filtered by --phase") {
     CHECK(run_cli({"hook", "-f", dir / "s.yaml", "midBackup"}).exit_code == 125);
 }
 
-TEST_CASE("logs go to stderr: one line per hook start and end, and a summary; -q and json") {
+TEST_CASE("logs go to stderr: one line per hook start and end, a summary, -q, -v and json") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {name: hello, exec: {command: [true]}}\n"
                                      "  postBackup: {name: fails, exec: {command: [sh, -c, \"echo boom >&2; exit 4\"]}}\n");

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 
@@ -32,7 +33,7 @@ std::vector<test::ReceivedRequest> with_path(const std::vector<test::ReceivedReq
 
 }  // namespace
 
-TEST_CASE("HTTP statuses 200-399 succeed, others fail; redirects follow the same host only") {
+TEST_CASE("HTTP statuses 200-399 succeed and others fail, and redirects follow the same host only") {
     test::TestHttpServer server;
     status_route(server, "/ok", 200);
     status_route(server, "/r399", 399);
@@ -146,7 +147,7 @@ TEST_CASE("the server receives the method, path with query, headers and body") {
     CHECK(received[5].headers.count("Host") == 1);
 }
 
-TEST_CASE("a POST redirected with 303 becomes a GET; with 307 it is repeated") {
+TEST_CASE("a POST redirected with 303 becomes a GET, and with 307 it is repeated") {
     test::TestHttpServer server;
     status_route(server, "/see-other", 303, "/landing");
     status_route(server, "/temporary", 307, "/landing-post");
@@ -199,7 +200,7 @@ TEST_CASE("HTTP_PROXY is honoured for other hosts") {
 
 }
 
-TEST_CASE("TLS certificates are verified; caFile and insecureSkipVerify adjust it") {
+TEST_CASE("TLS certificates are verified, and caFile and insecureSkipVerify adjust it") {
     test::TempDir dir;
     const std::string gen =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / "key.pem") + " -out " +
@@ -228,4 +229,25 @@ TEST_CASE("TLS certificates are verified; caFile and insecureSkipVerify adjust i
     CHECK(hooks[0]["error"].get<std::string>().find("not trusted") != std::string::npos);
     CHECK(hooks[1]["phase"] == "Succeeded");
     CHECK(hooks[2]["phase"] == "Succeeded");
+}
+
+TEST_CASE("the hook's timeout bounds the whole request, even when the server never answers") {
+    test::TestHttpServer server;
+    std::atomic<bool> release{false};
+    server.route("/hang", [&](const httplib::Request&, httplib::Response& res) {
+        for (int i = 0; i < 600 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        res.set_content("too late", "text/plain");
+    });
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: slow, timeout: 1s, httpGet: {host: 127.0.0.1, port: {PORT}, path: /hang}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    release = true;
+    CHECK(r.exit_code == 120);
+    CHECK(r.seconds < 15);  // the handler would hold it for 30 s
+    CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] ==
+          "timed out after 1s waiting for 127.0.0.1:" + std::to_string(server.port()));
 }
