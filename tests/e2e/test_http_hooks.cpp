@@ -251,3 +251,56 @@ TEST_CASE("the hook's timeout bounds the whole request, even when the server nev
     CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] ==
           "timed out after 1s waiting for 127.0.0.1:" + std::to_string(server.port()));
 }
+
+namespace {
+
+void make_cert(const test::TempDir& dir, const std::string& name, const std::string& subject_alt_name) {
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / (name + ".key")) +
+                            " -out " + (dir / (name + ".pem")) + " -subj /CN=" + name +
+                            " -addext subjectAltName=" + subject_alt_name + " 2>/dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("client certificates and host names are checked over TLS") {
+    test::TempDir dir;
+    make_cert(dir, "server", "IP:127.0.0.1");
+    make_cert(dir, "wrong", "DNS:other.example");
+    make_cert(dir, "client", "DNS:client");
+    // A server that demands a client certificate signed by client.pem.
+    httplib::SSLServer server((dir / "server.pem").c_str(), (dir / "server.key").c_str(),
+                              (dir / "client.pem").c_str());
+    httplib::SSLServer wrong((dir / "wrong.pem").c_str(), (dir / "wrong.key").c_str());
+    REQUIRE(server.is_valid());
+    REQUIRE(wrong.is_valid());
+    auto ok = [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); };
+    server.Get("/", ok);
+    wrong.Get("/", ok);
+    const int port = server.bind_to_any_port("127.0.0.1");
+    const int wrong_port = wrong.bind_to_any_port("127.0.0.1");
+    std::thread t1([&] { server.listen_after_bind(); });
+    std::thread t2([&] { wrong.listen_after_bind(); });
+    while (!server.is_running() || !wrong.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: with-cert, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, tls: {caFile: {DIR}/server.pem, certFile: {DIR}/client.pem, keyFile: {DIR}/client.key}}}
+    - {name: without-cert, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, tls: {caFile: {DIR}/server.pem}}}
+    - {name: wrong-host, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {WRONG}, tls: {caFile: {DIR}/wrong.pem}}}
+)",
+                                          {{"PORT", std::to_string(port)},
+                                           {"WRONG", std::to_string(wrong_port)},
+                                           {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    server.stop();
+    wrong.stop();
+    t1.join();
+    t2.join();
+    CHECK(r.exit_code == 121);
+    const auto status = test::read_json(dir / "st.json");
+    CHECK(status["hooks"][0]["phase"] == "Succeeded");
+    CHECK(status["hooks"][1]["phase"] == "Failed");
+    CHECK(status["hooks"][2]["phase"] == "Failed");
+    CHECK(status["hooks"][2]["error"].get<std::string>().find("not trusted") != std::string::npos);
+}
