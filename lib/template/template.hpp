@@ -1,0 +1,60 @@
+#pragma once
+// A Go text/template engine for the subset Stash's hooks use (CONTRACT section 4,
+// "Templates"): fields, variables, pipelines, if/else if/else, range, with,
+// literals, {{- -}} trimming, and the functions eq ne lt le gt ge and or not len
+// index printf print quote toJson dict default env lower upper trim.
+// Data is a JSON value; objects are structs (an unknown field is an error).
+
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace stash_hook::tmpl {
+
+using Value = nlohmann::json;
+
+/// A template error: what and where in the template text (1-based line and column).
+struct TemplateError {
+    int line = 0;
+    int column = 0;
+    std::string message;
+    std::string str() const;  // "template:2:15: message"
+};
+
+struct Ast;  // the parsed tree; see template.cpp
+
+class Template {
+public:
+    /// Parses `text`. Unknown functions and syntax errors are reported here.
+    static std::expected<Template, TemplateError> parse(std::string_view text);
+
+    /// Reports a reference to a field that `schema` (a value shaped like the data)
+    /// does not have, where it can be seen without running: fields of the root data
+    /// outside range and with, and fields of $.
+    std::expected<void, TemplateError> check_fields(const Value& schema) const;
+
+    /// Renders with `data` as the root ("." and "$").
+    std::expected<std::string, TemplateError> render(const Value& data) const;
+
+    Template(Template&&) noexcept;
+    Template& operator=(Template&&) noexcept;
+    ~Template();
+
+private:
+    explicit Template(std::unique_ptr<Ast> ast);
+    std::unique_ptr<Ast> ast_;
+};
+
+/// True when `text` contains an action and so must be rendered.
+bool is_template(std::string_view text);
+
+/// Parses, renders and trims surrounding whitespace (how hook strings are rendered).
+std::expected<std::string, TemplateError> render_string(std::string_view text, const Value& data);
+
+/// JSON exactly as Go's encoding/json Marshal writes it (sorted keys, <>& escaped).
+std::string go_json(const Value& value);
+
+}  // namespace stash_hook::tmpl

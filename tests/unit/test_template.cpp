@@ -1,0 +1,195 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "template/template.hpp"
+
+using namespace stash_hook::tmpl;
+
+namespace {
+
+const Value kData = Value::parse(R"({
+  "Name": "deployment-backup-1646741400",
+  "Namespace": "demo",
+  "Invoker": {"Kind": "BackupConfiguration", "Name": "deployment-backup"},
+  "Target": {"Kind": "Deployment", "Name": "stash-demo"},
+  "Status": {"Phase": "Failed", "Duration": "10s", "Error": "failed to backup host-0. Reason: path not found",
+             "ExitCode": 3},
+  "RetryLeft": 0,
+  "Hooks": ["pause", "notify"],
+  "Empty": "",
+  "Zero": 0
+})");
+
+std::string render(const std::string& text, const Value& data = kData) {
+    auto t = Template::parse(text);
+    REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().str()));
+    auto out = t->render(data);
+    REQUIRE_MESSAGE(out.has_value(), (out ? "" : out.error().str()));
+    return *out;
+}
+
+std::string parse_error(const std::string& text) {
+    auto t = Template::parse(text);
+    REQUIRE_FALSE(t.has_value());
+    return t.error().str();
+}
+
+std::string render_error(const std::string& text) {
+    auto t = Template::parse(text);
+    REQUIRE(t.has_value());
+    auto out = t->render(kData);
+    REQUIRE_FALSE(out.has_value());
+    return out.error().str();
+}
+
+}  // namespace
+
+TEST_CASE("templates render every construct of the subset") {
+    struct Case {
+        const char* text;
+        const char* want;
+    };
+    const Case cases[] = {
+        {"plain text", "plain text"},
+        {"{{.Namespace}}/{{.Target.Name}}", "demo/stash-demo"},
+        {"{{ .Status.ExitCode }}", "3"},
+        {"a {{- \" b \" -}} c", "a b c"},
+        {"a  \n {{- .Namespace}}", "ademo"},
+        {"{{.Namespace -}}  \n  x", "demox"},
+        {"{{/* a comment */}}x", "x"},
+        {"a {{- /* trimmed comment */ -}} b", "ab"},
+        {"{{$x := .Target.Name}}{{$x}}", "stash-demo"},
+        {"{{$x := 1}}{{$x = 2}}{{$x}}", "2"},
+        {"{{$.Namespace}}", "demo"},
+        {"{{ (printf \"%s-%s\" .Namespace .Name) }}", "demo-deployment-backup-1646741400"},
+        {"{{ .Namespace | upper }}", "DEMO"},
+        {"{{ .Namespace | printf \"ns=%s\" }}", "ns=demo"},
+        {"{{if eq .Status.Phase `Succeeded`}}ok{{else}}bad{{end}}", "bad"},
+        {"{{if eq .Status.Phase \"Running\"}}r{{else if eq .Status.Phase \"Failed\"}}f{{else}}s{{end}}", "f"},
+        {"{{if .Empty}}yes{{else}}no{{end}}", "no"},
+        {"{{if .Zero}}yes{{else}}no{{end}}", "no"},
+        {"{{range .Hooks}}[{{.}}]{{end}}", "[pause][notify]"},
+        {"{{range $i, $h := .Hooks}}{{$i}}={{$h}} {{end}}", "0=pause 1=notify "},
+        {"{{range .Missing2}}x{{else}}none{{end}}", ""},  // replaced below
+        {"{{with .Target}}{{.Kind}}/{{.Name}}{{end}}", "Deployment/stash-demo"},
+        {"{{with .Empty}}x{{else}}empty{{end}}", "empty"},
+        {"{{ 42 }} {{ -7 }} {{ 1.5 }} {{ true }}", "42 -7 1.5 true"},
+        {"{{ \"tab\\there\" }}", "tab\there"},
+        {"{{ `raw \\n` }}", "raw \\n"},
+    };
+    for (const auto& c : cases) {
+        if (std::string(c.text).find("Missing2") != std::string::npos) continue;
+        CAPTURE(c.text);
+        CHECK(render(c.text) == c.want);
+    }
+    CHECK(render("{{range .Items}}x{{else}}none{{end}}", Value::parse(R"({"Items": []})")) == "none");
+}
+
+TEST_CASE("template functions behave as Go's and sprig's") {
+    struct Case {
+        const char* text;
+        const char* want;
+    };
+    const Case cases[] = {
+        {"{{eq 1 1}} {{eq \"a\" \"b\"}} {{eq .Status.Phase \"x\" \"Failed\"}}", "true false true"},
+        {"{{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}}", "true true true false true"},
+        {"{{lt 1 2.5}}", "true"},
+        {"{{and 1 0}} {{and 1 2}} {{or 0 \"\"}} {{or 0 \"x\"}} {{not 0}}", "0 2  x true"},
+        {"{{len .Hooks}} {{len .Namespace}} {{len .Target}}", "2 4 2"},
+        {"{{index .Hooks 1}} {{index .Target \"Name\"}}", "notify stash-demo"},
+        {"{{printf \"%s has %d hooks, %v, %q, %t, %5.2f%%\" .Namespace 2 .Hooks \"q\" true 3.14159}}",
+         "demo has 2 hooks, [pause notify], \"q\", true,  3.14%"},
+        {"{{printf \"%s %s\" \"one\"}}", "one %!s(MISSING)"},
+        {"{{print \"a\" 1 2 \"b\"}}", "a1 2b"},
+        {"{{quote .Namespace \"x\\\"y\"}}", "\"demo\" \"x\\\"y\""},
+        {"{{toJson .Target}}", "{\"Kind\":\"Deployment\",\"Name\":\"stash-demo\"}"},
+        {"{{toJson (dict \"b\" 1 \"a\" \"x\")}}", "{\"a\":\"x\",\"b\":1}"},
+        {"{{default \"none\" .Empty}} {{default \"none\" .Namespace}} {{.Empty | default \"d\"}}", "none demo d"},
+        {"{{lower \"ABC\"}} {{upper \"abc\"}} [{{trim \"  x y \\n\"}}]", "abc ABC [x y]"},
+        {"{{ .Status.Error | quote }}", "\"failed to backup host-0. Reason: path not found\""},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        CHECK(render(c.text) == c.want);
+    }
+    setenv("STASH_HOOK_TEMPLATE_TEST", "from-env", 1);
+    CHECK(render("{{env \"STASH_HOOK_TEMPLATE_TEST\"}}") == "from-env");
+}
+
+TEST_CASE("toJson escapes as Go's encoding/json, and the result is valid JSON") {
+    const Value data = Value::parse(R"({"Status": {"Error": "quote \" backslash \\ newline \n tab \t <b>&amp; \u0001 \u2028 é"}})");
+    const std::string out = render("{{ toJson (dict \"text\" .Status.Error) }}", data);
+    CHECK(out == "{\"text\":\"quote \\\" backslash \\\\ newline \\n tab \\t \\u003cb\\u003e\\u0026amp; \\u0001 "
+                 "\\u2028 \xC3\xA9\"}");
+    const Value parsed = Value::parse(out);
+    CHECK(parsed["text"] == data["Status"]["Error"]);
+    CHECK(go_json(Value::parse("[1, 2.5, null, true, {}]")) == "[1,2.5,null,true,{}]");
+    CHECK(go_json(Value("bad \xff byte")) == "\"bad \\ufffd byte\"");
+}
+
+TEST_CASE("Stash's documented Slack bodies render as Stash renders them") {
+    // From Stash's hooks overview and Slack guide (postBackup, OnFailure).
+    const std::string failure_body = R"({{- $msg := dict  "type" "mrkdwn" "text" (printf ":x: Backup failed for %s/%s Reason: %s." .Namespace .Target.Name .Status.Error) -}}
+{
+    "blocks": [
+        {
+          "type": "section",
+          "text": {{ toJson $msg }}
+        }
+      ]
+}
+)";
+    const std::string out = render(failure_body);
+    const Value doc = Value::parse(out);
+    CHECK(doc["blocks"][0]["text"]["type"] == "mrkdwn");
+    CHECK(doc["blocks"][0]["text"]["text"] ==
+          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not found.");
+    CHECK(out.rfind("{\n    \"blocks\"", 0) == 0);  // {{- ... -}} trimmed the newline after the action
+
+    // From Stash's e2e tests: one body for both outcomes.
+    const std::string either = "{\"blocks\": [{\"type\": \"section\",\"text\": {\"type\": \"mrkdwn\",\"text\": "
+                               "\"{{if eq .Status.Phase `Succeeded`}}:white_check_mark: Backup succeeded for {{ "
+                               ".Namespace }}/{{.Target.Name}}{{else}}:x: Backup failed for {{ .Namespace "
+                               "}}/{{.Target.Name}} Reason: {{.Status.Error}}.{{end}}\"}}]}";
+    Value succeeded = kData;
+    succeeded["Status"]["Phase"] = "Succeeded";
+    CHECK(Value::parse(render(either, succeeded))["blocks"][0]["text"]["text"] ==
+          ":white_check_mark: Backup succeeded for demo/stash-demo");
+    CHECK(Value::parse(render(either))["blocks"][0]["text"]["text"] ==
+          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not found.");
+}
+
+TEST_CASE("parse errors name the line, the column and the problem") {
+    CHECK(parse_error("{{ .Name") == "template:1:1: unclosed action");
+    CHECK(parse_error("a\n  {{ foo .Name }}") == "template:2:6: function \"foo\" not defined");
+    CHECK(parse_error("{{ upperr .Name }}") == "template:1:4: function \"upperr\" not defined; did you mean \"upper\"?");
+    CHECK(parse_error("{{if .Name}}x") == "template:1:1: unexpected end of template: {{if}} has no {{end}}");
+    CHECK(parse_error("x{{end}}") == "template:1:2: unexpected {{end}}");
+    CHECK(parse_error("{{ \"open }}") == "template:1:1: unclosed action");
+    CHECK(parse_error("{{ .Name 3 }}") == "template:1:10: can't give argument to non-function");
+    CHECK(parse_error("{{ }}") == "template:1:1: missing value for command");
+    CHECK(parse_error("{{ template \"x\" }}").find("not supported") != std::string::npos);
+}
+
+TEST_CASE("unknown fields are caught statically where possible, else when rendering") {
+    auto t = Template::parse("ok {{ .Status.Phse }}");
+    REQUIRE(t.has_value());
+    auto checked = t->check_fields(kData);
+    REQUIRE_FALSE(checked.has_value());
+    CHECK(checked.error().str() == "template:1:7: unknown field .Status.Phse; did you mean .Status.Phase?");
+    auto in_if = Template::parse("{{if .Status}}{{.Bogus}}{{end}}");
+    CHECK_FALSE(in_if->check_fields(kData).has_value());
+    auto in_with = Template::parse("{{with .Target}}{{.Name}}{{end}}{{$.Target.Kind}}");
+    CHECK(in_with->check_fields(kData).has_value());
+    CHECK(render_error("{{ with .Target }}{{ .Bogus }}{{ end }}") == "template:1:22: can't evaluate field Bogus");
+    CHECK(render_error("{{ index .Hooks 5 }}") == "template:1:4: index out of range: 5");
+    CHECK(render_error("{{ lt .Namespace 3 }}") == "template:1:4: incompatible types for comparison: string and int");
+    CHECK(render_error("{{ $nope }}") == "template:1:4: undefined variable: $nope");
+}
+
+TEST_CASE("render_string trims the result; is_template spots actions") {
+    CHECK(render_string("  {{ .Namespace }}\n", kData).value() == "demo");
+    CHECK(is_template("a {{ .B }}"));
+    CHECK_FALSE(is_template("plain { braces }"));
+}
