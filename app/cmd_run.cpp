@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "session/plan.hpp"
 #include "session/session.hpp"
+#include "spec/run_checks.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
 
@@ -19,20 +20,28 @@ struct RunOptions {
     std::string status_file;
     std::string timeout;
     bool dry_run = false;
+    std::vector<std::string> members;
+    std::string container_runtime;
     std::vector<std::string> command;
 };
 
 std::string session_summary(const SessionResult& r) {
     std::string s = "session " + r.name + " " + to_string(r.phase) + " in " +
                     format_duration_ms(r.duration) + ", exit code " + std::to_string(r.exit_code);
-    for (const auto& h : r.hooks) {
-        if (h.phase == Phase::Failed && !h.continued) {
-            s += "; first failed hook: " + std::string(to_string(h.stage)) + " \"" + h.name + "\" (" +
-                 h.error + ")";
-            break;
-        }
+    auto first_failed_hook = [](const std::vector<HookResult>& hooks, const std::string& scope) -> std::string {
+        for (const auto& h : hooks)
+            if (h.phase == Phase::Failed && !h.continued)
+                return "; first failed hook: " + scope + to_string(h.stage) + " \"" + h.name + "\" (" + h.error + ")";
+        return "";
+    };
+    std::string hook = first_failed_hook(r.hooks, r.members.empty() ? "" : "global ");
+    for (const auto& m : r.members) {
+        if (hook.empty()) hook = first_failed_hook(m.hooks, "member " + m.name + " ");
+        if (m.task.phase == Phase::Failed) s += "; member " + m.name + " task: " + m.task.error;
     }
+    s += hook;
     if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
+    if (r.attempts.size() > 1) s += "; after " + std::to_string(r.attempts.size()) + " attempts";
     return s;
 }
 
@@ -47,13 +56,13 @@ int run(const RunOptions& options) {
         if (d->count() <= 0) throw Error("invalid --timeout: it must be more than zero");
         spec.timeout = *d;
     }
+    if (auto runtime = container_runtime_from_string(options.container_runtime)) spec.container_runtime = *runtime;
+    select_members_or_throw(spec, options.members);
     if (options.dry_run) {
         std::cout << describe_plan(spec);
         return 0;
     }
-    if (spec.command.empty())
-        throw Error("no command to run: give one after -- (stash-hook run -f " + spec.path +
-                    " -- restic backup /data) or set command: in the spec");
+    check_runnable_or_throw(spec);
 
     const SessionResult result = run_session(spec);
     if (result.phase == Phase::Succeeded)
@@ -80,6 +89,10 @@ void register_run(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"backup", "restore"}));
     cmd->add_option("--status-file", options->status_file, "Write the session's status JSON here");
     cmd->add_option("--timeout", options->timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)");
+    cmd->add_option("--member", options->members, "Run only this batch member (repeatable)");
+    cmd->add_option("--container-runtime", options->container_runtime,
+                    "Runtime for hooks with containerName (overrides the spec)")
+        ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
     cmd->add_flag("--dry-run", options->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", options->command, "The task, after --; overrides the spec's command");
     cmd->callback([options, &action] { action = [options] { return run(*options); }; });

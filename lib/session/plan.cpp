@@ -10,7 +10,7 @@ std::string when(ExecutionPolicy policy) {
         case ExecutionPolicy::Always: return "always";
         case ExecutionPolicy::OnSuccess: return "only if everything before succeeded";
         case ExecutionPolicy::OnFailure: return "only if something before failed";
-        case ExecutionPolicy::OnFinalRetryFailure: return "only if something before failed (final attempt)";
+        case ExecutionPolicy::OnFinalRetryFailure: return "only if something before failed and no retry is left";
     }
     return "";
 }
@@ -23,33 +23,73 @@ std::string hook_details(const Hook& h) {
     return s;
 }
 
+class PlanWriter {
+public:
+    explicit PlanWriter(const Spec& spec) : spec_(spec) {}
+
+    void hooks(const std::vector<Hook>& list, const std::string& indent, const std::string& scope) {
+        for (const auto& h : list) {
+            out_ << indent << step_++ << ". " << scope << to_string(h.stage) << " \"" << h.name
+                 << "\": " << action_name(h.action) << " ";
+            if (const auto* exec = std::get_if<ExecAction>(&h.action))
+                out_ << command_line(container_command(spec_, h.container_name, exec->command));
+            else
+                out_ << action_target(h.action);
+            out_ << "\n" << indent << "   ";
+            if (is_pre(h.stage))
+                out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
+            else
+                out_ << "runs " << when(h.policy) << "; " << hook_details(h);
+            out_ << "\n";
+        }
+    }
+
+    void task(const std::vector<std::string>& command, std::optional<Duration> timeout, const std::string& indent) {
+        out_ << indent << step_++ << ". task: ";
+        if (command.empty())
+            out_ << "(none: give one after -- or as command: in the spec)";
+        else
+            out_ << command_line(command);
+        out_ << "\n" << indent << "   timeout " << (timeout ? format_duration(*timeout) : "none") << "\n";
+    }
+
+    std::string write() {
+        const Stage pre = pre_stage(spec_.kind);
+        const Stage post = post_stage(spec_.kind);
+        out_ << "session " << spec_.name << " (" << to_string(spec_.kind) << ", spec " << spec_.path << ")\n";
+        if (!spec_.is_batch()) {
+            hooks(spec_.hooks_for(pre), "", "");
+            task(spec_.command, spec_.timeout, "");
+            hooks(spec_.hooks_for(post), "", "");
+        } else {
+            hooks(spec_.hooks_for(pre), "", "global ");
+            out_ << step_++ << ". members, " << spec_.parallelism << " at a time:\n";
+            for (const auto& m : spec_.members) {
+                out_ << "   member " << m.name << ":\n";
+                const int saved = step_;
+                step_ = 1;
+                hooks(m.hooks_for(pre), "     ", "");
+                task(m.command.empty() ? spec_.command : m.command, m.timeout ? m.timeout : spec_.timeout, "     ");
+                hooks(m.hooks_for(post), "     ", "");
+                step_ = saved;
+            }
+            hooks(spec_.hooks_for(post), "", "global ");
+        }
+        if (spec_.retries.attempts > 0)
+            out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, " << format_duration(spec_.retries.delay)
+                 << " apart\n";
+        if (!spec_.status_file.empty()) out_ << "status file: " << spec_.status_file << "\n";
+        return out_.str();
+    }
+
+private:
+    const Spec& spec_;
+    std::ostringstream out_;
+    int step_ = 1;
+};
+
 }  // namespace
 
-std::string describe_plan(const Spec& spec) {
-    std::ostringstream out;
-    const Stage pre = pre_stage(spec.kind);
-    const Stage post = post_stage(spec.kind);
-    out << "session " << spec.name << " (" << to_string(spec.kind) << ", spec " << spec.path << ")\n";
-    int step = 1;
-    const auto& pre_hooks = spec.hooks_for(pre);
-    for (const auto& h : pre_hooks) {
-        out << step++ << ". " << to_string(pre) << " \"" << h.name << "\": " << action_name(h.action)
-            << " " << action_target(h.action) << "\n   " << hook_details(h)
-            << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "") << "\n";
-    }
-    out << step++ << ". task: ";
-    if (spec.command.empty())
-        out << "(none: give one after -- or as command: in the spec)";
-    else
-        out << command_line(spec.command);
-    out << "\n   timeout " << (spec.timeout ? format_duration(*spec.timeout) : "none") << "\n";
-    for (const auto& h : spec.hooks_for(post)) {
-        out << step++ << ". " << to_string(post) << " \"" << h.name << "\": " << action_name(h.action)
-            << " " << action_target(h.action) << "\n   runs " << when(h.policy) << "; "
-            << hook_details(h) << "\n";
-    }
-    if (!spec.status_file.empty()) out << "status file: " << spec.status_file << "\n";
-    return out.str();
-}
+std::string describe_plan(const Spec& spec) { return PlanWriter(spec).write(); }
 
 }  // namespace stash_hook

@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <thread>
 
 #include "actions/action.hpp"
 #include "process/subprocess.hpp"
 #include "session/status_writer.hpp"
+#include "spec/hook_template.hpp"
 
 namespace stash_hook {
 namespace {
@@ -14,24 +16,49 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using EnvPairs = std::vector<std::pair<std::string, std::string>>;
 
-/// What every process of the session sees, plus the per-stage variables.
-struct SessionEnv {
+/// Where a hook or a task runs: the session, the target (a batch member or not), and
+/// in post stages what happened so far.
+struct Context {
+    const Spec* spec = nullptr;
+    const SessionOptions* options = nullptr;
     std::string session;
-    Kind kind;
-    // Post hooks only:
+    WallTime start_time{};
+    Clock::time_point start{};
+    int retry_left = 0;
+    const Member* member = nullptr;
+    std::vector<std::string> command;  // this target's task
+    // Post stages only:
     std::optional<Phase> phase;
-    std::string task_exit_code;
     std::string error;
+    std::optional<int> task_exit_code;
 
-    EnvPairs pairs(std::optional<Stage> stage) const {
-        EnvPairs env = {{"STASH_HOOK_SESSION", session}, {"STASH_HOOK_KIND", to_string(kind)}};
+    std::string prefix() const { return member ? "[" + member->name + "] " : ""; }
+
+    EnvPairs env(std::optional<Stage> stage) const {
+        EnvPairs env = {{"STASH_HOOK_SESSION", session}, {"STASH_HOOK_KIND", to_string(spec->kind)}};
         if (stage) env.emplace_back("STASH_HOOK_STAGE", to_string(*stage));
+        if (member) env.emplace_back("STASH_HOOK_MEMBER", member->name);
         if (phase) {
             env.emplace_back("STASH_HOOK_PHASE", to_string(*phase));
-            env.emplace_back("STASH_HOOK_TASK_EXIT_CODE", task_exit_code);
+            env.emplace_back("STASH_HOOK_TASK_EXIT_CODE", task_exit_code ? std::to_string(*task_exit_code) : "");
             env.emplace_back("STASH_HOOK_ERROR", error);
         }
         return env;
+    }
+
+    tmpl::Value template_data(Stage stage) const {
+        TemplateFacts facts;
+        facts.session_name = session;
+        facts.stage = stage;
+        facts.phase = phase ? to_string(*phase) : "Running";
+        facts.elapsed = Clock::now() - start;
+        facts.error = error;
+        facts.exit_code = task_exit_code;
+        facts.retry_left = retry_left;
+        facts.start_time = start_time;
+        facts.command = command;
+        facts.member = member;
+        return stash_hook::template_data(*spec, facts);
     }
 };
 
@@ -54,33 +81,48 @@ std::string capitalized(std::string s) {
     return s;
 }
 
-/// Runs one hook with its retries. Logs its start and end.
-HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
-    HookResult result;
-    result.stage = hook.stage;
-    result.name = hook.name;
-    result.action = action_name(hook.action);
-    const std::string label = std::string(to_string(hook.stage)) + " hook \"" + hook.name + "\"";
-    spdlog::info("{} ({}) started: {}", label, result.action, action_target(hook.action));
+HookResult hook_result_for(const Hook& hook) {
+    HookResult r;
+    r.stage = hook.stage;
+    r.name = hook.name;
+    r.action = action_name(hook.action);
+    return r;
+}
+
+/// Runs one hook with its retries: renders its templates, wraps it for its
+/// container, and logs its start and end.
+HookResult run_hook(const Hook& hook, const Context& ctx) {
+    HookResult result = hook_result_for(hook);
+    const std::string label = ctx.prefix() + to_string(hook.stage) + " hook \"" + hook.name + "\"";
+    const auto start = Clock::now();
+
+    auto rendered = render_hook(hook, ctx.template_data(hook.stage));
+    if (rendered) {
+        if (auto* exec = std::get_if<ExecAction>(&rendered->action))
+            exec->command = container_command(*ctx.spec, rendered->container_name, exec->command);
+    }
+    spdlog::info("{} ({}) started: {}", label, result.action, action_target(rendered ? rendered->action : hook.action));
     spdlog::debug("{}: timeout {}, {} retries, onError {}", label, format_duration(hook.timeout),
                   hook.retry.attempts, to_string(hook.on_error));
 
-    ActionContext context;
-    context.timeout = hook.timeout;
-    if (std::holds_alternative<ExecAction>(hook.action))
-        context.env = make_environment(session_env.pairs(hook.stage));
-
-    const auto start = Clock::now();
-    Duration delay = hook.retry.delay;
     ActionOutcome outcome;
-    for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
-        result.attempts = attempt;
-        outcome = run_action(hook.action, context);
-        if (outcome.succeeded || attempt == 1 + hook.retry.attempts) break;
-        spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt,
-                     1 + hook.retry.attempts, outcome.error, format_duration(delay));
-        std::this_thread::sleep_for(delay);
-        delay *= 2;
+    if (!rendered) {
+        result.attempts = 1;
+        outcome.error = rendered.error();
+    } else {
+        ActionContext action_ctx;
+        action_ctx.timeout = hook.timeout;
+        if (std::holds_alternative<ExecAction>(hook.action)) action_ctx.env = make_environment(ctx.env(hook.stage));
+        Duration delay = hook.retry.delay;
+        for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
+            result.attempts = attempt;
+            outcome = run_action(rendered->action, action_ctx);
+            if (outcome.succeeded || attempt == 1 + hook.retry.attempts) break;
+            spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
+                         outcome.error, format_duration(delay));
+            std::this_thread::sleep_for(delay);
+            delay *= 2;
+        }
     }
     result.duration = Clock::now() - start;
     result.exit_code = outcome.exit_code;
@@ -90,15 +132,13 @@ HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
     result.stderr_tail = outcome.stderr_tail;
     if (outcome.succeeded) {
         result.phase = Phase::Succeeded;
-        spdlog::info("{} ({}) succeeded in {}", label, result.action,
-                     format_duration_ms(result.duration));
+        spdlog::info("{} ({}) succeeded in {}", label, result.action, format_duration_ms(result.duration));
         if (spdlog::should_log(spdlog::level::debug)) log_output_tail(spdlog::level::debug, result.output);
     } else {
         result.phase = Phase::Failed;
         result.error = outcome.error;
         result.continued = hook.on_error == OnError::Continue;
-        spdlog::error("{} ({}) failed in {}{}: {}", label, result.action,
-                      format_duration_ms(result.duration),
+        spdlog::error("{} ({}) failed in {}{}: {}", label, result.action, format_duration_ms(result.duration),
                       result.attempts > 1 ? " after " + std::to_string(result.attempts) + " attempts" : "",
                       outcome.error);
         log_output_tail(spdlog::level::warn, result.output);
@@ -107,29 +147,25 @@ HookResult run_hook(const Hook& hook, const SessionEnv& session_env) {
     return result;
 }
 
-HookResult skipped(const Hook& hook, std::string reason) {
-    HookResult r;
-    r.stage = hook.stage;
-    r.name = hook.name;
-    r.action = action_name(hook.action);
+HookResult skipped(const Hook& hook, const Context& ctx, std::string reason) {
+    HookResult r = hook_result_for(hook);
     r.phase = Phase::Skipped;
     r.error = std::move(reason);
-    spdlog::info("{} hook \"{}\" skipped: {}", to_string(hook.stage), hook.name, r.error);
+    spdlog::info("{}{} hook \"{}\" skipped: {}", ctx.prefix(), to_string(hook.stage), hook.name, r.error);
     return r;
 }
 
 /// Runs a pre stage: in order, stopping at the first failure that counts.
 /// Returns the failing hook's error, or nothing.
-std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const SessionEnv& env,
+std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const Context& ctx,
                                          std::vector<HookResult>& out) {
     std::optional<std::string> failure;
     for (const auto& hook : hooks) {
         if (failure) {
-            out.push_back(skipped(hook, "an earlier " + std::string(to_string(hook.stage)) +
-                                            " hook failed"));
+            out.push_back(skipped(hook, ctx, "an earlier " + std::string(to_string(hook.stage)) + " hook failed"));
             continue;
         }
-        out.push_back(run_hook(hook, env));
+        out.push_back(run_hook(hook, ctx));
         const auto& r = out.back();
         if (r.phase == Phase::Failed && !r.continued) failure = r.error;
     }
@@ -137,25 +173,31 @@ std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const S
 }
 
 /// Runs a post stage: every hook that its policy allows; failures do not stop the rest.
-std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const SessionEnv& env,
-                                          Phase phase, std::vector<HookResult>& out) {
+std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const Context& ctx,
+                                          std::vector<HookResult>& out) {
     std::optional<std::string> failure;
+    const Phase phase = ctx.phase.value_or(Phase::Succeeded);
     for (const auto& hook : hooks) {
-        if (!policy_allows(hook.policy, phase)) {
-            out.push_back(skipped(hook, std::string("executionPolicy ") + to_string(hook.policy) +
-                                            " and the session " +
-                                            (phase == Phase::Succeeded ? "succeeded" : "failed")));
+        if (!policy_allows(hook.policy, phase, ctx.retry_left == 0)) {
+            std::string why = std::string("executionPolicy ") + to_string(hook.policy) + " and the session " +
+                              (phase == Phase::Succeeded ? "succeeded" : "failed");
+            if (phase == Phase::Failed && ctx.retry_left > 0) why += " with " + std::to_string(ctx.retry_left) + " retries left";
+            out.push_back(skipped(hook, ctx, why));
             continue;
         }
-        out.push_back(run_hook(hook, env));
+        out.push_back(run_hook(hook, ctx));
         const auto& r = out.back();
         if (r.phase == Phase::Failed && !r.continued && !failure) failure = r.error;
     }
     return failure;
 }
 
+std::string stage_failure(Stage stage, const std::string& reason) {
+    return std::string("Failed to execute ") + to_string(stage) + " hook. Reason: " + reason;
+}
+
+/// Stash's condition for a target's stage: PreBackupHookExecutionSucceeded, ...
 Condition hook_condition(Stage stage, const std::optional<std::string>& failure) {
-    // Stash's names: PreBackupHookExecutionSucceeded, SuccessfullyExecutedPreBackupHook, ...
     const std::string stage_name = capitalized(to_string(stage));
     Condition c;
     c.type = stage_name + "HookExecutionSucceeded";
@@ -165,7 +207,23 @@ Condition hook_condition(Stage stage, const std::optional<std::string>& failure)
         c.message = std::string("Successfully executed ") + to_string(stage) + " hook.";
     } else {
         c.reason = "FailedToExecute" + stage_name + "Hook";
-        c.message = std::string("Failed to execute ") + to_string(stage) + " hook. Reason: " + *failure;
+        c.message = stage_failure(stage, *failure);
+    }
+    return c;
+}
+
+/// Stash's condition for a batch's global stage: GlobalPreBackupHookSucceeded, ...
+Condition global_hook_condition(Stage stage, const std::optional<std::string>& failure) {
+    const std::string stage_name = capitalized(to_string(stage));  // PreBackup
+    Condition c;
+    c.type = "Global" + stage_name + "HookSucceeded";
+    c.status = !failure.has_value();
+    if (c.status) {
+        c.reason = "Global" + stage_name + "HookExecutedSuccessfully";
+        c.message = "Global " + stage_name + " hook has been executed successfully";
+    } else {
+        c.reason = "Global" + stage_name + "HookExecutionFailed";
+        c.message = "Failed to execute global " + stage_name + " Hook. Reason: " + *failure + ".";
     }
     return c;
 }
@@ -176,17 +234,18 @@ bool any_ran(const std::vector<HookResult>& results, Stage stage) {
     return false;
 }
 
-void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv& env,
-              TaskResult& task) {
+void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& task) {
+    task.command = ctx.command;
     task.phase = Phase::Running;
-    const std::string what = std::string(to_string(spec.kind)) + " command";
-    spdlog::info("{} started: {}", what, command_line(spec.command));
+    const std::string what = ctx.prefix() + to_string(ctx.spec->kind) + " command";
+    spdlog::info("{} started: {}", what, command_line(ctx.command));
     SpawnRequest request;
-    request.argv = spec.command;
-    request.env = make_environment(env.pairs(std::nullopt));
-    request.take_terminal = options.take_terminal;
-    request.timeout = spec.timeout;
-    request.kill_grace = options.kill_grace;
+    request.argv = ctx.command;
+    request.env = make_environment(ctx.env(std::nullopt));
+    // Parallel members share the terminal; none of them may take it.
+    request.take_terminal = ctx.options->take_terminal && (ctx.member == nullptr || ctx.spec->parallelism == 1);
+    request.timeout = timeout;
+    request.kill_grace = ctx.options->kill_grace;
     auto result = run_process(request);
     if (!result) {
         task.phase = Phase::Failed;
@@ -200,7 +259,7 @@ void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv&
     task.signal = result->signal;
     task.timed_out = result->timed_out;
     if (task.timed_out) {
-        task.error = "timed out after " + format_duration(*spec.timeout);
+        task.error = "timed out after " + format_duration(*timeout);
     } else if (task.signal) {
         task.error = "killed by " + signal_name(*task.signal);
     } else if (task.exit_code != 0) {
@@ -213,6 +272,117 @@ void run_task(const Spec& spec, const SessionOptions& options, const SessionEnv&
         spdlog::error("{} failed in {}: {}", what, format_duration_ms(task.duration), task.error);
 }
 
+/// One target: its pre hooks, its task, its post hooks (CONTRACT section 4, rules 1-6).
+MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Duration> timeout) {
+    const Spec& spec = *ctx.spec;
+    const Stage pre = pre_stage(spec.kind);
+    const Stage post = post_stage(spec.kind);
+    auto hooks_of = [&](Stage s) -> const std::vector<Hook>& {
+        static const std::vector<Hook> kNone;
+        auto it = hooks.find(s);
+        return it == hooks.end() ? kNone : it->second;
+    };
+    MemberResult r;
+    r.name = ctx.member ? ctx.member->name : spec.name;
+    r.task.command = ctx.command;
+
+    const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks);
+    if (any_ran(r.hooks, pre)) r.conditions.push_back(hook_condition(pre, pre_failure));
+    if (pre_failure) {
+        r.pre_hook_failed = true;
+        r.error = stage_failure(pre, *pre_failure);
+        r.task.error = "skipped: a " + std::string(to_string(pre)) + " hook failed";
+        spdlog::info("{}{} command skipped: a {} hook failed", ctx.prefix(), to_string(spec.kind), to_string(pre));
+    } else {
+        run_task(ctx, timeout, r.task);
+        if (r.task.phase == Phase::Failed)
+            r.error = std::string(to_string(spec.kind)) + " command failed: " + r.task.error;
+    }
+
+    ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.task_exit_code = r.task.exit_code;
+    ctx.error = r.error;
+    const auto post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks);
+    if (any_ran(r.hooks, post)) r.conditions.push_back(hook_condition(post, post_failure));
+    if (post_failure) {
+        r.post_hook_failed = true;
+        if (r.error.empty()) r.error = stage_failure(post, *post_failure);
+    }
+    r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    r.exit_code = r.task.phase == Phase::Failed ? task_exit_code(r.task)
+                  : r.pre_hook_failed           ? 120
+                  : r.post_hook_failed          ? 121
+                                                : 0;
+    return r;
+}
+
+/// A batch member that did not run because a global pre hook failed.
+MemberResult skipped_member(const Context& ctx, const Member& member) {
+    MemberResult r;
+    r.name = member.name;
+    r.phase = Phase::Skipped;
+    r.task.command = ctx.command;
+    r.task.error = "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) + " hook failed";
+    for (const auto& [stage, list] : member.hooks)
+        for (const auto& hook : list) {
+            HookResult h = hook_result_for(hook);
+            h.error = r.task.error;
+            r.hooks.push_back(std::move(h));
+        }
+    spdlog::info("[{}] member skipped: a global {} hook failed", member.name, to_string(pre_stage(ctx.spec->kind)));
+    return r;
+}
+
+void run_batch(Context ctx, SessionResult& result) {
+    const Spec& spec = *ctx.spec;
+    const Stage pre = pre_stage(spec.kind);
+    const Stage post = post_stage(spec.kind);
+
+    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks);
+    if (any_ran(result.hooks, pre)) result.conditions.push_back(global_hook_condition(pre, pre_failure));
+
+    auto member_ctx = [&](const Member& m) {
+        Context c = ctx;
+        c.member = &m;
+        c.command = m.command.empty() ? spec.command : m.command;
+        return c;
+    };
+    result.members.resize(spec.members.size());
+    if (pre_failure) {
+        result.pre_hook_failed = true;
+        result.error = "Failed to execute global " + std::string(to_string(pre)) + " hook. Reason: " + *pre_failure;
+        for (size_t i = 0; i < spec.members.size(); ++i)
+            result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i]);
+    } else {
+        std::atomic<size_t> next{0};
+        auto worker = [&] {
+            for (size_t i; (i = next++) < spec.members.size();) {
+                const Member& m = spec.members[i];
+                result.members[i] = run_target(member_ctx(m), m.hooks, m.timeout ? m.timeout : spec.timeout);
+            }
+        };
+        const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, spec.parallelism)), spec.members.size());
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+        worker();
+        for (auto& t : pool) t.join();
+        for (const auto& m : result.members) {
+            if (m.phase == Phase::Failed && result.error.empty()) result.error = "member " + m.name + ": " + m.error;
+        }
+    }
+
+    ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.error = result.error;
+    ctx.command.clear();
+    const auto post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks);
+    if (any_ran(result.hooks, post)) result.conditions.push_back(global_hook_condition(post, post_failure));
+    if (post_failure) {
+        result.post_hook_failed = true;
+        if (result.error.empty())
+            result.error = "Failed to execute global " + std::string(to_string(post)) + " hook. Reason: " + *post_failure;
+    }
+}
+
 void write_status(const Spec& spec, SessionResult& result) {
     if (spec.status_file.empty()) return;
     auto written = write_status_file(spec.status_file, result);
@@ -223,84 +393,95 @@ void write_status(const Spec& spec, SessionResult& result) {
     }
 }
 
+/// One attempt of the whole session.
+void run_attempt(Context ctx, SessionResult& result) {
+    const Spec& spec = *ctx.spec;
+    if (spec.is_batch()) {
+        run_batch(ctx, result);
+    } else {
+        ctx.command = spec.command;
+        MemberResult target = run_target(ctx, spec.hooks, spec.timeout);
+        result.task = std::move(target.task);
+        result.hooks = std::move(target.hooks);
+        result.conditions = std::move(target.conditions);
+        result.error = std::move(target.error);
+        result.pre_hook_failed = target.pre_hook_failed;
+        result.post_hook_failed = target.post_hook_failed;
+    }
+    result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+}
+
 }  // namespace
 
-bool policy_allows(ExecutionPolicy policy, Phase phase) {
+bool policy_allows(ExecutionPolicy policy, Phase phase, bool final_attempt) {
     switch (policy) {
         case ExecutionPolicy::Always: return true;
         case ExecutionPolicy::OnSuccess: return phase == Phase::Succeeded;
-        // Without session retries every failure is the final one.
-        case ExecutionPolicy::OnFailure:
-        case ExecutionPolicy::OnFinalRetryFailure: return phase == Phase::Failed;
+        case ExecutionPolicy::OnFailure: return phase == Phase::Failed;
+        case ExecutionPolicy::OnFinalRetryFailure: return phase == Phase::Failed && final_attempt;
     }
     return false;
 }
 
 SessionResult run_session(const Spec& spec, const SessionOptions& options) {
+    Context ctx;
+    ctx.spec = &spec;
+    ctx.options = &options;
+    ctx.start_time = std::chrono::system_clock::now();
+    ctx.start = Clock::now();
+    ctx.session = make_session_name(spec.name, ctx.start_time);
+    spdlog::info("session {} started ({}{})", ctx.session, to_string(spec.kind),
+                 spec.is_batch() ? ", " + std::to_string(spec.members.size()) + " members" : "");
+
+    std::vector<AttemptSummary> attempts;
     SessionResult result;
-    result.kind = spec.kind;
-    result.start_time = std::chrono::system_clock::now();
-    result.name = make_session_name(spec.name, result.start_time);
-    result.task.command = spec.command;
-    const auto start = Clock::now();
-    spdlog::info("session {} started ({})", result.name, to_string(spec.kind));
-    write_status(spec, result);
+    for (int attempt = 1;; ++attempt) {
+        result = SessionResult{};
+        result.name = ctx.session;
+        result.kind = spec.kind;
+        result.start_time = ctx.start_time;
+        result.task.command = spec.command;
+        result.attempt = attempt;
+        result.attempts = attempts;
+        ctx.retry_left = spec.retries.attempts - (attempt - 1);
+        write_status(spec, result);
 
-    SessionEnv env{result.name, spec.kind, std::nullopt, "", ""};
-    const Stage pre = pre_stage(spec.kind);
-    const Stage post = post_stage(spec.kind);
-
-    // 1. Pre hooks; the first failure skips the rest and the task.
-    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), env, result.hooks);
-    if (any_ran(result.hooks, pre)) result.conditions.push_back(hook_condition(pre, pre_failure));
-    if (pre_failure) {
-        result.pre_hook_failed = true;
-        result.error = std::string("Failed to execute ") + to_string(pre) + " hook. Reason: " + *pre_failure;
-        result.task.error = "skipped: a " + std::string(to_string(pre)) + " hook failed";
-        spdlog::info("{} command skipped: a {} hook failed", to_string(spec.kind), to_string(pre));
-    } else {
-        // 2. The task, with the terminal's stdin, stdout and stderr.
-        run_task(spec, options, env, result.task);
-        if (result.task.phase == Phase::Failed)
-            result.error = std::string(to_string(spec.kind)) + " command failed: " + result.task.error;
+        const auto attempt_wall = std::chrono::system_clock::now();
+        const auto attempt_start = Clock::now();
+        run_attempt(ctx, result);
+        attempts.push_back({attempt, result.phase, exit_code_for(result), result.error, attempt_wall,
+                            Clock::now() - attempt_start});
+        if (result.phase == Phase::Succeeded || ctx.retry_left == 0) break;
+        spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt, 1 + spec.retries.attempts,
+                     result.error, format_duration(spec.retries.delay));
+        std::this_thread::sleep_for(spec.retries.delay);
     }
-
-    // 3. Post hooks, whatever happened, filtered by policy against the phase so far.
-    const Phase so_far = result.error.empty() ? Phase::Succeeded : Phase::Failed;
-    env.phase = so_far;
-    env.task_exit_code = result.task.exit_code ? std::to_string(*result.task.exit_code) : "";
-    env.error = result.error;
-    const auto post_failure = run_post_hooks(spec.hooks_for(post), env, so_far, result.hooks);
-    if (any_ran(result.hooks, post)) result.conditions.push_back(hook_condition(post, post_failure));
-    if (post_failure) {
-        result.post_hook_failed = true;
-        if (result.error.empty())
-            result.error = std::string("Failed to execute ") + to_string(post) + " hook. Reason: " + *post_failure;
-    }
-
-    // 4. The outcome.
-    result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    result.attempts = attempts;
     result.completion_time = std::chrono::system_clock::now();
-    result.duration = Clock::now() - start;
+    result.duration = Clock::now() - ctx.start;
     result.exit_code = exit_code_for(result);
     write_status(spec, result);
-    if (!result.status_error.empty()) {
-        // The file on disk (if any) is stale; the exit code says so.
-        result.exit_code = exit_code_for(result);
-    }
+    if (!result.status_error.empty()) result.exit_code = exit_code_for(result);  // the file on disk is stale
     return result;
 }
 
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
                                   const std::string& session_name, bool& failed) {
+    SessionOptions options;
+    Context ctx;
+    ctx.spec = &spec;
+    ctx.options = &options;
+    ctx.session = session_name;
+    ctx.start_time = std::chrono::system_clock::now();
+    ctx.start = Clock::now();
+    ctx.command = spec.command;
     std::vector<HookResult> results;
-    SessionEnv env{session_name, spec.kind, std::nullopt, "", ""};
     if (is_pre(stage)) {
-        failed = run_pre_hooks(spec.hooks_for(stage), env, results).has_value();
+        failed = run_pre_hooks(spec.hooks_for(stage), ctx, results).has_value();
     } else {
-        env.phase = phase_so_far;
-        env.task_exit_code = phase_so_far == Phase::Succeeded ? "0" : "";
-        failed = run_post_hooks(spec.hooks_for(stage), env, phase_so_far, results).has_value();
+        ctx.phase = phase_so_far;
+        ctx.task_exit_code = phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
+        failed = run_post_hooks(spec.hooks_for(stage), ctx, results).has_value();
     }
     return results;
 }

@@ -27,7 +27,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options = {});
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
                                   const std::string& session_name, bool& failed);
 
-/// Whether a post hook with `policy` runs when the session so far is `phase`.
-bool policy_allows(ExecutionPolicy policy, Phase phase);
+/// Whether a post hook with `policy` runs when the session so far is `phase`;
+/// `final_attempt` is false while session retries are left (OnFinalRetryFailure).
+bool policy_allows(ExecutionPolicy policy, Phase phase, bool final_attempt);
 
 }  // namespace stash_hook

@@ -14,16 +14,26 @@ const char* to_string(Phase phase) {
     return "?";
 }
 
+int task_exit_code(const TaskResult& task) {
+    if (task.phase != Phase::Failed) return 0;
+    if (task.timed_out) return 124;
+    if (task.signal) return 128 + *task.signal;
+    if (task.exit_code && *task.exit_code != 0) return *task.exit_code;
+    return 1;  // failed without a code of its own
+}
+
 int exit_code_for(const SessionResult& r) {
     if (!r.status_error.empty()) return kExitUsage;
-    if (r.task.phase == Phase::Failed) {
-        if (r.task.timed_out) return 124;
-        if (r.task.signal) return 128 + *r.task.signal;
-        if (r.task.exit_code && *r.task.exit_code != 0) return *r.task.exit_code;
-        return 1;  // failed without a code of its own
+    if (r.task.phase == Phase::Failed) return task_exit_code(r.task);
+    bool pre_failed = r.pre_hook_failed;
+    bool post_failed = r.post_hook_failed;
+    for (const auto& m : r.members) {
+        if (m.task.phase == Phase::Failed) return task_exit_code(m.task);
+        pre_failed = pre_failed || m.pre_hook_failed;
+        post_failed = post_failed || m.post_hook_failed;
     }
-    if (r.pre_hook_failed) return 120;
-    if (r.post_hook_failed) return 121;
+    if (pre_failed) return 120;
+    if (post_failed) return 121;
     return 0;
 }
 

@@ -48,6 +48,29 @@ struct Condition {
     std::string message;
 };
 
+/// One target's run: a batch member's, or (inside SessionResult) the single target's.
+struct MemberResult {
+    std::string name;
+    Phase phase = Phase::Skipped;
+    int exit_code = 0;
+    std::string error;
+    TaskResult task;
+    std::vector<HookResult> hooks;
+    std::vector<Condition> conditions;
+    bool pre_hook_failed = false;
+    bool post_hook_failed = false;
+};
+
+/// One finished attempt, when the session was retried.
+struct AttemptSummary {
+    int attempt = 1;
+    Phase phase = Phase::Failed;
+    int exit_code = 0;
+    std::string error;
+    WallTime start_time{};
+    Duration duration{0};
+};
+
 struct SessionResult {
     std::string name;  // unique session name
     Kind kind = Kind::Backup;
@@ -61,14 +84,23 @@ struct SessionResult {
     TaskResult task;
     std::vector<HookResult> hooks;
 
-    bool pre_hook_failed = false;
-    bool post_hook_failed = false;
+    bool pre_hook_failed = false;   // a pre hook of this target, or a global one, failed
+    bool post_hook_failed = false;  // likewise for post hooks
     std::string status_error;  // set when the status file could not be written
+
+    std::vector<MemberResult> members;     // a batch's members, in spec order
+    int attempt = 1;                       // which attempt this is (session retries)
+    std::vector<AttemptSummary> attempts;  // every attempt so far, this one last when done
 };
 
+/// The exit code for a failed task: its own code, 124 timed out, 128+N signal N,
+/// 126/127 could not start; 0 when it did not fail.
+int task_exit_code(const TaskResult& task);
+
 /// The exit code for a finished session, by CONTRACT section 6's precedence:
-/// status-file failure (125), then the task's failure (its code, 124, 126, 127,
-/// 128+N), then 120 for a pre-hook failure, then 121 for a post-hook failure, else 0.
+/// status-file failure (125), then the task's failure (for a batch, the first failed
+/// member's in spec order), then 120 for a pre-hook failure, then 121 for a post-hook
+/// failure, else 0.
 int exit_code_for(const SessionResult& result);
 
 }  // namespace stash_hook

@@ -26,25 +26,56 @@ json hook_json(const HookResult& h) {
     return j;
 }
 
-}  // namespace
-
-json status_json(const SessionResult& r) {
+json conditions_json(const std::vector<Condition>& list) {
     json conditions = json::array();
-    for (const auto& c : r.conditions)
+    for (const auto& c : list)
         conditions.push_back({{"type", c.type},
                               {"status", c.status ? "True" : "False"},
                               {"reason", c.reason},
                               {"message", c.message}});
+    return conditions;
+}
+
+json task_json(const TaskResult& t) {
+    json task = {{"command", t.command},
+                 {"phase", to_string(t.phase)},
+                 {"exitCode", optional_int(t.exit_code)},
+                 {"signal", t.signal ? json(signal_name(*t.signal)) : json(nullptr)},
+                 {"timedOut", t.timed_out},
+                 {"duration", format_duration_ms(t.duration)}};
+    if (!t.error.empty()) task["error"] = t.error;
+    return task;
+}
+
+json hooks_json(const std::vector<HookResult>& list) {
     json hooks = json::array();
-    for (const auto& h : r.hooks) hooks.push_back(hook_json(h));
+    for (const auto& h : list) hooks.push_back(hook_json(h));
+    return hooks;
+}
+
+}  // namespace
+
+json status_json(const SessionResult& r) {
     const bool done = r.completion_time.has_value();
-    json task = {{"command", r.task.command},
-                 {"phase", to_string(r.task.phase)},
-                 {"exitCode", optional_int(r.task.exit_code)},
-                 {"signal", r.task.signal ? json(signal_name(*r.task.signal)) : json(nullptr)},
-                 {"timedOut", r.task.timed_out},
-                 {"duration", format_duration_ms(r.task.duration)}};
-    if (!r.task.error.empty()) task["error"] = r.task.error;
+    json members = json::array();
+    for (const auto& m : r.members) {
+        json member = {{"name", m.name},
+                       {"phase", to_string(m.phase)},
+                       {"exitCode", m.phase == Phase::Skipped ? json(nullptr) : json(m.exit_code)},
+                       {"conditions", conditions_json(m.conditions)},
+                       {"task", task_json(m.task)},
+                       {"hooks", hooks_json(m.hooks)}};
+        if (!m.error.empty()) member["error"] = m.error;
+        members.push_back(std::move(member));
+    }
+    json attempts = json::array();
+    for (const auto& a : r.attempts)
+        attempts.push_back({{"attempt", a.attempt},
+                            {"phase", to_string(a.phase)},
+                            {"exitCode", a.exit_code},
+                            {"startTime", format_rfc3339(a.start_time)},
+                            {"duration", format_duration_ms(a.duration)},
+                            {"error", a.error}});
     json j = {
         {"apiVersion", "stash-hook/v1"},
         {"kind", r.kind == Kind::Backup ? "BackupSession" : "RestoreSession"},
@@ -54,10 +85,12 @@ json status_json(const SessionResult& r) {
         {"startTime", format_rfc3339(r.start_time)},
         {"completionTime", done ? json(format_rfc3339(*r.completion_time)) : json(nullptr)},
         {"duration", done ? json(format_duration_ms(r.duration)) : json(nullptr)},
-        {"conditions", conditions},
-        {"task", task},
-        {"hooks", hooks},
-        {"members", json::array()},
+        {"attempt", r.attempt},
+        {"conditions", conditions_json(r.conditions)},
+        {"task", task_json(r.task)},
+        {"hooks", hooks_json(r.hooks)},
+        {"members", members},
+        {"attempts", attempts},
     };
     if (!r.error.empty()) j["error"] = r.error;
     return j;

@@ -87,10 +87,51 @@ std::string action_target(const Action& action) {
     return tcp.host + ":" + std::to_string(tcp.port);
 }
 
-const std::vector<Hook>& Spec::hooks_for(Stage stage) const {
+namespace {
+const std::vector<Hook>& find_hooks(const StageHooks& hooks, Stage stage) {
     static const std::vector<Hook> kNone;
     auto it = hooks.find(stage);
     return it == hooks.end() ? kNone : it->second;
+}
+}  // namespace
+
+const std::vector<Hook>& Spec::hooks_for(Stage stage) const { return find_hooks(hooks, stage); }
+const std::vector<Hook>& Member::hooks_for(Stage stage) const { return find_hooks(hooks, stage); }
+
+const char* to_string(ContainerRuntime runtime) {
+    switch (runtime) {
+        case ContainerRuntime::None: return "none";
+        case ContainerRuntime::Docker: return "docker";
+        case ContainerRuntime::Podman: return "podman";
+        case ContainerRuntime::Kubectl: return "kubectl";
+    }
+    return "?";
+}
+
+std::optional<ContainerRuntime> container_runtime_from_string(std::string_view text) {
+    for (auto r : {ContainerRuntime::Docker, ContainerRuntime::Podman, ContainerRuntime::Kubectl})
+        if (text == to_string(r)) return r;
+    return std::nullopt;
+}
+
+std::vector<std::string> container_command(const Spec& spec, const std::string& container,
+                                           const std::vector<std::string>& command) {
+    if (container.empty()) return command;
+    std::vector<std::string> argv;
+    switch (spec.container_runtime) {
+        case ContainerRuntime::Docker:
+        case ContainerRuntime::Podman:
+            argv = {to_string(spec.container_runtime), "exec", "-i", container};
+            break;
+        case ContainerRuntime::Kubectl:
+            argv = {"kubectl", "exec", spec.pod, "-c", container, "-i"};
+            if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
+            argv.push_back("--");
+            break;
+        case ContainerRuntime::None: return command;
+    }
+    argv.insert(argv.end(), command.begin(), command.end());
+    return argv;
 }
 
 }  // namespace stash_hook

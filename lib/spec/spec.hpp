@@ -97,11 +97,42 @@ struct Hook {
     std::string name;  // user's, or "<stage>[<index>]"
     Stage stage = Stage::PreBackup;
     Action action;
+    std::string container_name;  // exec: run inside this container (through the runtime)
     ExecutionPolicy policy = ExecutionPolicy::Always;
     Duration timeout = kDefaultHookTimeout;
     RetryPolicy retry;
     OnError on_error = OnError::Fail;
     SourceLocation location;
+};
+
+using StageHooks = std::map<Stage, std::vector<Hook>>;
+
+/// What templates see as .Target and .Invoker (Stash's TargetRef and invoker).
+struct ObjectRef {
+    std::string api_version;  // .Target.ApiVersion / .Invoker.ApiGroup
+    std::string kind;
+    std::string name;
+};
+
+/// One target of a batch (Stash's BackupBatch member).
+struct Member {
+    std::string name;
+    std::vector<std::string> command;  // empty: the `--` command
+    std::optional<Duration> timeout;   // empty: the spec's
+    StageHooks hooks;
+    ObjectRef target;
+    SourceLocation location;
+    const std::vector<Hook>& hooks_for(Stage stage) const;
+};
+
+enum class ContainerRuntime { None, Docker, Podman, Kubectl };
+const char* to_string(ContainerRuntime runtime);
+std::optional<ContainerRuntime> container_runtime_from_string(std::string_view text);
+
+/// Session retries: re-run a failed session up to `attempts` more times.
+struct SessionRetries {
+    int attempts = 0;
+    Duration delay = std::chrono::seconds(30);
 };
 
 struct Spec {
@@ -113,9 +144,22 @@ struct Spec {
     std::vector<std::string> command;
     std::optional<Duration> timeout;  // the task's; none by default
     std::string status_file;
-    std::map<Stage, std::vector<Hook>> hooks;
+    StageHooks hooks;  // in a batch, the global hooks
+    ObjectRef invoker;
+    ObjectRef target;
+    std::vector<Member> members;  // a batch when not empty
+    int parallelism = 1;
+    ContainerRuntime container_runtime = ContainerRuntime::None;
+    std::string pod;  // kubectl
+    SessionRetries retries;
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
+    bool is_batch() const { return !members.empty(); }
 };
+
+/// The argv that runs `command` in `container` through `spec`'s runtime
+/// (CONTRACT section 5), or `command` itself when there is no container.
+std::vector<std::string> container_command(const Spec& spec, const std::string& container,
+                                           const std::vector<std::string>& command);
 
 }  // namespace stash_hook

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "spec/hook_template.hpp"
 #include "util/edit_distance.hpp"
 #include "util/error.hpp"
 
@@ -25,12 +26,18 @@ namespace {
 
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
+    "members", "parallelism", "containerRuntime", "pod", "retries",
     // Known keys that later versions implement; rejected with a clear message for now.
-    "lock", "lockWait", "members", "parallelism", "containerRuntime", "pod", "retries",
-    "secretEnv", "metricsFile", "schedule", "metadata", "spec"};
-const std::set<std::string_view> kNotYetTopKeys = {
-    "lock", "lockWait", "members", "parallelism", "containerRuntime", "pod", "retries",
-    "secretEnv", "metricsFile", "schedule"};
+    "lock", "lockWait", "secretEnv", "metricsFile", "schedule"};
+const std::set<std::string_view> kNotYetTopKeys = {"lock", "lockWait", "secretEnv", "metricsFile",
+                                                   "schedule"};
+const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
+const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
+// Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
+const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "RestoreSession", "BackupBatch",
+                                                   "RestoreBatch"};
+const std::vector<std::string_view> kBackupStageKeys = {"preBackup", "postBackup"};
+const std::vector<std::string_view> kRestoreStageKeys = {"preRestore", "postRestore"};
 const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
                                                   "postRestore"};
 const std::vector<std::string_view> kHookKeys = {
@@ -383,8 +390,11 @@ public:
             if (auto a = tcp_action(n4)) action = std::move(*a);
         }
         if (auto n = node["containerName"]) {
-            problem(n, what + ": containerName is not supported by this version of stash-hook; "
-                              "run the command with docker exec or kubectl exec in exec.command");
+            if (auto s = string_value(n, "containerName", false)) {
+                if (!node["exec"])
+                    problem(n, what + ": containerName applies only to exec hooks");
+                h.container_name = *s;
+            }
         }
         if (auto n = node["executionPolicy"]) {
             if (is_pre(stage)) {
@@ -418,13 +428,24 @@ public:
         }
         if (!action) return std::nullopt;
         h.action = std::move(*action);
+        for_each_template_string(h, [&](std::string& text, const std::string& where) {
+            if (!tmpl::is_template(text)) return;
+            auto parsed = tmpl::Template::parse(text);
+            auto checked = parsed ? parsed->check_fields(template_schema())
+                                  : std::expected<void, tmpl::TemplateError>(std::unexpected(parsed.error()));
+            if (!checked)
+                problems.push_back({h.location, what + ": bad template in " + where + ": " + checked.error().str()});
+        });
         return h;
     }
 
-    void hooks(const YAML::Node& node, Spec& spec) {
-        if (node.IsNull()) return;
-        if (!check_map(node, "hooks", kStageKeys)) return;
-        for (auto key : kStageKeys) {
+    /// A `hooks:` mapping of stage names to a hook or a list of hooks.
+    StageHooks hooks(const YAML::Node& node, const std::vector<std::string_view>& stage_keys,
+                     const std::string& what = "hooks") {
+        StageHooks result;
+        if (node.IsNull()) return result;
+        if (!check_map(node, what, stage_keys)) return result;
+        for (auto key : stage_keys) {
             const YAML::Node stage_node = node[std::string(key)];
             if (!stage_node) continue;
             const Stage stage = *stage_from_string(key);
@@ -445,7 +466,118 @@ public:
                     problems.push_back({h.location, "two hooks in " + std::string(key) +
                                                         " are named " + quote(h.name) +
                                                         "; give each a unique name"});
-            spec.hooks[stage] = std::move(list);
+            result[stage] = std::move(list);
+        }
+        return result;
+    }
+
+    /// The task command: a list of arguments.
+    std::optional<std::vector<std::string>> command(const YAML::Node& n) {
+        if (n.IsScalar()) {
+            problem(n, "command must be a list of arguments, e.g. [restic, backup, /data]; "
+                       "for a shell line write [sh, -c, \"...\"]");
+            return std::nullopt;
+        }
+        return string_list(n, "command");
+    }
+
+    void members(const YAML::Node& node, Spec& spec) {
+        if (!node.IsSequence() || node.size() == 0) {
+            problem(node, "members must be a non-empty list of {name, command, hooks, timeout}");
+            return;
+        }
+        std::set<std::string> names;
+        for (const auto& m : node) {
+            if (!check_map(m, "member", kMemberKeys)) continue;
+            require(m, "name", "member");
+            Member member;
+            member.location = at(m);
+            if (auto n = m["name"]) member.name = string_value(n, "member name", false).value_or("");
+            if (!member.name.empty() && !names.insert(member.name).second)
+                problem(m["name"], "two members are named " + quote(member.name));
+            member.target = {"", "", member.name};
+            if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
+            if (auto n = m["timeout"]) member.timeout = duration_value(n, "member timeout", false);
+            if (auto n = m["hooks"]) member.hooks = hooks(n, kStageKeys, "member " + quote(member.name) + " hooks");
+            spec.members.push_back(std::move(member));
+        }
+    }
+
+    /// A Stash stash.appscode.com/v1beta1 manifest, read as it is (CONTRACT section 5).
+    void stash_manifest(const YAML::Node& root, Spec& spec, const std::string& api_version) {
+        const YAML::Node kind_node = root["kind"];
+        std::string kind;
+        if (!kind_node) {
+            problem(root, "a Stash manifest needs kind: BackupConfiguration, RestoreSession, BackupBatch "
+                          "or RestoreBatch");
+            return;
+        }
+        kind = string_value(kind_node, "kind").value_or("");
+        bool known = false;
+        for (auto k : kStashKinds) known = known || k == kind;
+        if (!known) {
+            std::string msg = "stash-hook reads Stash manifests of kind " + one_of(kStashKinds) + ", not " + quote(kind);
+            if (auto guess = closest_match(kind, kStashKinds)) msg += "; did you mean " + quote(*guess) + "?";
+            problem(kind_node, msg);
+            return;
+        }
+        const bool restore = kind == "RestoreSession" || kind == "RestoreBatch";
+        const bool batch = kind == "BackupBatch" || kind == "RestoreBatch";
+        const auto& stage_keys = restore ? kRestoreStageKeys : kBackupStageKeys;
+        spec.kind = restore ? Kind::Restore : Kind::Backup;
+        spec.api_version = api_version;
+        if (auto meta = root["metadata"]; meta && meta.IsMap()) {
+            if (auto n = meta["name"]) spec.name = string_value(n, "metadata.name", false).value_or(spec.name);
+            if (auto n = meta["namespace"]) spec.ns = string_value(n, "metadata.namespace").value_or("");
+        }
+        const size_t slash = api_version.find('/');
+        spec.invoker = {api_version.substr(0, slash), kind, spec.name};
+        const YAML::Node body = root["spec"];
+        if (!body || !body.IsMap()) {
+            problem(root, "a Stash " + kind + " needs a spec: mapping");
+            return;
+        }
+        auto target_of = [&](const YAML::Node& owner, std::string& alias) {
+            ObjectRef ref;
+            const YAML::Node target = owner["target"];
+            if (!target || !target.IsMap()) return ref;
+            if (auto a = target["alias"]) alias = string_value(a, "target.alias").value_or("");
+            if (auto r = target["ref"]; r && r.IsMap()) {
+                if (auto n = r["apiVersion"]) ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
+                if (auto n = r["kind"]) ref.kind = string_value(n, "target.ref.kind").value_or("");
+                if (auto n = r["name"]) ref.name = string_value(n, "target.ref.name").value_or("");
+            }
+            return ref;
+        };
+        std::string alias;
+        spec.target = target_of(body, alias);
+        if (auto n = body["hooks"]) spec.hooks = hooks(n, stage_keys, "spec.hooks");
+        if (!batch) return;
+        const YAML::Node list = body["members"];
+        if (!list || !list.IsSequence() || list.size() == 0) {
+            problem(body, "a Stash " + kind + " needs spec.members: a list of targets");
+            return;
+        }
+        std::set<std::string> names;
+        for (const auto& m : list) {
+            if (!m.IsMap()) {
+                problem(m, "each member must be a mapping with a target");
+                continue;
+            }
+            Member member;
+            member.location = at(m);
+            std::string member_alias;
+            member.target = target_of(m, member_alias);
+            member.name = !member_alias.empty() ? member_alias : member.target.name;
+            if (member.name.empty()) {
+                problem(m, "member needs target.alias or target.ref.name to be named");
+                continue;
+            }
+            if (!names.insert(member.name).second)
+                problem(m, "two members are named " + quote(member.name) + "; give one a target.alias");
+            if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
+            if (auto n = m["hooks"]) member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
+            spec.members.push_back(std::move(member));
         }
     }
 
@@ -454,21 +586,17 @@ public:
             problem(root, "the spec must be a mapping with keys such as kind, command and hooks");
             return;
         }
+        if (auto n = root["apiVersion"]) {
+            if (auto s = string_value(n, "apiVersion"); s && s->rfind("stash.appscode.com/", 0) == 0) {
+                stash_manifest(root, spec, *s);
+                return;
+            }
+        }
         check_map(root, "the spec", kTopKeys);
         if (auto n = root["apiVersion"]) {
-            if (auto s = string_value(n, "apiVersion")) {
-                if (s->rfind("stash.appscode.com/", 0) == 0 || root["spec"] || root["metadata"]) {
-                    problem(n, "Stash manifests (" + *s + ") are not supported by this version "
-                               "of stash-hook; write a stash-hook/v1 spec");
-                    return;  // the rest would only be noise
-                } else if (*s != "stash-hook/v1")
-                    problem(n, "apiVersion must be stash-hook/v1, not " + quote(*s));
-                else
-                    spec.api_version = *s;
-            }
-        } else if (root["spec"] || root["metadata"]) {
-            problem(root, "metadata/spec look like a Stash manifest, which this version of "
-                          "stash-hook does not read; write a stash-hook/v1 spec");
+            if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1")
+                problem(n, "apiVersion must be stash-hook/v1 (or a Stash manifest's stash.appscode.com/v1beta1), "
+                           "not " + quote(*s));
         }
         for (auto it = root.begin(); it != root.end(); ++it) {
             if (it->first.IsScalar() && kNotYetTopKeys.count(it->first.Scalar()))
@@ -481,17 +609,32 @@ public:
         }
         if (auto n = root["name"]) spec.name = string_value(n, "name", false).value_or(spec.name);
         if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
-        if (auto n = root["command"]) {
-            if (n.IsScalar())
-                problem(n, "command must be a list of arguments, e.g. [restic, backup, /data]; "
-                           "for a shell line write [sh, -c, \"...\"]");
-            else if (auto cmd = string_list(n, "command"))
-                spec.command = std::move(*cmd);
-        }
+        if (auto n = root["command"]) spec.command = command(n).value_or(std::vector<std::string>{});
         if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
         if (auto n = root["statusFile"])
             spec.status_file = string_value(n, "statusFile", false).value_or("");
-        if (auto n = root["hooks"]) hooks(n, spec);
+        if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
+        if (auto n = root["members"]) members(n, spec);
+        if (auto n = root["parallelism"])
+            spec.parallelism = static_cast<int>(int_value(n, "parallelism", 1, 1024).value_or(1));
+        if (auto n = root["containerRuntime"]) {
+            spec.container_runtime = enum_value<ContainerRuntime>(n, "containerRuntime",
+                                                                  {{"docker", ContainerRuntime::Docker},
+                                                                   {"podman", ContainerRuntime::Podman},
+                                                                   {"kubectl", ContainerRuntime::Kubectl}})
+                                         .value_or(ContainerRuntime::None);
+        }
+        if (auto n = root["pod"]) spec.pod = string_value(n, "pod", false).value_or("");
+        if (auto n = root["retries"]) {
+            if (check_map(n, "retries", kSessionRetryKeys)) {
+                if (auto a = n["attempts"])
+                    spec.retries.attempts = static_cast<int>(int_value(a, "retries.attempts", 0, 100).value_or(0));
+                if (auto d = n["delay"])
+                    spec.retries.delay = duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
+            }
+        }
+        spec.invoker = {"stash-hook", "StashHookSpec", spec.name};
+        spec.target = {"", "", spec.name};
     }
 
 private:

@@ -47,6 +47,24 @@ TEST_CASE("exit codes follow CONTRACT section 6 and its precedence") {
         r.task.exit_code = 126;
         CHECK(exit_code_for(r) == 126);
     }
+    SUBCASE("in a batch, the first failed member's task code wins") {
+        r.task.phase = Phase::Skipped;
+        MemberResult a, b, c;
+        a.pre_hook_failed = true;
+        a.phase = Phase::Failed;
+        b.task.phase = Phase::Failed;
+        b.task.exit_code = 4;
+        c.task.phase = Phase::Failed;
+        c.task.signal = 9;
+        r.members = {a, b, c};
+        CHECK(exit_code_for(r) == 4);
+        r.members = {a};
+        CHECK(exit_code_for(r) == 120);
+        MemberResult d;
+        d.post_hook_failed = true;
+        r.members = {d};
+        CHECK(exit_code_for(r) == 121);
+    }
     SUBCASE("a status file that could not be written: 125 above all") {
         r.task.phase = Phase::Failed;
         r.task.exit_code = 3;
@@ -56,12 +74,16 @@ TEST_CASE("exit codes follow CONTRACT section 6 and its precedence") {
 }
 
 TEST_CASE("executionPolicy decides which post hooks run") {
-    CHECK(policy_allows(ExecutionPolicy::Always, Phase::Succeeded));
-    CHECK(policy_allows(ExecutionPolicy::Always, Phase::Failed));
-    CHECK(policy_allows(ExecutionPolicy::OnSuccess, Phase::Succeeded));
-    CHECK_FALSE(policy_allows(ExecutionPolicy::OnSuccess, Phase::Failed));
-    CHECK_FALSE(policy_allows(ExecutionPolicy::OnFailure, Phase::Succeeded));
-    CHECK(policy_allows(ExecutionPolicy::OnFailure, Phase::Failed));
-    CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Succeeded));
-    CHECK(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed));
+    for (bool final_attempt : {true, false}) {
+        CAPTURE(final_attempt);
+        CHECK(policy_allows(ExecutionPolicy::Always, Phase::Succeeded, final_attempt));
+        CHECK(policy_allows(ExecutionPolicy::Always, Phase::Failed, final_attempt));
+        CHECK(policy_allows(ExecutionPolicy::OnSuccess, Phase::Succeeded, final_attempt));
+        CHECK_FALSE(policy_allows(ExecutionPolicy::OnSuccess, Phase::Failed, final_attempt));
+        CHECK_FALSE(policy_allows(ExecutionPolicy::OnFailure, Phase::Succeeded, final_attempt));
+        CHECK(policy_allows(ExecutionPolicy::OnFailure, Phase::Failed, final_attempt));
+        CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Succeeded, final_attempt));
+    }
+    CHECK(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, true));
+    CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, false));
 }

@@ -188,7 +188,7 @@ TEST_CASE("unknown fields are caught statically where possible, else when render
     CHECK(render_error("{{ $nope }}") == "template:1:4: undefined variable: $nope");
 }
 
-TEST_CASE("render_string trims the result; is_template spots actions") {
+TEST_CASE("render_string trims the result and is_template spots actions") {
     CHECK(render_string("  {{ .Namespace }}\n", kData).value() == "demo");
     CHECK(is_template("a {{ .B }}"));
     CHECK_FALSE(is_template("plain { braces }"));

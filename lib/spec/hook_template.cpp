@@ -1,0 +1,70 @@
+#include "spec/hook_template.hpp"
+
+#include <unistd.h>
+
+namespace stash_hook {
+
+tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
+    const ObjectRef& target = facts.member ? facts.member->target : spec.target;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    tmpl::Value command = tmpl::Value::array();
+    for (const auto& arg : facts.command) command.push_back(arg);
+    return {
+        {"Name", facts.session_name},
+        {"Namespace", spec.ns},
+        {"Invoker", {{"ApiGroup", spec.invoker.api_version}, {"Kind", spec.invoker.kind}, {"Name", spec.invoker.name}}},
+        {"Target", {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},
+        {"Status",
+         {{"Phase", facts.phase},
+          {"Duration", format_duration(std::chrono::round<std::chrono::seconds>(facts.elapsed))},
+          {"Error", facts.error},
+          {"ExitCode", facts.exit_code ? tmpl::Value(*facts.exit_code) : tmpl::Value(nullptr)}}},
+        {"RetryLeft", facts.retry_left},
+        {"Stage", to_string(facts.stage)},
+        {"Member", facts.member ? facts.member->name : ""},
+        {"Hostname", host},
+        {"StartTime", format_rfc3339(facts.start_time)},
+        {"Task", {{"Command", command}}},
+    };
+}
+
+const tmpl::Value& template_schema() {
+    static const tmpl::Value schema = template_data(Spec{}, TemplateFacts{});
+    return schema;
+}
+
+void for_each_template_string(Hook& hook, const std::function<void(std::string&, const std::string&)>& visit) {
+    if (auto* exec = std::get_if<ExecAction>(&hook.action)) {
+        for (size_t i = 0; i < exec->command.size(); ++i)
+            visit(exec->command[i], "exec.command[" + std::to_string(i) + "]");
+        return;
+    }
+    if (auto* http = std::get_if<HttpAction>(&hook.action)) {
+        const std::string action = http->post ? "httpPost" : "httpGet";
+        visit(http->path, action + ".path");
+        for (auto& h : http->headers) visit(h.value, action + ".httpHeaders " + h.name);
+        if (http->post) {
+            visit(http->body, "httpPost.body");
+            for (auto& f : http->form)
+                for (auto& v : f.values) visit(v, "httpPost.form " + f.key);
+        }
+    }
+}
+
+std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data) {
+    Hook rendered = hook;
+    std::string failure;
+    for_each_template_string(rendered, [&](std::string& text, const std::string& where) {
+        if (!failure.empty() || !tmpl::is_template(text)) return;
+        auto out = tmpl::render_string(text, data);
+        if (out)
+            text = std::move(*out);
+        else
+            failure = "failed to render the template in " + where + ": " + out.error().str();
+    });
+    if (!failure.empty()) return std::unexpected(failure);
+    return rendered;
+}
+
+}  // namespace stash_hook

@@ -1,0 +1,48 @@
+#pragma once
+// Which hook strings are Go templates (CONTRACT section 4, "Templates"), and the
+// data they see: Stash's Summary fields plus stash-hook's own.
+
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/spec.hpp"
+#include "template/template.hpp"
+#include "util/clock.hpp"
+
+namespace stash_hook {
+
+/// What the session knows when a hook runs.
+struct TemplateFacts {
+    std::string session_name;
+    Stage stage = Stage::PreBackup;
+    std::string phase = "Running";  // "Running" for pre hooks, then Succeeded or Failed
+    Duration elapsed{0};
+    std::string error;
+    std::optional<int> exit_code;  // the task's, once it ran
+    int retry_left = 0;
+    WallTime start_time{};
+    std::vector<std::string> command;
+    const Member* member = nullptr;  // in a batch
+};
+
+/// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
+/// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
+/// .Stage .Member .Hostname .StartTime .Task.Command
+tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
+
+/// A value with every field templates may use, for the load-time check.
+const tmpl::Value& template_schema();
+
+/// Calls `visit(text, where)` for each string of `hook` that is rendered as a template
+/// when it contains "{{": exec.command elements, httpGet/httpPost path, header values,
+/// httpPost body and form values. `where` names it, e.g. "httpPost.body".
+void for_each_template_string(Hook& hook, const std::function<void(std::string&, const std::string&)>& visit);
+
+/// A copy of `hook` with its templates rendered and trimmed, or the first error,
+/// naming the string and the problem.
+std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data);
+
+}  // namespace stash_hook

@@ -1,0 +1,62 @@
+#include "spec/run_checks.hpp"
+
+#include <algorithm>
+
+#include "util/edit_distance.hpp"
+#include "util/error.hpp"
+
+namespace stash_hook {
+
+void check_runnable_or_throw(const Spec& spec) {
+    std::vector<std::string> problems;
+    if (!spec.is_batch() && spec.command.empty())
+        problems.push_back("no command to run: give one after -- (stash-hook run -f " + spec.path +
+                           " -- restic backup /data) or set command: in the spec");
+    for (const auto& m : spec.members)
+        if (m.command.empty() && spec.command.empty())
+            problems.push_back(m.location.str() + ": member \"" + m.name +
+                               "\" has no command: give it command: or give one for all members after --");
+    auto check_hooks = [&](const StageHooks& hooks) {
+        for (const auto& [stage, list] : hooks)
+            for (const auto& h : list) {
+                if (h.container_name.empty()) continue;
+                if (spec.container_runtime == ContainerRuntime::None)
+                    problems.push_back(h.location.str() + ": hook \"" + h.name + "\" has containerName " +
+                                       h.container_name +
+                                       " but no container runtime is set: add containerRuntime: docker, podman "
+                                       "or kubectl to the spec, or use --container-runtime");
+                else if (spec.container_runtime == ContainerRuntime::Kubectl && spec.pod.empty())
+                    problems.push_back(h.location.str() + ": hook \"" + h.name +
+                                       "\" runs through kubectl, which needs pod: in the spec");
+            }
+    };
+    check_hooks(spec.hooks);
+    for (const auto& m : spec.members) check_hooks(m.hooks);
+    if (problems.empty()) return;
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+    throw Error(message);
+}
+
+void select_members_or_throw(Spec& spec, const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    if (!spec.is_batch()) throw Error("--member applies to batches, and " + spec.path + " has no members");
+    std::vector<std::string_view> known;
+    for (const auto& m : spec.members) known.push_back(m.name);
+    for (const auto& name : names) {
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::string msg = "unknown member \"" + name + "\"";
+        if (auto guess = closest_match(name, known)) msg += "; did you mean \"" + *guess + "\"?";
+        else {
+            msg += " (members:";
+            for (auto k : known) msg += " " + std::string(k);
+            msg += ")";
+        }
+        throw Error(msg);
+    }
+    std::erase_if(spec.members, [&](const Member& m) {
+        return std::find(names.begin(), names.end(), m.name) == names.end();
+    });
+}
+
+}  // namespace stash_hook

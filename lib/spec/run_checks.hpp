@@ -1,0 +1,19 @@
+#pragma once
+// Checks that need the command line's overrides applied first: is there a task for
+// every target, does every containerName have a runtime, which members to run.
+
+#include <string>
+#include <vector>
+
+#include "spec/spec.hpp"
+
+namespace stash_hook {
+
+/// Throws Error (exit 125) listing every reason `spec` cannot run as it stands.
+void check_runnable_or_throw(const Spec& spec);
+
+/// Keeps only the members named in `names` (all when empty). Throws Error for a name
+/// the spec does not have, with a suggestion, or when the spec is not a batch.
+void select_members_or_throw(Spec& spec, const std::vector<std::string>& names);
+
+}  // namespace stash_hook
