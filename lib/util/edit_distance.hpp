@@ -8,7 +8,7 @@
 
 namespace stash_hook {
 
-/// Levenshtein distance, ASCII case-insensitive.
+/// Edit distance counting a swap of neighbours as one edit, ASCII case-insensitive.
 int edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo

@@ -225,3 +225,159 @@ TEST_CASE("commands are shown as a shell would need them typed") {
     CHECK(command_line({"sh", "-c", "echo hi; exit 1"}) == "sh -c 'echo hi; exit 1'");
     CHECK(command_line({"echo", "it's", ""}) == "echo 'it'\\''s' ''");
 }
+
+TEST_CASE("a batch spec loads members, parallelism, containers and retries") {
+    auto r = load(R"(name: nightly
+parallelism: 4
+containerRuntime: kubectl
+pod: app-0
+namespace: prod
+retries: {attempts: 2, delay: 1m}
+hooks:
+  preBackup: {name: global-pre, exec: {command: [true]}}
+members:
+  - name: db
+    command: [pg_dump, app]
+    timeout: 1h
+    hooks:
+      preBackup: {name: flush, containerName: postgres, exec: {command: [psql, -c, CHECKPOINT]}}
+  - name: files
+)");
+    REQUIRE_MESSAGE(r.problems.empty(), (r.problems.empty() ? "" : r.problems[0].str()));
+    const Spec& s = *r.spec;
+    CHECK(s.is_batch());
+    CHECK(s.parallelism == 4);
+    CHECK(s.container_runtime == ContainerRuntime::Kubectl);
+    CHECK(s.retries.attempts == 2);
+    CHECK(s.retries.delay == 1min);
+    REQUIRE(s.members.size() == 2);
+    CHECK(s.members[0].name == "db");
+    CHECK(s.members[0].timeout.value() == 1h);
+    CHECK(s.members[0].target.name == "db");
+    const Hook& flush = s.members[0].hooks_for(Stage::PreBackup).at(0);
+    CHECK(flush.container_name == "postgres");
+    CHECK(container_command(s, flush.container_name, {"psql", "-c", "CHECKPOINT"}) ==
+          std::vector<std::string>{"kubectl", "exec", "app-0", "-c", "postgres", "-i", "-n", "prod", "--", "psql",
+                                   "-c", "CHECKPOINT"});
+    CHECK(s.members[1].command.empty());
+}
+
+TEST_CASE("batch mistakes are reported") {
+    CHECK(contains(only_problem("members: []\n"), "members must be a non-empty list"));
+    CHECK(contains(only_problem("members:\n  - {command: [x]}\n"), "member is missing required key \"name\""));
+    CHECK(contains(only_problem("members:\n  - {name: a}\n  - {name: a}\n"), "two members are named \"a\""));
+    CHECK(contains(only_problem("members:\n  - {name: a, hook: {}}\n"), "did you mean \"hooks\"?"));
+    CHECK(contains(only_problem("parallelism: 0\n"), "out of range"));
+    CHECK(contains(only_problem("containerRuntime: dokcer\n"), "did you mean \"docker\"?"));
+    CHECK(contains(only_problem("hooks:\n  preBackup: {containerName: c, httpGet: {port: 80}}\n"),
+                   "containerName applies only to exec hooks"));
+}
+
+TEST_CASE("a Stash BackupConfiguration is read as it is") {
+    auto r = load(R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata:
+  name: deployment-backup
+  namespace: demo
+spec:
+  repository:
+    name: gcs-repo
+  schedule: "*/5 * * * *"
+  target:
+    ref:
+      apiVersion: apps/v1
+      kind: Deployment
+      name: stash-demo
+    paths: [/source/data]
+  hooks:
+    preBackup:
+      exec:
+        command: ["/bin/sh", "-c", "echo pre"]
+      containerName: app
+    postBackup:
+      executionPolicy: OnFailure
+      httpPost:
+        host: hooks.slack.com
+        path: /services/XX/XXX/XXXX
+        port: 443
+        scheme: HTTPS
+        httpHeaders:
+          - name: Content-Type
+            value: application/json
+        body: |
+          {{- $msg := dict  "type" "mrkdwn" "text" (printf ":x: Backup failed for %s/%s Reason: %s." .Namespace .Target.Name .Status.Error) -}}
+          {"blocks": [{"type": "section", "text": {{ toJson $msg }}}]}
+  retentionPolicy:
+    name: keep-last-5
+    keepLast: 5
+    prune: true
+)");
+    REQUIRE_MESSAGE(r.problems.empty(), (r.problems.empty() ? "" : r.problems[0].str()));
+    const Spec& s = *r.spec;
+    CHECK(s.kind == Kind::Backup);
+    CHECK(s.name == "deployment-backup");
+    CHECK(s.ns == "demo");
+    CHECK(s.invoker.kind == "BackupConfiguration");
+    CHECK(s.invoker.name == "deployment-backup");
+    CHECK(s.target.kind == "Deployment");
+    CHECK(s.target.name == "stash-demo");
+    CHECK(s.target.api_version == "apps/v1");
+    CHECK(s.hooks_for(Stage::PreBackup).at(0).container_name == "app");
+    const Hook& post = s.hooks_for(Stage::PostBackup).at(0);
+    CHECK(post.policy == ExecutionPolicy::OnFailure);
+    CHECK(std::get<HttpAction>(post.action).port == 443);
+    CHECK_FALSE(s.is_batch());
+}
+
+TEST_CASE("Stash batches and restores: members named by alias or target name") {
+    auto r = load(R"(apiVersion: stash.appscode.com/v1beta1
+kind: RestoreBatch
+metadata: {name: restore-all, namespace: prod}
+spec:
+  hooks:
+    postRestore: {httpGet: {port: 80, path: /done}}
+  members:
+    - target:
+        alias: database
+        ref: {apiVersion: appcatalog.appscode.com/v1alpha1, kind: AppBinding, name: pg}
+      hooks:
+        preRestore: {exec: {command: [true]}}
+      rules: [{snapshots: [latest]}]
+    - target:
+        ref: {apiVersion: apps/v1, kind: StatefulSet, name: web}
+      command: [restic, restore, latest]
+)");
+    REQUIRE_MESSAGE(r.problems.empty(), (r.problems.empty() ? "" : r.problems[0].str()));
+    const Spec& s = *r.spec;
+    CHECK(s.kind == Kind::Restore);
+    REQUIRE(s.members.size() == 2);
+    CHECK(s.members[0].name == "database");
+    CHECK(s.members[0].target.kind == "AppBinding");
+    CHECK(s.members[0].hooks_for(Stage::PreRestore).size() == 1);
+    CHECK(s.members[1].name == "web");
+    CHECK(s.members[1].command == std::vector<std::string>{"restic", "restore", "latest"});
+    CHECK(s.hooks_for(Stage::PostRestore).size() == 1);
+}
+
+TEST_CASE("inside a Stash manifest's hooks unknown keys are still errors") {
+    auto typo = load("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
+                     "metadata: {name: x}\nspec:\n  hooks:\n    preBackup: {exce: {command: [a]}}\n");
+    REQUIRE_FALSE(typo.problems.empty());
+    CHECK(contains(typo.problems[0].str(), "hooks.yaml:6:17: unknown key \"exce\" in hook preBackup[0]; did you mean \"exec\"?"));
+    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
+                                "metadata: {name: x}\nspec:\n  hooks:\n    preRestore: {exec: {command: [a]}}\n"),
+                   "unknown key \"preRestore\""));
+    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfigration\nspec: {}\n"),
+                   "did you mean \"BackupConfiguration\"?"));
+}
+
+TEST_CASE("templates in hook strings are checked at load time") {
+    CHECK(contains(only_problem("hooks:\n  postBackup:\n    httpPost: {port: 80, body: '{{ .Status.Phse }}'}\n"),
+                   "bad template in httpPost.body: template:1:4: unknown field .Status.Phse; did you mean "
+                   ".Status.Phase?"));
+    CHECK(contains(only_problem("hooks:\n  postBackup:\n    exec: {command: [echo, '{{ .Name']}\n"),
+                   "bad template in exec.command[1]: template:1:1: unclosed action"));
+    auto ok = load("hooks:\n  postBackup:\n    httpGet: {port: 80, path: '/{{ .Target.Name }}',"
+                   " httpHeaders: [{name: X, value: '{{ .Status.Phase }}'}]}\n");
+    CHECK(ok.problems.empty());
+}
