@@ -46,7 +46,12 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     std::vector<std::string> argv_s = {binary()};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
+    for (char** e = environ; *e; ++e) {
+        const std::string entry = *e;
+        bool overridden = false;
+        for (const auto& [k, v] : options.env) overridden = overridden || entry.rfind(k + "=", 0) == 0;
+        if (!overridden) env_s.push_back(entry);
+    }
     for (const auto& [k, v] : options.env) env_s.push_back(k + "=" + v);
     std::vector<char*> argv, envp;
     for (auto& s : argv_s) argv.push_back(s.data());

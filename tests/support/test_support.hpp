@@ -38,7 +38,7 @@ struct CliResult {
 };
 
 struct CliOptions {
-    std::vector<std::pair<std::string, std::string>> env;  // added to ours
+    std::vector<std::pair<std::string, std::string>> env;  // set, replacing ours
     std::string cwd;
     std::optional<std::string> stdin_text;  // else /dev/null
     std::string stdout_path;  // send stdout here instead of capturing it
