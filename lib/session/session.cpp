@@ -466,7 +466,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
 }
 
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
-                                  const std::string& session_name, bool& failed) {
+                                  const std::string& session_name, const Member* member, bool& failed) {
     SessionOptions options;
     Context ctx;
     ctx.spec = &spec;
@@ -474,14 +474,16 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
     ctx.session = session_name;
     ctx.start_time = std::chrono::system_clock::now();
     ctx.start = Clock::now();
-    ctx.command = spec.command;
+    ctx.member = member;
+    ctx.command = member && !member->command.empty() ? member->command : spec.command;
+    const auto& hooks = member ? member->hooks_for(stage) : spec.hooks_for(stage);
     std::vector<HookResult> results;
     if (is_pre(stage)) {
-        failed = run_pre_hooks(spec.hooks_for(stage), ctx, results).has_value();
+        failed = run_pre_hooks(hooks, ctx, results).has_value();
     } else {
         ctx.phase = phase_so_far;
         ctx.task_exit_code = phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
-        failed = run_post_hooks(spec.hooks_for(stage), ctx, results).has_value();
+        failed = run_post_hooks(hooks, ctx, results).has_value();
     }
     return results;
 }

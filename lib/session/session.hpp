@@ -21,11 +21,12 @@ struct SessionOptions {
 /// Never throws for hook or task failures: they are in the result.
 SessionResult run_session(const Spec& spec, const SessionOptions& options = {});
 
-/// Runs one stage's hooks alone (`stash-hook hook STAGE`). Pre stages stop at the
-/// first failure; post stages filter by executionPolicy against `phase_so_far`.
-/// Returns the hooks' results; `failed` tells whether the stage failed.
+/// Runs one stage's hooks alone (`stash-hook hook STAGE`): the spec's (in a batch, the
+/// global ones), or `member`'s when given. Pre stages stop at the first failure; post
+/// stages filter by executionPolicy against `phase_so_far`. Returns the hooks'
+/// results; `failed` tells whether the stage failed.
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
-                                  const std::string& session_name, bool& failed);
+                                  const std::string& session_name, const Member* member, bool& failed);
 
 /// Whether a post hook with `policy` runs when the session so far is `phase`;
 /// `final_attempt` is false while session retries are left (OnFinalRetryFailure).

@@ -145,3 +145,12 @@ TEST_CASE("plan shows the batch: global hooks around each member's steps") {
     CHECK(r.out.find("3. global postBackup \"global-post\"") != std::string::npos);
     CHECK(r.out.find("on failure: up to 1 more attempts, 5s apart") != std::string::npos);
 }
+
+TEST_CASE("hook STAGE --member runs one member's hooks, with its name in the environment") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", batch_spec(dir, "", 0));
+    CHECK(run_cli({"hook", "-f", dir / "s.yaml", "preBackup", "--member", "a"}).exit_code == 0);
+    CHECK(run_cli({"hook", "-f", dir / "s.yaml", "preBackup"}).exit_code == 0);
+    CHECK(test::read_lines(dir / "log") == Lines{"a-pre-a", "global-pre"});
+    CHECK(run_cli({"hook", "-f", dir / "s.yaml", "preBackup", "--member", "zz"}).exit_code == 125);
+}
