@@ -4,6 +4,8 @@
 
 #include "commands.hpp"
 #include "session/session.hpp"
+#include "process/interrupts.hpp"
+#include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
@@ -35,6 +37,8 @@ void register_hook(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
     cmd->callback([options, &action] {
         action = [options] {
+            interrupts::install();
+            orphans::become_subreaper();
             Spec spec = load_spec_or_throw(default_spec_path(options->path));
             const Stage stage = *stage_from_string(options->stage);  // checked by CLI11
             spec.kind = (stage == Stage::PreRestore || stage == Stage::PostRestore) ? Kind::Restore
@@ -51,7 +55,10 @@ void register_hook(CLI::App& app, Action& action) {
             const Phase phase = options->phase == "Failed" ? Phase::Failed : Phase::Succeeded;
             bool failed = false;
             const auto name = make_session_name(spec.name, std::chrono::system_clock::now());
+            register_secrets(spec);
             run_stage(spec, stage, phase, name, member, failed);
+            orphans::kill_all_children();
+            if (interrupts::count() > 0) return 128 + interrupts::first_signal();
             if (!failed) return 0;
             return is_pre(stage) ? 120 : 121;
         };

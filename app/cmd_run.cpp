@@ -7,7 +7,10 @@
 #include "commands.hpp"
 #include "session/plan.hpp"
 #include "session/session.hpp"
+#include "process/interrupts.hpp"
+#include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
+#include "util/lock_file.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
 
@@ -22,6 +25,8 @@ struct RunOptions {
     bool dry_run = false;
     std::vector<std::string> members;
     std::string container_runtime;
+    std::string lock;
+    std::string lock_wait;
     std::vector<std::string> command;
 };
 
@@ -46,6 +51,10 @@ std::string session_summary(const SessionResult& r) {
 }
 
 int run(const RunOptions& options) {
+    // Before any thread starts: signals are collected, not delivered (interrupts.hpp),
+    // and orphaned grandchildren come to us to be reaped.
+    interrupts::install();
+    orphans::become_subreaper();
     Spec spec = load_spec_or_throw(default_spec_path(options.spec_path));
     if (auto kind = kind_from_string(options.kind)) spec.kind = *kind;
     if (!options.command.empty()) spec.command = options.command;
@@ -63,8 +72,26 @@ int run(const RunOptions& options) {
         return 0;
     }
     check_runnable_or_throw(spec);
+    register_secrets(spec);
+    if (!options.lock.empty()) spec.lock = options.lock;
+    if (!options.lock_wait.empty()) {
+        auto d = parse_duration(options.lock_wait);
+        if (!d || d->count() < 0) throw Error("invalid --lock-wait: " + (d ? "it must not be negative" : d.error()));
+        spec.lock_wait = *d;
+    }
+    std::optional<LockFile> lock;
+    if (!spec.lock.empty()) {
+        auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
+        if (!taken) {
+            if (interrupts::count() > 0) return 128 + interrupts::first_signal();
+            throw Error(taken.error(), kExitLocked);
+        }
+        lock.emplace(std::move(*taken));
+    }
 
     const SessionResult result = run_session(spec);
+    if (const int stray = orphans::kill_all_children(); stray > 0)
+        spdlog::warn("killed {} leftover process{} started during the session", stray, stray == 1 ? "" : "es");
     if (result.phase == Phase::Succeeded)
         spdlog::info("{}", session_summary(result));
     else
@@ -93,6 +120,8 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--container-runtime", options->container_runtime,
                     "Runtime for hooks with containerName (overrides the spec)")
         ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
+    cmd->add_option("--lock", options->lock, "Hold an exclusive lock on FILE for the run; another run exits 122");
+    cmd->add_option("--lock-wait", options->lock_wait, "Wait this long for the lock before giving up (Go duration)");
     cmd->add_flag("--dry-run", options->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", options->command, "The task, after --; overrides the spec's command");
     cmd->callback([options, &action] { action = [options] { return run(*options); }; });

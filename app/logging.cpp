@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
+#include "util/secrets.hpp"
 
 namespace stash_hook::app {
 namespace {
@@ -20,7 +21,7 @@ public:
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        const std::string text(msg.payload.data(), msg.payload.size());
+        const std::string text = secrets::redact(std::string_view(msg.payload.data(), msg.payload.size()));
         std::string line;
         if (json_) {
             nlohmann::json j = {{"time", format_rfc3339(msg.time)},

@@ -14,6 +14,8 @@ namespace stash_hook {
 struct ActionContext {
     Duration timeout = kDefaultHookTimeout;
     std::vector<std::string> env;  // exec: the complete environment
+    /// Stop early when interrupts::count() exceeds this (a signal arrived); -1: never.
+    int interrupts_seen = -1;
 };
 
 struct ActionOutcome {

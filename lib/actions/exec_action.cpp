@@ -23,6 +23,7 @@ ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& conte
     request.env = context.env;
     request.capture_output = true;
     request.timeout = context.timeout;
+    request.interrupts_seen = context.interrupts_seen;
     CapturedOutput captured;
     auto result = run_process(request, &captured);
 
@@ -38,7 +39,9 @@ ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& conte
     outcome.exit_code = result->exit_code;
     const std::string hint = last_line(captured.stderr_only.str());
     const std::string suffix = hint.empty() ? "" : ": " + hint;
-    if (result->timed_out) {
+    if (result->interrupted_by != 0) {
+        outcome.error = "interrupted by " + signal_name(result->interrupted_by) + suffix;
+    } else if (result->timed_out) {
         outcome.error = "timed out after " + format_duration(context.timeout) + suffix;
     } else if (result->signal) {
         outcome.error = "killed by " + signal_name(*result->signal) + suffix;

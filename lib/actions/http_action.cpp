@@ -12,6 +12,8 @@
 
 #include "actions/action.hpp"
 #include "actions/http_request.hpp"
+#include "process/interrupts.hpp"
+#include "process/subprocess.hpp"
 
 namespace stash_hook {
 namespace {
@@ -83,8 +85,8 @@ std::unique_ptr<httplib::ClientImpl> make_client(const HttpTarget& target, const
 /// each connect, read and write, and a server that drips bytes would reset them).
 /// Returns false with `timed_out` set when the deadline cut it short.
 bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib::Response& response,
-                 httplib::Error& error, std::chrono::steady_clock::time_point deadline,
-                 bool& timed_out) {
+                 httplib::Error& error, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
+                 bool& timed_out, int& interrupted_by) {
     std::mutex mutex;
     std::condition_variable done_cv;
     bool done = false;
@@ -97,8 +99,16 @@ bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib
         done_cv.notify_one();
     });
     std::unique_lock lock(mutex);
-    if (!done_cv.wait_until(lock, deadline, [&] { return done; })) {
-        timed_out = true;
+    auto interrupted = [&] { return interrupts_seen >= 0 && interrupts::count() > interrupts_seen; };
+    // Wake now and then to notice signals (they arrive on another thread).
+    while (!done && !interrupted() && std::chrono::steady_clock::now() < deadline)
+        done_cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)),
+                           [&] { return done; });
+    if (!done) {
+        if (interrupted())
+            interrupted_by = interrupts::last_signal();
+        else
+            timed_out = true;
         // stop() only reaches a socket that is open; retry until the request gives up.
         while (!done_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return done; })) {
             lock.unlock();
@@ -108,7 +118,7 @@ bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib
     }
     lock.unlock();
     worker.join();
-    return ok && !timed_out;
+    return ok && !timed_out && interrupted_by == 0;
 }
 
 }  // namespace
@@ -146,10 +156,13 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         httplib::Error error = httplib::Error::Success;
         httplib::Request attempt = request;  // send() adds headers of its own
         bool timed_out = false;
-        if (!send_within(*client, attempt, response, error, deadline, timed_out)) {
-            outcome.error = timed_out ? "timed out after " + format_duration(context.timeout) +
-                                            " waiting for " + target.authority()
-                                      : describe(error, target, *client, context.timeout);
+        int interrupted_by = 0;
+        if (!send_within(*client, attempt, response, error, deadline, context.interrupts_seen, timed_out,
+                         interrupted_by)) {
+            outcome.error = interrupted_by ? "interrupted by " + signal_name(interrupted_by)
+                            : timed_out    ? "timed out after " + format_duration(context.timeout) +
+                                              " waiting for " + target.authority()
+                                           : describe(error, target, *client, context.timeout);
             return outcome;
         }
         outcome.status_code = response.status;

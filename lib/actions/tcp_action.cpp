@@ -7,7 +7,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include <algorithm>
+
 #include "actions/action.hpp"
+#include "process/interrupts.hpp"
+#include "process/subprocess.hpp"
 
 namespace stash_hook {
 
@@ -39,13 +43,25 @@ ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context)
             err = errno;
             if (err == EINPROGRESS) {
                 pollfd p{fd, POLLOUT, 0};
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - Clock::now());
                 int ready = 0;
-                do {
-                    ready = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
-                } while (ready < 0 && errno == EINTR);
-                if (ready == 0) {
+                bool interrupted = false;
+                // In slices, to notice signals.
+                while (true) {
+                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                    ready = poll(&p, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, 50)));
+                    if (ready > 0 || (ready < 0 && errno != EINTR) || left.count() <= 0) break;
+                    if (context.interrupts_seen >= 0 && interrupts::count() > context.interrupts_seen) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+                if (interrupted) {
+                    close(fd);
+                    freeaddrinfo(addresses);
+                    outcome.error = "interrupted by " + signal_name(interrupts::last_signal());
+                    return outcome;
+                }
+                if (ready <= 0) {
                     err = ETIMEDOUT;
                 } else {
                     socklen_t len = sizeof err;

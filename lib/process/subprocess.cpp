@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "process/interrupts.hpp"
 #include <utility>
 #include <cstring>
 
@@ -200,8 +202,20 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
         }
     };
 
+    int signals_handled = request.interrupts_seen;
     while (true) {
         const auto now = Clock::now();
+        if (signals_handled >= 0 && interrupts::count() > signals_handled) {
+            // Forward what we received to the whole group; SIGKILL after the grace.
+            const int sig = interrupts::last_signal();
+            killpg(pgid, sig);
+            signals_handled = interrupts::count();
+            if (result.interrupted_by == 0) result.interrupted_by = sig;
+            if (!term_sent) {
+                term_sent = true;
+                kill_at = now + request.kill_grace;
+            }
+        }
         if (!term_sent && has_deadline && now >= deadline) {
             killpg(pgid, SIGTERM);
             term_sent = true;
@@ -221,7 +235,7 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
         if (term_sent && !kill_sent) earliest(kill_at);
         if (exited) earliest(*linger_until);
 
-        pollfd fds[3];
+        pollfd fds[4];
         nfds_t n = 0;
         int pid_slot = -1, out_slot = -1, err_slot = -1;
         if (!exited && pidfd.open()) {
@@ -235,6 +249,13 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
         if (err_read.open()) {
             err_slot = static_cast<int>(n);
             fds[n++] = {err_read.get(), POLLIN, 0};
+        }
+        if (signals_handled >= 0 && interrupts::wake_fd() >= 0) {
+            if (interrupts::count() == 0) {
+                fds[n++] = {interrupts::wake_fd(), POLLIN, 0};
+            } else {  // the eventfd stays readable: look again now and then
+                earliest(Clock::now() + std::chrono::milliseconds(50));
+            }
         }
         int timeout_ms = poll_timeout_ms(wake);
         if (!exited && !pidfd.open()) {  // no pidfd (old kernel): check now and then

@@ -24,6 +24,10 @@ struct SpawnRequest {
     bool take_terminal = false;
     std::optional<Duration> timeout;  // SIGTERM to the group when it passes
     Duration kill_grace = std::chrono::seconds(3);  // then SIGKILL after this
+    /// React to signals that arrive (see interrupts.hpp) once interrupts::count()
+    /// exceeds this: forward each to the group, then SIGKILL after the grace.
+    /// -1: do not react.
+    int interrupts_seen = -1;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal
@@ -49,6 +53,7 @@ struct ProcessResult {
     std::optional<int> exit_code;  // set when the process exited
     std::optional<int> signal;     // set when a signal killed it
     bool timed_out = false;        // the timeout passed and the group was stopped
+    int interrupted_by = 0;        // the signal forwarded to the group, if one was
     Duration duration{0};
 };
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actions/action.hpp"
+#include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
@@ -15,6 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using EnvPairs = std::vector<std::pair<std::string, std::string>>;
+
+bool interrupted_since(int seen) { return interrupts::count() > seen; }
+std::string interrupted_reason() { return "interrupted by " + signal_name(interrupts::first_signal()); }
 
 /// Where a hook or a task runs: the session, the target (a batch member or not), and
 /// in post stages what happened so far.
@@ -27,6 +31,8 @@ struct Context {
     int retry_left = 0;
     const Member* member = nullptr;
     std::vector<std::string> command;  // this target's task
+    /// Signals up to this count are already dealt with; a new one interrupts what runs.
+    int seen = 0;
     // Post stages only:
     std::optional<Phase> phase;
     std::string error;
@@ -112,15 +118,19 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     } else {
         ActionContext action_ctx;
         action_ctx.timeout = hook.timeout;
+        action_ctx.interrupts_seen = ctx.seen;
         if (std::holds_alternative<ExecAction>(hook.action)) action_ctx.env = make_environment(ctx.env(hook.stage));
         Duration delay = hook.retry.delay;
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
             outcome = run_action(rendered->action, action_ctx);
-            if (outcome.succeeded || attempt == 1 + hook.retry.attempts) break;
+            if (outcome.succeeded || attempt == 1 + hook.retry.attempts || interrupted_since(ctx.seen)) break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
                          outcome.error, format_duration(delay));
-            std::this_thread::sleep_for(delay);
+            if (!interrupts::sleep_for(delay, ctx.seen)) {
+                outcome.error += "; retries stopped: " + interrupted_reason();
+                break;
+            }
             delay *= 2;
         }
     }
@@ -161,23 +171,34 @@ std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const C
                                          std::vector<HookResult>& out) {
     std::optional<std::string> failure;
     for (const auto& hook : hooks) {
+        if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
         if (failure) {
-            out.push_back(skipped(hook, ctx, "an earlier " + std::string(to_string(hook.stage)) + " hook failed"));
+            out.push_back(skipped(hook, ctx,
+                                  interrupted_since(ctx.seen)
+                                      ? interrupted_reason()
+                                      : "an earlier " + std::string(to_string(hook.stage)) + " hook failed"));
             continue;
         }
         out.push_back(run_hook(hook, ctx));
         const auto& r = out.back();
         if (r.phase == Phase::Failed && !r.continued) failure = r.error;
     }
+    if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
     return failure;
 }
 
 /// Runs a post stage: every hook that its policy allows; failures do not stop the rest.
 std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const Context& ctx,
-                                          std::vector<HookResult>& out) {
+                                          std::vector<HookResult>& out, bool* stopped = nullptr) {
     std::optional<std::string> failure;
     const Phase phase = ctx.phase.value_or(Phase::Succeeded);
     for (const auto& hook : hooks) {
+        if (interrupted_since(ctx.seen)) {
+            // A signal while post hooks run stops them (CONTRACT section 6).
+            out.push_back(skipped(hook, ctx, "post hooks stopped by " + signal_name(interrupts::last_signal())));
+            if (stopped) *stopped = true;
+            continue;
+        }
         if (!policy_allows(hook.policy, phase, ctx.retry_left == 0)) {
             std::string why = std::string("executionPolicy ") + to_string(hook.policy) + " and the session " +
                               (phase == Phase::Succeeded ? "succeeded" : "failed");
@@ -246,6 +267,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.take_terminal = ctx.options->take_terminal && (ctx.member == nullptr || ctx.spec->parallelism == 1);
     request.timeout = timeout;
     request.kill_grace = ctx.options->kill_grace;
+    request.interrupts_seen = ctx.seen;
     auto result = run_process(request);
     if (!result) {
         task.phase = Phase::Failed;
@@ -258,7 +280,9 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     task.exit_code = result->exit_code;
     task.signal = result->signal;
     task.timed_out = result->timed_out;
-    if (task.timed_out) {
+    if (result->interrupted_by != 0) {
+        task.error = "interrupted by " + signal_name(result->interrupted_by);
+    } else if (task.timed_out) {
         task.error = "timed out after " + format_duration(*timeout);
     } else if (task.signal) {
         task.error = "killed by " + signal_name(*task.signal);
@@ -289,20 +313,27 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks);
     if (any_ran(r.hooks, pre)) r.conditions.push_back(hook_condition(pre, pre_failure));
     if (pre_failure) {
-        r.pre_hook_failed = true;
-        r.error = stage_failure(pre, *pre_failure);
-        r.task.error = "skipped: a " + std::string(to_string(pre)) + " hook failed";
-        spdlog::info("{}{} command skipped: a {} hook failed", ctx.prefix(), to_string(spec.kind), to_string(pre));
+        const bool interrupted = interrupted_since(ctx.seen);
+        r.pre_hook_failed = !interrupted;
+        r.error = interrupted ? interrupted_reason() : stage_failure(pre, *pre_failure);
+        r.task.error = interrupted ? "skipped: " + interrupted_reason()
+                                   : "skipped: a " + std::string(to_string(pre)) + " hook failed";
+        spdlog::info("{}{} command {}", ctx.prefix(), to_string(spec.kind), r.task.error);
     } else {
         run_task(ctx, timeout, r.task);
-        if (r.task.phase == Phase::Failed)
+        if (interrupted_since(ctx.seen))
+            r.error = interrupted_reason();
+        else if (r.task.phase == Phase::Failed)
             r.error = std::string(to_string(spec.kind)) + " command failed: " + r.task.error;
     }
 
     ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.task_exit_code = r.task.exit_code;
     ctx.error = r.error;
-    const auto post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks);
+    ctx.seen = interrupts::count();  // a signal already received does not stop the post hooks
+    bool stopped = false;
+    const auto post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks, &stopped);
+    r.post_hooks_stopped = stopped;
     if (any_ran(r.hooks, post)) r.conditions.push_back(hook_condition(post, post_failure));
     if (post_failure) {
         r.post_hook_failed = true;
@@ -322,14 +353,16 @@ MemberResult skipped_member(const Context& ctx, const Member& member) {
     r.name = member.name;
     r.phase = Phase::Skipped;
     r.task.command = ctx.command;
-    r.task.error = "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) + " hook failed";
+    r.task.error = interrupted_since(ctx.seen)
+                       ? "skipped: " + interrupted_reason()
+                       : "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) + " hook failed";
     for (const auto& [stage, list] : member.hooks)
         for (const auto& hook : list) {
             HookResult h = hook_result_for(hook);
             h.error = r.task.error;
             r.hooks.push_back(std::move(h));
         }
-    spdlog::info("[{}] member skipped: a global {} hook failed", member.name, to_string(pre_stage(ctx.spec->kind)));
+    spdlog::info("[{}] member {}", member.name, r.task.error);
     return r;
 }
 
@@ -349,8 +382,10 @@ void run_batch(Context ctx, SessionResult& result) {
     };
     result.members.resize(spec.members.size());
     if (pre_failure) {
-        result.pre_hook_failed = true;
-        result.error = "Failed to execute global " + std::string(to_string(pre)) + " hook. Reason: " + *pre_failure;
+        result.pre_hook_failed = !interrupted_since(ctx.seen);
+        result.error = interrupted_since(ctx.seen)
+                           ? interrupted_reason()
+                           : "Failed to execute global " + std::string(to_string(pre)) + " hook. Reason: " + *pre_failure;
         for (size_t i = 0; i < spec.members.size(); ++i)
             result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i]);
     } else {
@@ -358,7 +393,10 @@ void run_batch(Context ctx, SessionResult& result) {
         auto worker = [&] {
             for (size_t i; (i = next++) < spec.members.size();) {
                 const Member& m = spec.members[i];
-                result.members[i] = run_target(member_ctx(m), m.hooks, m.timeout ? m.timeout : spec.timeout);
+                if (interrupted_since(ctx.seen))
+                    result.members[i] = skipped_member(member_ctx(m), m);
+                else
+                    result.members[i] = run_target(member_ctx(m), m.hooks, m.timeout ? m.timeout : spec.timeout);
             }
         };
         const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, spec.parallelism)), spec.members.size());
@@ -366,6 +404,7 @@ void run_batch(Context ctx, SessionResult& result) {
         for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
         worker();
         for (auto& t : pool) t.join();
+        if (interrupted_since(ctx.seen)) result.error = interrupted_reason();
         for (const auto& m : result.members) {
             if (m.phase == Phase::Failed && result.error.empty()) result.error = "member " + m.name + ": " + m.error;
         }
@@ -374,7 +413,10 @@ void run_batch(Context ctx, SessionResult& result) {
     ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.error = result.error;
     ctx.command.clear();
-    const auto post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks);
+    ctx.seen = interrupts::count();
+    bool stopped = false;
+    const auto post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks, &stopped);
+    result.post_hooks_stopped = result.post_hooks_stopped || stopped;
     if (any_ran(result.hooks, post)) result.conditions.push_back(global_hook_condition(post, post_failure));
     if (post_failure) {
         result.post_hook_failed = true;
@@ -407,6 +449,13 @@ void run_attempt(Context ctx, SessionResult& result) {
         result.error = std::move(target.error);
         result.pre_hook_failed = target.pre_hook_failed;
         result.post_hook_failed = target.post_hook_failed;
+        result.post_hooks_stopped = target.post_hooks_stopped;
+    }
+    for (const auto& m : result.members) result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
+    if (interrupted_since(ctx.seen)) {
+        result.interrupted_by = interrupts::first_signal();
+        if (result.post_hooks_stopped)
+            result.error = interrupted_reason() + "; post hooks stopped by " + signal_name(interrupts::last_signal());
     }
     result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
 }
@@ -433,6 +482,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     spdlog::info("session {} started ({}{})", ctx.session, to_string(spec.kind),
                  spec.is_batch() ? ", " + std::to_string(spec.members.size()) + " members" : "");
 
+    ctx.seen = interrupts::count();
     std::vector<AttemptSummary> attempts;
     SessionResult result;
     for (int attempt = 1;; ++attempt) {
@@ -451,10 +501,14 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         run_attempt(ctx, result);
         attempts.push_back({attempt, result.phase, exit_code_for(result), result.error, attempt_wall,
                             Clock::now() - attempt_start});
-        if (result.phase == Phase::Succeeded || ctx.retry_left == 0) break;
+        if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0) break;
         spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt, 1 + spec.retries.attempts,
                      result.error, format_duration(spec.retries.delay));
-        std::this_thread::sleep_for(spec.retries.delay);
+        if (!interrupts::sleep_for(spec.retries.delay, ctx.seen)) {
+            result.interrupted_by = interrupts::first_signal();
+            result.error = interrupted_reason() + " while waiting to retry";
+            break;
+        }
     }
     result.attempts = attempts;
     result.completion_time = std::chrono::system_clock::now();

@@ -24,6 +24,7 @@ int task_exit_code(const TaskResult& task) {
 
 int exit_code_for(const SessionResult& r) {
     if (!r.status_error.empty()) return kExitUsage;
+    if (r.interrupted_by != 0) return 128 + r.interrupted_by;
     if (r.task.phase == Phase::Failed) return task_exit_code(r.task);
     bool pre_failed = r.pre_hook_failed;
     bool post_failed = r.post_hook_failed;

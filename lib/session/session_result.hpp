@@ -59,6 +59,7 @@ struct MemberResult {
     std::vector<Condition> conditions;
     bool pre_hook_failed = false;
     bool post_hook_failed = false;
+    bool post_hooks_stopped = false;  // a signal stopped them
 };
 
 /// One finished attempt, when the session was retried.
@@ -87,6 +88,8 @@ struct SessionResult {
     bool pre_hook_failed = false;   // a pre hook of this target, or a global one, failed
     bool post_hook_failed = false;  // likewise for post hooks
     std::string status_error;  // set when the status file could not be written
+    int interrupted_by = 0;           // the first SIGINT/SIGTERM/SIGHUP received, if any
+    bool post_hooks_stopped = false;  // a signal stopped the post hooks
 
     std::vector<MemberResult> members;     // a batch's members, in spec order
     int attempt = 1;                       // which attempt this is (session retries)

@@ -2,6 +2,7 @@
 
 #include "process/subprocess.hpp"
 #include "util/atomic_file.hpp"
+#include "util/secrets.hpp"
 
 namespace stash_hook {
 namespace {
@@ -93,14 +94,38 @@ json status_json(const SessionResult& r) {
         {"attempts", attempts},
     };
     if (!r.error.empty()) j["error"] = r.error;
+    if (r.interrupted_by != 0) {
+        j["interruptedBy"] = signal_name(r.interrupted_by);
+        j["postHooksStopped"] = r.post_hooks_stopped;
+    }
     return j;
 }
+
+namespace {
+
+/// Replaces secrets in every string of `j`, keys included.
+json redacted(const json& j) {
+    if (j.is_string()) return secrets::redact(j.get_ref<const std::string&>());
+    if (j.is_array()) {
+        json out = json::array();
+        for (const auto& v : j) out.push_back(redacted(v));
+        return out;
+    }
+    if (j.is_object()) {
+        json out = json::object();
+        for (auto it = j.begin(); it != j.end(); ++it) out[secrets::redact(it.key())] = redacted(it.value());
+        return out;
+    }
+    return j;
+}
+
+}  // namespace
 
 std::expected<void, std::string> write_status_file(const std::string& path,
                                                    const SessionResult& result) {
     if (path.empty()) return {};
     // Captured output may hold invalid UTF-8: replace it rather than fail.
-    std::string text = status_json(result).dump(2, ' ', false, json::error_handler_t::replace);
+    std::string text = redacted(status_json(result)).dump(2, ' ', false, json::error_handler_t::replace);
     text += '\n';
     auto written = write_file_atomically(path, text);
     if (!written) return std::unexpected("failed to write status file " + path + ": " + written.error());

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "util/secrets.hpp"
+
 namespace stash_hook {
 
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
@@ -64,6 +66,13 @@ std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value
             failure = "failed to render the template in " + where + ": " + out.error().str();
     });
     if (!failure.empty()) return std::unexpected(failure);
+    if (const auto* http = std::get_if<HttpAction>(&rendered.action))
+        for (size_t i = 0; i < http->headers.size(); ++i) {
+            // A header templated from the environment ({{ env "TOKEN" }}) carries a
+            // secret; one templated from session data (.Name) does not.
+            const std::string& raw = std::get<HttpAction>(hook.action).headers[i].value;
+            if (tmpl::is_template(raw) && raw.find("env") != std::string::npos) secrets::add(http->headers[i].value);
+        }
     return rendered;
 }
 

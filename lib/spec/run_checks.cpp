@@ -4,6 +4,9 @@
 
 #include "util/edit_distance.hpp"
 #include "util/error.hpp"
+#include "util/secrets.hpp"
+
+#include <cstdlib>
 
 namespace stash_hook {
 
@@ -36,6 +39,27 @@ void check_runnable_or_throw(const Spec& spec) {
     std::string message;
     for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
     throw Error(message);
+}
+
+bool is_public_header(const std::string& name) {
+    std::string n;
+    for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return n == "content-type" || n == "accept" || n == "accept-encoding" || n == "content-encoding" ||
+           n == "user-agent" || n == "host";
+}
+
+void register_secrets(const Spec& spec) {
+    auto from_hooks = [](const StageHooks& hooks) {
+        for (const auto& [stage, list] : hooks)
+            for (const auto& h : list)
+                if (const auto* http = std::get_if<HttpAction>(&h.action))
+                    for (const auto& header : http->headers)
+                        if (!is_public_header(header.name)) secrets::add(header.value);
+    };
+    from_hooks(spec.hooks);
+    for (const auto& m : spec.members) from_hooks(m.hooks);
+    for (const auto& name : spec.secret_env)
+        if (const char* value = std::getenv(name.c_str())) secrets::add(value);
 }
 
 void select_members_or_throw(Spec& spec, const std::vector<std::string>& names) {

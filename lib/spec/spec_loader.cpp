@@ -26,11 +26,10 @@ namespace {
 
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
-    "members", "parallelism", "containerRuntime", "pod", "retries",
+    "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
     // Known keys that later versions implement; rejected with a clear message for now.
-    "lock", "lockWait", "secretEnv", "metricsFile", "schedule"};
-const std::set<std::string_view> kNotYetTopKeys = {"lock", "lockWait", "secretEnv", "metricsFile",
-                                                   "schedule"};
+    "metricsFile", "schedule"};
+const std::set<std::string_view> kNotYetTopKeys = {"metricsFile", "schedule"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
@@ -625,6 +624,18 @@ public:
                                          .value_or(ContainerRuntime::None);
         }
         if (auto n = root["pod"]) spec.pod = string_value(n, "pod", false).value_or("");
+        if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
+        if (auto n = root["lockWait"]) {
+            spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
+            if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");
+        }
+        if (auto n = root["secretEnv"]) {
+            if (!n.IsSequence())
+                problem(n, "secretEnv must be a list of environment variable names, e.g. [RESTIC_PASSWORD]");
+            else
+                for (const auto& item : n)
+                    if (auto s = string_value(item, "secretEnv element", false)) spec.secret_env.push_back(*s);
+        }
         if (auto n = root["retries"]) {
             if (check_map(n, "retries", kSessionRetryKeys)) {
                 if (auto a = n["attempts"])

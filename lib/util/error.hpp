@@ -9,6 +9,8 @@ namespace stash_hook {
 
 /// Exit code for "stash-hook itself failed" (CONTRACT section 6).
 inline constexpr int kExitUsage = 125;
+/// Exit code for "another run holds the lock; nothing ran".
+inline constexpr int kExitLocked = 122;
 
 /// A failure of stash-hook itself. `exit_code` is what the process should exit with.
 class Error : public std::runtime_error {

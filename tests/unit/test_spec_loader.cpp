@@ -200,7 +200,7 @@ TEST_CASE("duplicate keys and duplicate hook names are errors") {
 }
 
 TEST_CASE("keys of later versions are refused clearly") {
-    CHECK(contains(only_problem("lock: /run/lock/x\n"), "\"lock\" is not supported by this version"));
+    CHECK(contains(only_problem("schedule: \"@daily\"\n"), "\"schedule\" is not supported by this version"));
     CHECK(contains(only_problem("apiVersion: stash-hook/v2\n"), "apiVersion must be stash-hook/v1"));
 }
 

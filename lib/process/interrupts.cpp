@@ -1,0 +1,83 @@
+#include "process/interrupts.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <mutex>
+#include <thread>
+
+namespace stash_hook::interrupts {
+namespace {
+
+std::atomic<int> g_count{0};
+std::atomic<int> g_first{0};
+std::atomic<int> g_last{0};
+int g_wake_fd = -1;
+std::once_flag g_once;
+
+sigset_t watched() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    return set;
+}
+
+void watch() {
+    const sigset_t set = watched();
+    while (true) {
+        siginfo_t info{};
+        const int sig = sigwaitinfo(&set, &info);
+        if (sig < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        int expected = 0;
+        g_first.compare_exchange_strong(expected, sig);
+        g_last = sig;
+        ++g_count;
+        const uint64_t one = 1;
+        [[maybe_unused]] auto n = write(g_wake_fd, &one, sizeof one);
+    }
+}
+
+}  // namespace
+
+void install() {
+    std::call_once(g_once, [] {
+        const sigset_t set = watched();
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        std::thread(watch).detach();
+    });
+}
+
+int count() { return g_count.load(); }
+int first_signal() { return g_first.load(); }
+int last_signal() { return g_last.load(); }
+int wake_fd() { return g_wake_fd; }
+
+bool sleep_for(Duration d, int seen) {
+    using Clock = std::chrono::steady_clock;
+    const auto until = Clock::now() + d;
+    while (true) {
+        if (count() > seen) return false;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+        if (left <= 0) return true;
+        if (g_wake_fd < 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(left));
+            return true;
+        }
+        // The eventfd stays readable after the first signal: then sleep in slices.
+        pollfd p{g_wake_fd, POLLIN, 0};
+        const bool armed = count() == 0;
+        poll(&p, armed ? 1 : 0, armed ? static_cast<int>(left) : static_cast<int>(std::min<int64_t>(left, 50)));
+    }
+}
+
+}  // namespace stash_hook::interrupts

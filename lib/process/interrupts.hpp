@@ -1,0 +1,31 @@
+#pragma once
+// SIGINT, SIGTERM and SIGHUP, handled synchronously: install() blocks them in the
+// calling thread (and so in every thread started after it) and a watcher thread
+// collects them with sigwaitinfo. Wait loops poll wake_fd() and compare count().
+// Nothing runs in a signal handler.
+
+#include <chrono>
+
+#include "util/duration.hpp"
+
+namespace stash_hook::interrupts {
+
+/// Call once, early in main and before any thread starts. Idempotent.
+void install();
+
+/// How many signals have arrived so far (0 without install()).
+int count();
+
+/// The first and the latest signal's number; 0 while none arrived.
+int first_signal();
+int last_signal();
+
+/// Readable once any signal has arrived (and from then on): add it to poll sets,
+/// then compare count() with the count you last acted on. -1 without install().
+int wake_fd();
+
+/// Sleeps for `d`, or less if a signal arrives after `seen` signals. Returns true
+/// when it slept the whole time.
+bool sleep_for(Duration d, int seen);
+
+}  // namespace stash_hook::interrupts
