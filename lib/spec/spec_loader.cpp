@@ -1,9 +1,11 @@
 #include "spec/spec_loader.hpp"
 
 #include <netdb.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <cstdlib>
@@ -54,7 +56,15 @@ const std::vector<std::string_view> kTlsKeys = {"insecureSkipVerify", "caFile", 
                                                 "keyFile"};
 const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+constexpr size_t kMaxSpecBytes = 16u << 20;  // a spec is configuration, not data
+constexpr size_t kMaxScalarBytes = 1u << 20;
+constexpr size_t kMaxNameBytes = 253;        // a Kubernetes object name's limit
+constexpr size_t kMaxProblems = 100;
+
+std::string quote(std::string_view s) {
+    if (s.size() > 80) return "\"" + std::string(s.substr(0, 77)) + "...\"";
+    return "\"" + std::string(s) + "\"";
+}
 
 std::string one_of(const std::vector<std::string_view>& words) {
     std::string s;
@@ -118,7 +128,30 @@ public:
                               (node.IsMap() ? "mapping" : node.IsSequence() ? "list" : "null"));
             return std::nullopt;
         }
+        if (node.Scalar().size() > kMaxScalarBytes) {
+            problem(node, what + " is " + std::to_string(node.Scalar().size()) + " bytes long; at most " +
+                              std::to_string(kMaxScalarBytes) + " are allowed");
+            return std::nullopt;
+        }
         return node.Scalar();
+    }
+
+    /// A name that becomes part of the session's name and environment.
+    std::optional<std::string> name_value(const YAML::Node& node, const std::string& what) {
+        auto s = string_value(node, what, false);
+        if (!s) return s;
+        if (s->size() > kMaxNameBytes) {
+            problem(node, what + " is " + std::to_string(s->size()) + " characters long; at most " +
+                              std::to_string(kMaxNameBytes) + " are allowed");
+            return std::nullopt;
+        }
+        for (unsigned char c : *s) {
+            if (c < 0x20 || c == '/' || c == 0x7f) {
+                problem(node, what + " " + quote(*s) + " must not contain '/' or control characters");
+                return std::nullopt;
+            }
+        }
+        return s;
     }
 
     std::optional<std::string> string_value(const YAML::Node& node, const std::string& what,
@@ -491,7 +524,7 @@ public:
             require(m, "name", "member");
             Member member;
             member.location = at(m);
-            if (auto n = m["name"]) member.name = string_value(n, "member name", false).value_or("");
+            if (auto n = m["name"]) member.name = name_value(n, "member name").value_or("");
             if (!member.name.empty() && !names.insert(member.name).second)
                 problem(m["name"], "two members are named " + quote(member.name));
             member.target = {"", "", member.name};
@@ -526,7 +559,7 @@ public:
         spec.kind = restore ? Kind::Restore : Kind::Backup;
         spec.api_version = api_version;
         if (auto meta = root["metadata"]; meta && meta.IsMap()) {
-            if (auto n = meta["name"]) spec.name = string_value(n, "metadata.name", false).value_or(spec.name);
+            if (auto n = meta["name"]) spec.name = name_value(n, "metadata.name").value_or(spec.name);
             if (auto n = meta["namespace"]) spec.ns = string_value(n, "metadata.namespace").value_or("");
         }
         const size_t slash = api_version.find('/');
@@ -606,7 +639,7 @@ public:
             spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
                             .value_or(Kind::Backup);
         }
-        if (auto n = root["name"]) spec.name = string_value(n, "name", false).value_or(spec.name);
+        if (auto n = root["name"]) spec.name = name_value(n, "name").value_or(spec.name);
         if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
         if (auto n = root["command"]) spec.command = command(n).value_or(std::vector<std::string>{});
         if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
@@ -671,12 +704,54 @@ std::optional<int> resolve_port(std::string_view text) {
     return std::nullopt;
 }
 
+/// The position of the first byte that is not valid UTF-8, if any.
+std::optional<size_t> invalid_utf8_at(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 && c >= 0xC2 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 && c <= 0xF4 ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return i;
+        for (size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+        i += len;
+    }
+    return std::nullopt;
+}
+
+SourceLocation location_of(std::string_view text, size_t pos, const std::string& file) {
+    int line = 1, column = 1;
+    for (size_t i = 0; i < pos; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {file, line, column};
+}
+
 SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
     SpecLoadResult result;
     Loader loader(file);
     YAML::Node root;
+    if (text.size() > kMaxSpecBytes) {
+        result.problems.push_back({{file, 0, 0}, "the spec is " + std::to_string(text.size()) +
+                                                     " bytes; at most " + std::to_string(kMaxSpecBytes) + " are read"});
+        return result;
+    }
+    if (auto bad = invalid_utf8_at(text)) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[*bad]));
+        result.problems.push_back({location_of(text, *bad, file),
+                                   std::string("invalid UTF-8 (byte ") + hex + "): save the spec as UTF-8"});
+        return result;
+    }
     try {
         root = YAML::Load(std::string(text));
+    } catch (const YAML::DeepRecursion& e) {
+        result.problems.push_back({{file, e.mark.line + 1, e.mark.column + 1},
+                                   "invalid YAML: nested too deeply (more than yaml-cpp's limit)"});
+        return result;
     } catch (const YAML::Exception& e) {
         SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                              e.mark.is_null() ? 0 : e.mark.column + 1};
@@ -696,6 +771,11 @@ SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
         loader.problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, e.msg});
     }
     result.problems = std::move(loader.problems);
+    if (result.problems.size() > kMaxProblems) {
+        const size_t more = result.problems.size() - kMaxProblems;
+        result.problems.resize(kMaxProblems);
+        result.problems.push_back({{file, 0, 0}, "... and " + std::to_string(more) + " more problems"});
+    }
     if (result.problems.empty()) result.spec = std::move(spec);
     return result;
 }
