@@ -36,8 +36,10 @@ std::string binary() {
     return STASH_HOOK_BINARY;
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options) {
-    TempDir io;
+namespace {
+
+/// Forks and execs the binary with stdio redirected into `io` (or the given paths).
+pid_t spawn_cli(const std::vector<std::string>& args, const CliOptions& options, const TempDir& io) {
     const std::string out_path = options.stdout_path.empty() ? io / "stdout" : options.stdout_path;
     const std::string err_path = io / "stderr";
     const std::string in_path = io / "stdin";
@@ -59,7 +61,6 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
 
-    const auto start = std::chrono::steady_clock::now();
     const pid_t pid = fork();
     if (pid == 0) {
         const int in = open(options.stdin_text ? in_path.c_str() : "/dev/null", O_RDONLY);
@@ -68,10 +69,19 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
+        // Start with default signal handling, as a shell would.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
         if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(99);
         execve(argv[0], argv.data(), envp.data());
         _exit(98);
     }
+    return pid;
+}
+
+CliResult collect(pid_t pid, const CliOptions& options, const TempDir& io,
+                  std::chrono::steady_clock::time_point start) {
     int status = 0;
     rusage usage{};
     while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
@@ -80,9 +90,45 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.max_rss_kib = usage.ru_maxrss;
-    if (options.stdout_path.empty()) r.out = read_file(out_path);
-    r.err = read_file(err_path);
+    if (options.stdout_path.empty()) r.out = read_file(io / "stdout");
+    r.err = read_file(io / "stderr");
     return r;
+}
+
+}  // namespace
+
+CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options) {
+    TempDir io;
+    const auto start = std::chrono::steady_clock::now();
+    return collect(spawn_cli(args, options, io), options, io, start);
+}
+
+BackgroundCli::BackgroundCli(const std::vector<std::string>& args, const CliOptions& options)
+    : io_(std::make_unique<TempDir>()), options_(options), start_(std::chrono::steady_clock::now()) {
+    pid_ = spawn_cli(args, options_, *io_);
+}
+
+BackgroundCli::~BackgroundCli() {
+    if (!waited_ && pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
+
+void BackgroundCli::signal(int sig) const { kill(pid_, sig); }
+
+CliResult BackgroundCli::wait() {
+    waited_ = true;
+    return collect(pid_, options_, *io_, start_);
+}
+
+bool wait_for_file(const std::string& path, double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        if (std::filesystem::exists(path)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
 }
 
 std::string read_file(const std::string& path) {

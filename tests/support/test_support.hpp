@@ -5,7 +5,9 @@
 #include <httplib.h>
 
 #include <functional>
+#include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,6 +48,26 @@ struct CliOptions {
 
 /// Runs the stash-hook binary under test with `args`; waits for it.
 CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {});
+
+/// The binary under test running in the background; wait() collects it.
+class BackgroundCli {
+public:
+    BackgroundCli(const std::vector<std::string>& args, const CliOptions& options = {});
+    ~BackgroundCli();  // kills it if still running
+    int pid() const { return pid_; }
+    void signal(int sig) const;
+    CliResult wait();
+
+private:
+    std::unique_ptr<TempDir> io_;
+    CliOptions options_;
+    int pid_ = -1;
+    bool waited_ = false;
+    std::chrono::steady_clock::time_point start_;
+};
+
+/// Waits up to `seconds` for `path` to exist; true if it does.
+bool wait_for_file(const std::string& path, double seconds = 20);
 
 /// Path of the binary under test.
 std::string binary();
