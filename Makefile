@@ -1,6 +1,8 @@
 # The two commands of the quick start, and the ones behind them.
-#   make demo   install what is missing, build, run a real restic backup with hooks
-#   make test   install what is missing, build, run every test through CTest
+#   make demo           install what is missing, build, run a real restic backup with hooks
+#   make test           install what is missing, build, run every test through CTest
+#   make test-sanitize  the same suite built with AddressSanitizer and UBSan
+#   make fuzz           build the libFuzzer targets with clang and run each FUZZ_SECONDS
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -9,16 +11,24 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build, the tests and the demo need.
 DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl \
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
-        nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic
+        nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
+FUZZ_DEBS := clang-14 libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo clean
+.PHONY: all deps configure build test demo clean test-sanitize fuzz fuzz-deps install-debs
 
 all: build
 
 deps:
-	@missing=$$(for p in $(DEBS); do \
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS)"
+
+fuzz-deps:
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS) $(FUZZ_DEBS)"
+
+install-debs:
+	@missing=$$(for p in $(PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
@@ -39,5 +49,26 @@ test: build
 demo: build
 	BUILD_DIR=$(BUILD_DIR) examples/demo/run-demo.sh
 
+test-sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DSTASH_HOOK_SANITIZE=address;undefined" $(CMAKE_ARGS)
+	cmake --build build-sanitize -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-sanitize --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Each fuzzer runs on a copy of its seed corpus (the tree's stays as committed);
+# a crash stops with the input saved under build-fuzz/artifacts/.
+fuzz: fuzz-deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSTASH_HOOK_FUZZ=ON -DSTASH_HOOK_BUILD_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_spec_loader fuzz_template
+	@mkdir -p build-fuzz/artifacts
+	@for t in spec_loader template; do \
+	  corpus=build-fuzz/corpus-$$t; rm -rf $$corpus; mkdir -p $$corpus; \
+	  cp fuzz/corpus/$${t%_loader}/* $$corpus/; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ $$corpus || exit 1; \
+	done
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

@@ -115,9 +115,9 @@ std::vector<std::string> make_environment(
     return env;
 }
 
-std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
+expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                      CapturedOutput* output) {
-    if (request.argv.empty()) return std::unexpected(SpawnError{SpawnFailure::Other, "empty command"});
+    if (request.argv.empty()) return unexpected(SpawnError{SpawnFailure::Other, "empty command"});
     const std::string& program = request.argv.front();
 
     Fd out_read, out_write, err_read, err_write;
@@ -137,12 +137,12 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
     if (request.capture_output) {
         int p[2];
         if (pipe2(p, O_CLOEXEC) != 0)
-            return std::unexpected(SpawnError{SpawnFailure::Other,
+            return unexpected(SpawnError{SpawnFailure::Other,
                                               std::string("failed to create a pipe: ") + strerror(errno)});
         out_read = Fd(p[0]);
         out_write = Fd(p[1]);
         if (pipe2(p, O_CLOEXEC) != 0)
-            return std::unexpected(SpawnError{SpawnFailure::Other,
+            return unexpected(SpawnError{SpawnFailure::Other,
                                               std::string("failed to create a pipe: ") + strerror(errno)});
         err_read = Fd(p[0]);
         err_write = Fd(p[1]);
@@ -175,7 +175,7 @@ std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request
         if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;
         if (rc == EACCES || rc == ENOEXEC || rc == EISDIR || rc == EPERM) kind = SpawnFailure::NotExecutable;
         std::string why = kind == SpawnFailure::NotFound ? "command not found" : strerror(rc);
-        return std::unexpected(SpawnError{kind, "failed to start " + program + ": " + why});
+        return unexpected(SpawnError{kind, "failed to start " + program + ": " + why});
     }
     out_write.reset();
     err_write.reset();

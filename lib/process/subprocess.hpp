@@ -2,7 +2,7 @@
 // Starting a child in its own process group, draining its output, enforcing a
 // timeout on the whole group, and reaping it. Knows nothing about hooks.
 
-#include <expected>
+#include "util/expected.hpp"
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,7 +61,7 @@ struct ProcessResult {
 /// with default signal dispositions and an empty signal mask; none of our file
 /// descriptors leak into it except 0-2; when this returns, the child is reaped and
 /// every process left in its group has been sent SIGKILL.
-std::expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
+expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                      CapturedOutput* output = nullptr);
 
 /// "SIGTERM" for 15, "signal 99" for unknown numbers.

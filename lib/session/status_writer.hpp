@@ -1,7 +1,7 @@
 #pragma once
 // The status file (CONTRACT section 6): the session as JSON, replaced atomically.
 
-#include <expected>
+#include "util/expected.hpp"
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@ namespace stash_hook {
 nlohmann::ordered_json status_json(const SessionResult& result);
 
 /// Writes status_json(result) to `path` atomically. An empty path writes nothing.
-std::expected<void, std::string> write_status_file(const std::string& path,
+expected<void, std::string> write_status_file(const std::string& path,
                                                    const SessionResult& result);
 
 }  // namespace stash_hook

@@ -54,7 +54,7 @@ void for_each_template_string(Hook& hook, const std::function<void(std::string&,
     }
 }
 
-std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data) {
+expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data) {
     Hook rendered = hook;
     std::string failure;
     for_each_template_string(rendered, [&](std::string& text, const std::string& where) {
@@ -65,7 +65,7 @@ std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value
         else
             failure = "failed to render the template in " + where + ": " + out.error().str();
     });
-    if (!failure.empty()) return std::unexpected(failure);
+    if (!failure.empty()) return unexpected(failure);
     if (const auto* http = std::get_if<HttpAction>(&rendered.action))
         for (size_t i = 0; i < http->headers.size(); ++i) {
             // A header templated from the environment ({{ env "TOKEN" }}) carries a

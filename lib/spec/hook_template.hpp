@@ -2,7 +2,7 @@
 // Which hook strings are Go templates (CONTRACT section 4, "Templates"), and the
 // data they see: Stash's Summary fields plus stash-hook's own.
 
-#include <expected>
+#include "util/expected.hpp"
 #include <functional>
 #include <optional>
 #include <string>
@@ -43,6 +43,6 @@ void for_each_template_string(Hook& hook, const std::function<void(std::string&,
 
 /// A copy of `hook` with its templates rendered and trimmed, or the first error,
 /// naming the string and the problem.
-std::expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data);
+expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data);
 
 }  // namespace stash_hook

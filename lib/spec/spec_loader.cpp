@@ -464,7 +464,7 @@ public:
             if (!tmpl::is_template(text)) return;
             auto parsed = tmpl::Template::parse(text);
             auto checked = parsed ? parsed->check_fields(template_schema())
-                                  : std::expected<void, tmpl::TemplateError>(std::unexpected(parsed.error()));
+                                  : expected<void, tmpl::TemplateError>(unexpected(parsed.error()));
             if (!checked)
                 problems.push_back({h.location, what + ": bad template in " + where + ": " + checked.error().str()});
         });

@@ -361,7 +361,8 @@ private:
         ++next_;
     }
 
-    Node parse_control(const std::string& keyword, size_t open) {
+    // `keyword` by value: parse_list replaces tokens_, which a reference would point into.
+    Node parse_control(const std::string keyword, size_t open) {
         Node node;
         node.kind = keyword == "if" ? Node::If : keyword == "range" ? Node::Range : Node::With;
         node.pos = open;
@@ -1184,48 +1185,48 @@ Template::Template(Template&&) noexcept = default;
 Template& Template::operator=(Template&&) noexcept = default;
 Template::~Template() = default;
 
-std::expected<Template, TemplateError> Template::parse(std::string_view text) {
+expected<Template, TemplateError> Template::parse(std::string_view text) {
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {
         ast->root = Parser(ast->text).parse();
     } catch (const Failure& f) {
         auto [line, column] = line_column(text, f.pos);
-        return std::unexpected(TemplateError{line, column, f.message});
+        return unexpected(TemplateError{line, column, f.message});
     } catch (const std::exception& e) {  // e.g. std::stoi on a malformed escape
-        return std::unexpected(TemplateError{1, 1, std::string("malformed template: ") + e.what()});
+        return unexpected(TemplateError{1, 1, std::string("malformed template: ") + e.what()});
     }
     return Template(std::move(ast));
 }
 
-std::expected<void, TemplateError> Template::check_fields(const Value& schema) const {
+expected<void, TemplateError> Template::check_fields(const Value& schema) const {
     try {
         check_list(ast_->root, schema, true);
     } catch (const Failure& f) {
         auto [line, column] = line_column(ast_->text, f.pos);
-        return std::unexpected(TemplateError{line, column, f.message});
+        return unexpected(TemplateError{line, column, f.message});
     }
     return {};
 }
 
-std::expected<std::string, TemplateError> Template::render(const Value& data) const {
+expected<std::string, TemplateError> Template::render(const Value& data) const {
     std::string out;
     try {
         Executor(data).run(ast_->root, data, out);
     } catch (const Failure& f) {
         auto [line, column] = line_column(ast_->text, f.pos);
-        return std::unexpected(TemplateError{line, column, f.message});
+        return unexpected(TemplateError{line, column, f.message});
     } catch (const std::exception& e) {
-        return std::unexpected(TemplateError{1, 1, e.what()});
+        return unexpected(TemplateError{1, 1, e.what()});
     }
     return out;
 }
 
 bool is_template(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
-std::expected<std::string, TemplateError> render_string(std::string_view text, const Value& data) {
+expected<std::string, TemplateError> render_string(std::string_view text, const Value& data) {
     auto t = Template::parse(text);
-    if (!t) return std::unexpected(t.error());
+    if (!t) return unexpected(t.error());
     auto out = t->render(data);
     if (!out) return out;
     const size_t b = out->find_first_not_of(" \t\r\n");

@@ -5,7 +5,7 @@
 // index printf print quote toJson dict default env lower upper trim.
 // Data is a JSON value; objects are structs (an unknown field is an error).
 
-#include <expected>
+#include "util/expected.hpp"
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,15 +29,15 @@ struct Ast;  // the parsed tree; see template.cpp
 class Template {
 public:
     /// Parses `text`. Unknown functions and syntax errors are reported here.
-    static std::expected<Template, TemplateError> parse(std::string_view text);
+    static expected<Template, TemplateError> parse(std::string_view text);
 
     /// Reports a reference to a field that `schema` (a value shaped like the data)
     /// does not have, where it can be seen without running: fields of the root data
     /// outside range and with, and fields of $.
-    std::expected<void, TemplateError> check_fields(const Value& schema) const;
+    expected<void, TemplateError> check_fields(const Value& schema) const;
 
     /// Renders with `data` as the root ("." and "$").
-    std::expected<std::string, TemplateError> render(const Value& data) const;
+    expected<std::string, TemplateError> render(const Value& data) const;
 
     Template(Template&&) noexcept;
     Template& operator=(Template&&) noexcept;
@@ -52,7 +52,7 @@ private:
 bool is_template(std::string_view text);
 
 /// Parses, renders and trims surrounding whitespace (how hook strings are rendered).
-std::expected<std::string, TemplateError> render_string(std::string_view text, const Value& data);
+expected<std::string, TemplateError> render_string(std::string_view text, const Value& data);
 
 /// JSON exactly as Go's encoding/json Marshal writes it (sorted keys, <>& escaped).
 std::string go_json(const Value& value);

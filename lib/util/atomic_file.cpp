@@ -49,7 +49,7 @@ void AtomicFile::write(std::string_view data) {
     }
 }
 
-std::expected<void, std::string> AtomicFile::commit() {
+expected<void, std::string> AtomicFile::commit() {
     if (ok() && fsync(fd_) != 0) error_ = errno_text("failed to fsync " + tmp_path_, errno);
     if (fd_ >= 0) {
         if (close(fd_) != 0 && ok()) error_ = errno_text("failed to close " + tmp_path_, errno);
@@ -57,7 +57,7 @@ std::expected<void, std::string> AtomicFile::commit() {
     }
     if (ok() && rename(tmp_path_.c_str(), path_.c_str()) != 0)
         error_ = errno_text("failed to rename " + tmp_path_ + " to " + path_, errno);
-    if (!ok()) return std::unexpected(error_);
+    if (!ok()) return unexpected(error_);
     committed_ = true;
     // Make the rename itself durable.
     auto dir = std::filesystem::path(path_).parent_path();
@@ -70,7 +70,7 @@ std::expected<void, std::string> AtomicFile::commit() {
     return {};
 }
 
-std::expected<void, std::string> write_file_atomically(const std::string& path,
+expected<void, std::string> write_file_atomically(const std::string& path,
                                                        std::string_view content) {
     AtomicFile file(path);
     file.write(content);

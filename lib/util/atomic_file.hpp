@@ -2,7 +2,7 @@
 // Durable, atomic replacement of a file: readers see the old content or the new,
 // never a mix (temp file in the same folder, write, fsync, rename, fsync the folder).
 
-#include <expected>
+#include "util/expected.hpp"
 #include <string>
 #include <string_view>
 
@@ -21,7 +21,7 @@ public:
 
     void write(std::string_view data);
     /// Flushes, fsyncs and renames over the target. Returns the first error seen.
-    std::expected<void, std::string> commit();
+    expected<void, std::string> commit();
 
 private:
     std::string path_;
@@ -32,7 +32,7 @@ private:
 };
 
 /// Convenience: replace `path` with `content` atomically.
-std::expected<void, std::string> write_file_atomically(const std::string& path,
+expected<void, std::string> write_file_atomically(const std::string& path,
                                                        std::string_view content);
 
 }  // namespace stash_hook

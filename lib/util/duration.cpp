@@ -22,7 +22,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-std::expected<Duration, std::string> parse_duration(std::string_view text) {
+expected<Duration, std::string> parse_duration(std::string_view text) {
     const std::string quoted = "\"" + std::string(text) + "\"";
     std::string_view s = text;
     bool negative = false;
@@ -31,7 +31,7 @@ std::expected<Duration, std::string> parse_duration(std::string_view text) {
         s.remove_prefix(1);
     }
     if (s == "0") return Duration{0};
-    if (s.empty()) return std::unexpected("invalid duration " + quoted);
+    if (s.empty()) return unexpected("invalid duration " + quoted);
 
     // Accumulate in long double-free integer arithmetic, like Go: whole part * unit
     // plus the fraction scaled to the unit, with overflow checks.
@@ -39,12 +39,12 @@ std::expected<Duration, std::string> parse_duration(std::string_view text) {
     constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
     while (!s.empty()) {
         if (!is_digit(s.front()) && s.front() != '.')
-            return std::unexpected("invalid duration " + quoted);
+            return unexpected("invalid duration " + quoted);
         uint64_t whole = 0;
         bool any_digits = false;
         while (!s.empty() && is_digit(s.front())) {
             if (whole > (kMax - (s.front() - '0')) / 10)
-                return std::unexpected("duration " + quoted + " is too large");
+                return unexpected("duration " + quoted + " is too large");
             whole = whole * 10 + (s.front() - '0');
             s.remove_prefix(1);
             any_digits = true;
@@ -62,7 +62,7 @@ std::expected<Duration, std::string> parse_duration(std::string_view text) {
                 any_digits = true;
             }
         }
-        if (!any_digits) return std::unexpected("invalid duration " + quoted);
+        if (!any_digits) return unexpected("invalid duration " + quoted);
         const Unit* unit = nullptr;
         for (const auto& u : kUnits) {
             if (s.substr(0, u.name.size()) == u.name &&
@@ -71,20 +71,20 @@ std::expected<Duration, std::string> parse_duration(std::string_view text) {
         }
         if (unit == nullptr) {
             if (s.empty())
-                return std::unexpected("missing unit in duration " + quoted +
+                return unexpected("missing unit in duration " + quoted +
                                        " (write e.g. " + std::string(text) + "s)");
-            return std::unexpected("unknown unit in duration " + quoted +
+            return unexpected("unknown unit in duration " + quoted +
                                    " (use ns, us, ms, s, m or h)");
         }
         s.remove_prefix(unit->name.size());
         const uint64_t u = static_cast<uint64_t>(unit->nanos);
-        if (whole > kMax / u) return std::unexpected("duration " + quoted + " is too large");
+        if (whole > kMax / u) return unexpected("duration " + quoted + " is too large");
         uint64_t value = whole * u;
         if (frac > 0) {
             value += static_cast<uint64_t>(static_cast<long double>(frac) * u / scale);
-            if (value > kMax) return std::unexpected("duration " + quoted + " is too large");
+            if (value > kMax) return unexpected("duration " + quoted + " is too large");
         }
-        if (total > kMax - value) return std::unexpected("duration " + quoted + " is too large");
+        if (total > kMax - value) return unexpected("duration " + quoted + " is too large");
         total += value;
     }
     const auto n = static_cast<int64_t>(total);

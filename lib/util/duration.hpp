@@ -2,7 +2,7 @@
 // Go-syntax durations ("500ms", "1m30s", "2h"), the only form the spec accepts.
 
 #include <chrono>
-#include <expected>
+#include "util/expected.hpp"
 #include <string>
 #include <string_view>
 
@@ -13,7 +13,7 @@ using Duration = std::chrono::nanoseconds;
 /// Parses Go's time.ParseDuration syntax: an optional sign, then one or more
 /// decimal numbers, each with an optional fraction and a unit (ns, us, µs, ms, s, m, h).
 /// "0" alone is accepted, as in Go. A bare number such as "30" is an error.
-std::expected<Duration, std::string> parse_duration(std::string_view text);
+expected<Duration, std::string> parse_duration(std::string_view text);
 
 /// Formats like Go's Duration.String(): "1h2m3.5s", "120ms", "0s".
 std::string format_duration(Duration d);

@@ -1,6 +1,6 @@
 #pragma once
 // The one exception type that crosses the library's edge. Low-level code returns
-// std::expected<T, std::string>; the layers that decide (session, app) throw Error.
+// expected<T, std::string>; the layers that decide (session, app) throw Error.
 
 #include <stdexcept>
 #include <string>

@@ -11,17 +11,17 @@
 
 namespace stash_hook {
 
-std::expected<LockFile, std::string> LockFile::acquire(const std::string& path, Duration wait,
+expected<LockFile, std::string> LockFile::acquire(const std::string& path, Duration wait,
                                                        const std::function<bool()>& keep_waiting) {
     const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return std::unexpected("failed to open lock file " + path + ": " + std::strerror(errno));
+    if (fd < 0) return unexpected("failed to open lock file " + path + ": " + std::strerror(errno));
     using Clock = std::chrono::steady_clock;
     const auto until = Clock::now() + wait;
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             const int err = errno;
             close(fd);
-            return std::unexpected("failed to lock " + path + ": " + std::strerror(err));
+            return unexpected("failed to lock " + path + ": " + std::strerror(err));
         }
         if (Clock::now() >= until || (keep_waiting && !keep_waiting())) {
             char holder[32] = {};
@@ -29,7 +29,7 @@ std::expected<LockFile, std::string> LockFile::acquire(const std::string& path, 
             close(fd);
             std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
             while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
-            return std::unexpected("another run holds the lock " + path + (who.empty() ? "" : " (pid " + who + ")") +
+            return unexpected("another run holds the lock " + path + (who.empty() ? "" : " (pid " + who + ")") +
                                    (wait.count() > 0 ? " after waiting " + format_duration(wait) : ""));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

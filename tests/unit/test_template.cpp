@@ -193,3 +193,13 @@ TEST_CASE("render_string trims the result and is_template spots actions") {
     CHECK(is_template("a {{ .B }}"));
     CHECK_FALSE(is_template("plain { braces }"));
 }
+
+TEST_CASE("regression: else-if chains parse without reading freed tokens (found by fuzz_template)") {
+    // ASan saw a use-after-free: the keyword of {{if}} pointed into the token list
+    // that the nested {{else if}} replaced.
+    const std::string crash =
+        "{{if eq .Status.Phase `Succeeded`}}ok {{ .Target.Name }}{{else if ne .Status.ExitCode nil}}code {{ "
+        ".Status.ExitCode }}{{else}}bad{{end}}";
+    CHECK(render(crash) == "code 3");
+    CHECK(render("{{with .Target}}{{.Kind}}{{else with .Namespace}}{{.}}{{end}}") == "Deployment");
+}
