@@ -9,7 +9,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build, the tests and the demo need.
-DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl \
+DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-dev file man-db \
+        python3 python3-yaml python3-jsonschema python3-prometheus-client zsh fish \
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
         nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
 FUZZ_DEBS := clang-14 libclang-rt-14-dev
@@ -17,7 +18,7 @@ FUZZ_SECONDS ?= 60
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo clean test-sanitize fuzz fuzz-deps install-debs
+.PHONY: all deps configure build test demo package clean test-sanitize fuzz fuzz-deps install-debs
 
 all: build
 
@@ -69,6 +70,9 @@ fuzz: fuzz-deps
 	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ $$corpus || exit 1; \
 	done
+
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

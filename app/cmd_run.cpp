@@ -27,6 +27,7 @@ struct RunOptions {
     std::string container_runtime;
     std::string lock;
     std::string lock_wait;
+    std::string metrics_file;
     std::vector<std::string> command;
 };
 
@@ -59,6 +60,7 @@ int run(const RunOptions& options) {
     if (auto kind = kind_from_string(options.kind)) spec.kind = *kind;
     if (!options.command.empty()) spec.command = options.command;
     if (!options.status_file.empty()) spec.status_file = options.status_file;
+    if (!options.metrics_file.empty()) spec.metrics_file = options.metrics_file;
     if (!options.timeout.empty()) {
         auto d = parse_duration(options.timeout);
         if (!d) throw Error("invalid --timeout: " + d.error() + " (write e.g. 30s, 1m30s, 2h)");
@@ -115,6 +117,8 @@ void register_run(CLI::App& app, Action& action) {
     cmd->add_option("--kind", options->kind, "backup or restore (overrides the spec's kind)")
         ->check(CLI::IsMember({"backup", "restore"}));
     cmd->add_option("--status-file", options->status_file, "Write the session's status JSON here");
+    cmd->add_option("--metrics-file", options->metrics_file,
+                    "Write Prometheus metrics here (node_exporter textfile collector)");
     cmd->add_option("--timeout", options->timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)");
     cmd->add_option("--member", options->members, "Run only this batch member (repeatable)");
     cmd->add_option("--container-runtime", options->container_runtime,

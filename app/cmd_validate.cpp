@@ -20,8 +20,12 @@ void register_validate(CLI::App& app, Action& action) {
             if (!result.spec) return 1;
             size_t hooks = 0;
             for (const auto& [stage, list] : result.spec->hooks) hooks += list.size();
+            for (const auto& m : result.spec->members)
+                for (const auto& [stage, list] : m.hooks) hooks += list.size();
             std::cout << file << ": valid (" << to_string(result.spec->kind) << ", " << hooks
-                      << (hooks == 1 ? " hook" : " hooks") << ")\n";
+                      << (hooks == 1 ? " hook" : " hooks");
+            if (result.spec->is_batch()) std::cout << ", " << result.spec->members.size() << " members";
+            std::cout << ")\n";
             return 0;
         };
     });

@@ -8,6 +8,7 @@
 #include "actions/action.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
+#include "session/metrics_writer.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
 
@@ -309,6 +310,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     MemberResult r;
     r.name = ctx.member ? ctx.member->name : spec.name;
     r.task.command = ctx.command;
+    const auto started = Clock::now();
 
     const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks);
     if (any_ran(r.hooks, pre)) r.conditions.push_back(hook_condition(pre, pre_failure));
@@ -340,6 +342,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
         if (r.error.empty()) r.error = stage_failure(post, *post_failure);
     }
     r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    r.duration = Clock::now() - started;
     r.exit_code = r.task.phase == Phase::Failed ? task_exit_code(r.task)
                   : r.pre_hook_failed           ? 120
                   : r.post_hook_failed          ? 121
@@ -516,6 +519,11 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     result.exit_code = exit_code_for(result);
     write_status(spec, result);
     if (!result.status_error.empty()) result.exit_code = exit_code_for(result);  // the file on disk is stale
+    if (auto written = write_metrics_file(spec.metrics_file, spec.name, result); !written) {
+        spdlog::error("{}", written.error());
+        if (result.status_error.empty()) result.status_error = written.error();
+        result.exit_code = exit_code_for(result);
+    }
     return result;
 }
 

@@ -60,6 +60,7 @@ struct MemberResult {
     bool pre_hook_failed = false;
     bool post_hook_failed = false;
     bool post_hooks_stopped = false;  // a signal stopped them
+    Duration duration{0};
 };
 
 /// One finished attempt, when the session was retried.

@@ -29,9 +29,10 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
+    "metricsFile",
     // Known keys that later versions implement; rejected with a clear message for now.
-    "metricsFile", "schedule"};
-const std::set<std::string_view> kNotYetTopKeys = {"metricsFile", "schedule"};
+    "schedule"};
+const std::set<std::string_view> kNotYetTopKeys = {"schedule"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
@@ -658,6 +659,7 @@ public:
         }
         if (auto n = root["pod"]) spec.pod = string_value(n, "pod", false).value_or("");
         if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
+        if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
         if (auto n = root["lockWait"]) {
             spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
             if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");

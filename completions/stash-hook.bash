@@ -1,0 +1,84 @@
+# bash completion for stash-hook                          -*- shell-script -*-
+
+_stash_hook_spec_from_words() {
+    # The spec given with -f/--spec on the line so far, else $STASH_HOOK_SPEC, else ./stash-hook.yaml.
+    local i
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        case ${COMP_WORDS[i]} in
+            -f | --spec) printf '%s\n' "${COMP_WORDS[i + 1]}"; return ;;
+            --spec=*) printf '%s\n' "${COMP_WORDS[i]#--spec=}"; return ;;
+        esac
+    done
+    printf '%s\n' "${STASH_HOOK_SPEC:-stash-hook.yaml}"
+}
+
+_stash_hook_members() {
+    local spec
+    spec=$(_stash_hook_spec_from_words)
+    [[ -r $spec ]] || return
+    "${COMP_WORDS[0]}" plan -f "$spec" 2>/dev/null | sed -n 's/^   member \(.*\):$/\1/p'
+}
+
+_stash_hook() {
+    local cur prev words cword
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local commands="run validate plan hook version"
+    local global_opts="-h --help --version -v --verbose -q --quiet --log-format"
+
+    local cmd="" i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+            run | validate | plan | hook | version) cmd=${COMP_WORDS[i]}; break ;;
+            --) ;;
+        esac
+    done
+
+    # After "run ... --" the rest is the task's command line.
+    if [[ $cmd == run ]]; then
+        for ((i = 1; i < COMP_CWORD; i++)); do
+            if [[ ${COMP_WORDS[i]} == -- ]]; then
+                if ((i + 1 == COMP_CWORD)); then
+                    COMPREPLY=($(compgen -c -- "$cur"))
+                else
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                fi
+                return
+            fi
+        done
+    fi
+
+    case $prev in
+        -f | --spec)
+            COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur")
+                       $(compgen -d -- "$cur"))
+            if [[ $cur == - ]]; then COMPREPLY+=(-); fi
+            return 0 ;;
+        --kind) COMPREPLY=($(compgen -W "backup restore" -- "$cur")); return ;;
+        --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --phase) COMPREPLY=($(compgen -W "Succeeded Failed" -- "$cur")); return ;;
+        --container-runtime) COMPREPLY=($(compgen -W "docker podman kubectl" -- "$cur")); return ;;
+        --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;
+        --status-file | --metrics-file | --lock) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --timeout | --lock-wait) COMPREPLY=($(compgen -W "30s 5m 1h 2h" -- "$cur")); return ;;
+    esac
+
+    local opts
+    case $cmd in
+        "") COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur")); return ;;
+        run) opts="-f --spec --kind --status-file --metrics-file --timeout --lock --lock-wait --member
+                   --container-runtime --dry-run --" ;;
+        validate) opts="-f --spec" ;;
+        plan) opts="-f --spec --kind" ;;
+        hook)
+            opts="-f --spec --phase --member --container-runtime"
+            if [[ $cur != -* ]]; then
+                COMPREPLY=($(compgen -W "preBackup postBackup preRestore postRestore" -- "$cur"))
+                return
+            fi ;;
+        version) opts="" ;;
+    esac
+    COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
+}
+
+complete -F _stash_hook stash-hook
