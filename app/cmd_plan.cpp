@@ -1,5 +1,8 @@
 // stash-hook plan: print what a session would run, in order, under which outcome.
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.hpp"
@@ -7,6 +10,11 @@
 #include "spec/spec_loader.hpp"
 
 namespace stash_hook::app {
+
+bool stdout_wants_colour() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && (no_colour == nullptr || *no_colour == '\0');
+}
 
 void register_plan(CLI::App& app, Action& action) {
     struct Options {
@@ -23,7 +31,7 @@ void register_plan(CLI::App& app, Action& action) {
         action = [options] {
             Spec spec = load_spec_or_throw(default_spec_path(options->path));
             if (auto kind = kind_from_string(options->kind)) spec.kind = *kind;
-            std::cout << describe_plan(spec);
+            std::cout << describe_plan(spec, stdout_wants_colour());
             return 0;
         };
     });

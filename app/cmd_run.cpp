@@ -70,7 +70,7 @@ int run(const RunOptions& options) {
     if (auto runtime = container_runtime_from_string(options.container_runtime)) spec.container_runtime = *runtime;
     select_members_or_throw(spec, options.members);
     if (options.dry_run) {
-        std::cout << describe_plan(spec);
+        std::cout << describe_plan(spec, stdout_wants_colour());
         return 0;
     }
     check_runnable_or_throw(spec);

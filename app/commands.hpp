@@ -24,6 +24,10 @@ void register_plan(CLI::App& app, Action& action);
 void register_hook(CLI::App& app, Action& action);
 void register_version(CLI::App& app, Action& action);
 
+/// Whether to colour what goes to standard output: a terminal, and NO_COLOR unset or
+/// empty (no-color.org).
+bool stdout_wants_colour();
+
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);
 

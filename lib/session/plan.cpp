@@ -25,11 +25,15 @@ std::string hook_details(const Hook& h) {
 
 class PlanWriter {
 public:
-    explicit PlanWriter(const Spec& spec) : spec_(spec) {}
+    PlanWriter(const Spec& spec, bool colour) : spec_(spec), colour_(colour) {}
+
+    std::string paint(const std::string& text, const char* code) const {
+        return colour_ ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+    }
 
     void hooks(const std::vector<Hook>& list, const std::string& indent, const std::string& scope) {
         for (const auto& h : list) {
-            out_ << indent << step_++ << ". " << scope << to_string(h.stage) << " \"" << h.name
+            out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \"" << h.name
                  << "\": " << action_name(h.action) << " ";
             if (const auto* exec = std::get_if<ExecAction>(&h.action))
                 out_ << command_line(container_command(spec_, h.container_name, exec->command));
@@ -39,13 +43,14 @@ public:
             if (is_pre(h.stage))
                 out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
             else
-                out_ << "runs " << when(h.policy) << "; " << hook_details(h);
+                out_ << paint("runs " + when(h.policy), h.policy == ExecutionPolicy::Always ? "32" : "33") << "; "
+                     << hook_details(h);
             out_ << "\n";
         }
     }
 
     void task(const std::vector<std::string>& command, std::optional<Duration> timeout, const std::string& indent) {
-        out_ << indent << step_++ << ". task: ";
+        out_ << indent << step_++ << ". " << paint("task", "1") << ": ";
         if (command.empty())
             out_ << "(none: give one after -- or as command: in the spec)";
         else
@@ -56,7 +61,7 @@ public:
     std::string write() {
         const Stage pre = pre_stage(spec_.kind);
         const Stage post = post_stage(spec_.kind);
-        out_ << "session " << spec_.name << " (" << to_string(spec_.kind) << ", spec " << spec_.path << ")\n";
+        out_ << paint("session " + spec_.name, "1") << " (" << to_string(spec_.kind) << ", spec " << spec_.path << ")\n";
         if (!spec_.is_batch()) {
             hooks(spec_.hooks_for(pre), "", "");
             task(spec_.command, spec_.timeout, "");
@@ -65,7 +70,7 @@ public:
             hooks(spec_.hooks_for(pre), "", "global ");
             out_ << step_++ << ". members, " << spec_.parallelism << " at a time:\n";
             for (const auto& m : spec_.members) {
-                out_ << "   member " << m.name << ":\n";
+                out_ << "   " << paint("member " + m.name, "1") << ":\n";
                 const int saved = step_;
                 step_ = 1;
                 hooks(m.hooks_for(pre), "     ", "");
@@ -84,12 +89,13 @@ public:
 
 private:
     const Spec& spec_;
+    bool colour_;
     std::ostringstream out_;
     int step_ = 1;
 };
 
 }  // namespace
 
-std::string describe_plan(const Spec& spec) { return PlanWriter(spec).write(); }
+std::string describe_plan(const Spec& spec, bool colour) { return PlanWriter(spec, colour).write(); }
 
 }  // namespace stash_hook

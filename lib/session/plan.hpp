@@ -7,7 +7,8 @@
 
 namespace stash_hook {
 
-/// A human-readable plan, one line per step, ending in a newline.
-std::string describe_plan(const Spec& spec);
+/// A human-readable plan, one line per step, ending in a newline; with `colour`,
+/// ANSI colours set off the session, the stages and the conditions.
+std::string describe_plan(const Spec& spec, bool colour = false);
 
 }  // namespace stash_hook

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -174,4 +175,19 @@ TEST_CASE("logs go to stderr: one line per hook start and end, a summary, -q, -v
 
     auto verbose = run_cli({"run", "-v", "-f", dir / "s.yaml", "--", "true"});
     CHECK(verbose.err.find("Z stash-hook: info: ") != std::string::npos);
+}
+
+TEST_CASE("plan colours its output on a terminal, and not with NO_COLOR or into a pipe") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\nhooks:\n  postBackup: {exec: {command: [true]}, executionPolicy: OnFailure}\n");
+    // script(1) gives the command a terminal; its transcript is what the terminal got.
+    const std::string plan = test::binary() + " plan -f " + (dir / "s.yaml");
+    auto on_tty = [&](const std::string& env) {
+        const std::string cmd = env + " script -qec '" + plan + "' " + (dir / "typescript") + " > /dev/null 2>&1";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        return test::read_file(dir / "typescript");
+    };
+    CHECK(on_tty("").find("\x1b[1msession") != std::string::npos);
+    CHECK(on_tty("NO_COLOR=1").find("\x1b[") == std::string::npos);
+    CHECK(test::run_cli({"plan", "-f", dir / "s.yaml"}).out.find("\x1b[") == std::string::npos);
 }
