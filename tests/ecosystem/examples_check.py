@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""The examples that are not specs hold together: the Kubernetes CronJob's spec
+validates and matches examples/kubernetes/hooks.yaml, the systemd units, the crontab
+line and the CI step run stash-hook on a spec that validates."""
+import os, re, subprocess, sys
+
+import yaml
+
+binary, examples = sys.argv[1:3]
+failures = []
+
+def validates(text, what):
+    r = subprocess.run([binary, "validate", "-f", "-"], input=text.encode(), capture_output=True)
+    if r.returncode != 0:
+        failures.append(f"{what}: stash-hook validate says {r.stderr.decode().strip()}")
+
+docs = list(yaml.safe_load_all(open(os.path.join(examples, "kubernetes/cronjob.yaml"))))
+kinds = [d["kind"] for d in docs]
+if kinds != ["ConfigMap", "CronJob"]:
+    failures.append(f"cronjob.yaml: kinds {kinds}")
+else:
+    embedded = docs[0]["data"]["hooks.yaml"]
+    validates(embedded, "cronjob.yaml ConfigMap hooks.yaml")
+    standalone = open(os.path.join(examples, "kubernetes/hooks.yaml")).read().split("\n", 1)[1]
+    if embedded.strip() != standalone.strip():
+        failures.append("cronjob.yaml: the ConfigMap's spec differs from kubernetes/hooks.yaml")
+    container = docs[1]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    if container["args"][:2] != ["run", "-f"]:
+        failures.append(f"cronjob.yaml: container args {container['args']}")
+
+service = open(os.path.join(examples, "systemd/stash-hook-backup.service")).read()
+timer = open(os.path.join(examples, "systemd/stash-hook-backup.timer")).read()
+m = re.search(r"^ExecStart=/usr/bin/stash-hook run -f /etc/stash-hook/(\S+)$", service, re.M)
+if not m or "Type=oneshot" not in service:
+    failures.append("systemd service: no oneshot ExecStart running stash-hook on a spec")
+elif not os.path.exists(os.path.join(examples, m.group(1))):
+    failures.append(f"systemd service: {m.group(1)} is not among the examples")
+if not re.search(r"^OnCalendar=", timer, re.M) or "WantedBy=timers.target" not in timer:
+    failures.append("systemd timer: no OnCalendar or timers.target")
+
+lines = [l for l in open(os.path.join(examples, "cron/crontab")) if l.strip() and not l.startswith("#")]
+if len(lines) != 1 or not re.match(r"^(\S+\s+){5}.*/usr/bin/stash-hook run .*-f /etc/stash-hook/(\S+)", lines[0]):
+    failures.append(f"crontab: {lines}")
+else:
+    spec = re.search(r"-f /etc/stash-hook/(\S+)", lines[0]).group(1)
+    if not os.path.exists(os.path.join(examples, spec)):
+        failures.append(f"crontab: {spec} is not among the examples")
+
+ci = yaml.safe_load(open(os.path.join(examples, "ci/gitlab-ci.yml")))
+script = " ".join(next(iter(ci.values()))["script"])
+for spec in re.findall(r"-f (examples/\S+\.yaml)", script):
+    path = os.path.join(os.path.dirname(examples), spec)
+    if not os.path.exists(path):
+        failures.append(f"gitlab-ci.yml: {spec} does not exist")
+    else:
+        validates(open(path).read(), f"gitlab-ci.yml {spec}")
+
+for f in failures:
+    print(f)
+print("examples: CronJob, systemd units, crontab and CI step checked")
+sys.exit(1 if failures else 0)
