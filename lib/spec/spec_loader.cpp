@@ -18,6 +18,7 @@
 
 #include "spec/hook_template.hpp"
 #include "util/edit_distance.hpp"
+#include "util/utf8.hpp"
 #include "util/error.hpp"
 
 namespace stash_hook {
@@ -709,11 +710,8 @@ std::optional<int> resolve_port(std::string_view text) {
 /// The position of the first byte that is not valid UTF-8, if any.
 std::optional<size_t> invalid_utf8_at(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 && c >= 0xC2 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 && c <= 0xF4 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return i;
-        for (size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+        const size_t len = utf8_sequence_length(s, i);
+        if (len == 0) return i;
         i += len;
     }
     return std::nullopt;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/edit_distance.hpp"
+#include "util/utf8.hpp"
 
 namespace stash_hook::tmpl {
 
@@ -599,19 +600,9 @@ void append_utf8_json_escaped(std::string& out, std::string_view s) {
             ++i;
             continue;
         }
-        // Validate one UTF-8 sequence; invalid bytes become U+FFFD as in Go.
-        size_t len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-        bool valid = len > 0 && i + len <= s.size();
-        for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-        if (valid && len == 3) {
-            const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-            valid = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-        }
-        if (valid && len == 4) {
-            const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-            valid = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-        }
-        if (!valid) {
+        // Invalid bytes become U+FFFD, as in Go.
+        const size_t len = utf8_sequence_length(s, i);
+        if (len == 0) {
             out += "\\ufffd";
             ++i;
             continue;
