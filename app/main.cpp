@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     app::register_validate(app, action);
     app::register_plan(app, action);
     app::register_hook(app, action);
+    app::register_serve(app, action);
     app::register_version(app, action);
 
     try {

@@ -23,13 +23,13 @@ _stash_hook() {
     local cur prev words cword
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="run validate plan hook version"
+    local commands="run validate plan hook serve version"
     local global_opts="-h --help --version -v --verbose -q --quiet --log-format"
 
     local cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            run | validate | plan | hook | version) cmd=${COMP_WORDS[i]}; break ;;
+            run | validate | plan | hook | serve | version) cmd=${COMP_WORDS[i]}; break ;;
             --) ;;
         esac
     done
@@ -59,7 +59,9 @@ _stash_hook() {
         --phase) COMPREPLY=($(compgen -W "Succeeded Failed" -- "$cur")); return ;;
         --container-runtime) COMPREPLY=($(compgen -W "docker podman kubectl" -- "$cur")); return ;;
         --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;
-        --status-file | --metrics-file | --lock) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --status-file | --metrics-file | --lock | --port-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --listen) COMPREPLY=($(compgen -W "127.0.0.1:9142" -- "$cur")); return ;;
+        --token) return ;;
         --timeout | --lock-wait) COMPREPLY=($(compgen -W "30s 5m 1h 2h" -- "$cur")); return ;;
     esac
 
@@ -76,6 +78,7 @@ _stash_hook() {
                 COMPREPLY=($(compgen -W "preBackup postBackup preRestore postRestore" -- "$cur"))
                 return
             fi ;;
+        serve) opts="-f --spec --listen --token --port-file" ;;
         version) opts="" ;;
     esac
     COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))

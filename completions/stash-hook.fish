@@ -13,19 +13,23 @@ function __stash_hook_members
     stash-hook plan -f $spec 2>/dev/null | string replace -rf '^   member (.*):$' '$1'
 end
 
-set -l commands run validate plan hook version
+set -l commands run validate plan hook serve version
 complete -c stash-hook -f
 complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a run -d 'Run one session'
 complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a validate -d 'Check a spec'
 complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a plan -d 'Print what would run'
 complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a hook -d 'Run one stage alone'
+complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a serve -d 'Run sessions on a schedule or on demand'
 complete -c stash-hook -n "not __fish_seen_subcommand_from $commands" -a version -d 'Print the version'
 complete -c stash-hook -l version -d 'Print the version'
 complete -c stash-hook -s v -l verbose -d 'Log more, with timestamps'
 complete -c stash-hook -s q -l quiet -d 'Log only warnings and errors'
 complete -c stash-hook -l log-format -x -a 'text json' -d 'Log format'
 complete -c stash-hook -s h -l help -d 'Show help'
-complete -c stash-hook -n "__fish_seen_subcommand_from run validate plan hook" -s f -l spec -r -F -d 'Spec file'
+complete -c stash-hook -n "__fish_seen_subcommand_from run validate plan hook serve" -s f -l spec -r -F -d 'Spec file'
+complete -c stash-hook -n "__fish_seen_subcommand_from serve" -l listen -x -d 'HOST:PORT to answer HTTP on'
+complete -c stash-hook -n "__fish_seen_subcommand_from serve" -l token -x -d 'Bearer token'
+complete -c stash-hook -n "__fish_seen_subcommand_from serve" -l port-file -r -F -d 'Write the port here'
 complete -c stash-hook -n "__fish_seen_subcommand_from run plan" -l kind -x -a 'backup restore' -d 'Backup or restore'
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l status-file -r -F -d 'Status file'
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l metrics-file -r -F -d 'Metrics file'

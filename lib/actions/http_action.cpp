@@ -149,8 +149,10 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
 
     const auto deadline = std::chrono::steady_clock::now() + context.timeout;
     for (int hop = 0;; ++hop) {
+        // httplib's own timeouts get a margin, so the hook's deadline (send_within) is
+        // what ends a slow exchange, and says so.
         const auto left = std::max<Duration>(deadline - std::chrono::steady_clock::now(), Duration{1});
-        auto client = make_client(target, http.tls, left);
+        auto client = make_client(target, http.tls, left + std::chrono::seconds(1));
         request.path = target.path;
         httplib::Response response;
         httplib::Error error = httplib::Error::Success;

@@ -14,6 +14,8 @@ namespace stash_hook::interrupts {
 namespace {
 
 std::atomic<int> g_count{0};
+std::atomic<int> g_hangups{0};
+bool g_hangup_interrupts = true;
 std::atomic<int> g_first{0};
 std::atomic<int> g_last{0};
 int g_wake_fd = -1;
@@ -37,6 +39,10 @@ void watch() {
             if (errno == EINTR) continue;
             return;
         }
+        if (sig == SIGHUP && !g_hangup_interrupts) {
+            ++g_hangups;
+            continue;
+        }
         int expected = 0;
         g_first.compare_exchange_strong(expected, sig);
         g_last = sig;
@@ -48,8 +54,9 @@ void watch() {
 
 }  // namespace
 
-void install() {
-    std::call_once(g_once, [] {
+void install(bool hangup_interrupts) {
+    std::call_once(g_once, [hangup_interrupts] {
+        g_hangup_interrupts = hangup_interrupts;
         const sigset_t set = watched();
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
         g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -58,6 +65,7 @@ void install() {
 }
 
 int count() { return g_count.load(); }
+int hangups() { return g_hangups.load(); }
 int first_signal() { return g_first.load(); }
 int last_signal() { return g_last.load(); }
 int wake_fd() { return g_wake_fd; }

@@ -10,8 +10,12 @@
 
 namespace stash_hook::interrupts {
 
-/// Call once, early in main and before any thread starts. Idempotent.
-void install();
+/// Call once, early in main and before any thread starts. Idempotent. With
+/// `hangup_interrupts` false (the daemon), SIGHUP is counted by hangups() instead.
+void install(bool hangup_interrupts = true);
+
+/// How many SIGHUPs arrived while they do not interrupt (see install()).
+int hangups();
 
 /// How many signals have arrived so far (0 without install()).
 int count();

@@ -481,7 +481,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     ctx.options = &options;
     ctx.start_time = std::chrono::system_clock::now();
     ctx.start = Clock::now();
-    ctx.session = make_session_name(spec.name, ctx.start_time);
+    ctx.session = options.session_name.empty() ? make_session_name(spec.name, ctx.start_time) : options.session_name;
     spdlog::info("session {} started ({}{})", ctx.session, to_string(spec.kind),
                  spec.is_batch() ? ", " + std::to_string(spec.members.size()) + " members" : "");
 

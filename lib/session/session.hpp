@@ -14,6 +14,8 @@ struct SessionOptions {
     bool take_terminal = true;
     /// Grace between SIGTERM and SIGKILL when a task or hook times out.
     Duration kill_grace = std::chrono::seconds(3);
+    /// The session's name; empty: made from the spec's name and the time.
+    std::string session_name;
 };
 
 /// Runs one session of `spec` (whose kind, command, timeout and statusFile already

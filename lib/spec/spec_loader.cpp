@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "schedule/cron.hpp"
 #include "spec/hook_template.hpp"
 #include "util/edit_distance.hpp"
 #include "util/utf8.hpp"
@@ -30,10 +31,7 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile",
-    // Known keys that later versions implement; rejected with a clear message for now.
-    "schedule"};
-const std::set<std::string_view> kNotYetTopKeys = {"schedule"};
+    "metricsFile", "schedule"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
@@ -632,11 +630,6 @@ public:
                 problem(n, "apiVersion must be stash-hook/v1 (or a Stash manifest's stash.appscode.com/v1beta1), "
                            "not " + quote(*s));
         }
-        for (auto it = root.begin(); it != root.end(); ++it) {
-            if (it->first.IsScalar() && kNotYetTopKeys.count(it->first.Scalar()))
-                problem(it->first, quote(it->first.Scalar()) +
-                                       " is not supported by this version of stash-hook");
-        }
         if (auto n = root["kind"]) {
             spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
                             .value_or(Kind::Backup);
@@ -661,6 +654,14 @@ public:
         if (auto n = root["pod"]) spec.pod = string_value(n, "pod", false).value_or("");
         if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
         if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
+        if (auto n = root["schedule"]) {
+            if (auto s = string_value(n, "schedule", false)) {
+                if (auto parsed = CronSchedule::parse(*s); !parsed)
+                    problem(n, "schedule: " + parsed.error());
+                else
+                    spec.schedule = *s;
+            }
+        }
         if (auto n = root["lockWait"]) {
             spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
             if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");

@@ -32,6 +32,8 @@ complete_line() {  # complete_line EXPECTED WORDS... : the last word is the one 
 }
 complete_line "hook" stash-hook ho
 complete_line "plan" stash-hook pl
+complete_line "serve" stash-hook se
+complete_line "--listen" stash-hook serve --li
 complete_line "backup restore" stash-hook run --kind ""
 complete_line "json text" stash-hook --log-format ""
 complete_line "Failed Succeeded" stash-hook hook --phase ""

@@ -28,6 +28,19 @@ else:
     if container["args"][:2] != ["run", "-f"]:
         failures.append(f"cronjob.yaml: container args {container['args']}")
 
+docs = list(yaml.safe_load_all(open(os.path.join(examples, "kubernetes/sidecar-deployment.yaml"))))
+if [d["kind"] for d in docs] != ["ConfigMap", "Deployment"]:
+    failures.append("sidecar-deployment.yaml: expected a ConfigMap and a Deployment")
+else:
+    embedded = docs[0]["data"]["hooks.yaml"]
+    validates(embedded, "sidecar-deployment.yaml ConfigMap hooks.yaml")
+    standalone = open(os.path.join(examples, "kubernetes/sidecar-hooks.yaml")).read().split("\n", 1)[1]
+    if embedded.strip() != standalone.strip():
+        failures.append("sidecar-deployment.yaml: the ConfigMap's spec differs from kubernetes/sidecar-hooks.yaml")
+    sidecar = [c for c in docs[1]["spec"]["template"]["spec"]["containers"] if c.get("args", [])[:1] == ["serve"]]
+    if not sidecar or not any(e["name"] == "STASH_HOOK_TOKEN" for e in sidecar[0]["env"]):
+        failures.append("sidecar-deployment.yaml: no serve sidecar with a token")
+
 service = open(os.path.join(examples, "systemd/stash-hook-backup.service")).read()
 timer = open(os.path.join(examples, "systemd/stash-hook-backup.timer")).read()
 m = re.search(r"^ExecStart=/usr/bin/stash-hook run -f /etc/stash-hook/(\S+)$", service, re.M)
@@ -57,5 +70,5 @@ for spec in re.findall(r"-f (examples/\S+\.yaml)", script):
 
 for f in failures:
     print(f)
-print("examples: CronJob, systemd units, crontab and CI step checked")
+print("examples: CronJob, sidecar Deployment, systemd units, crontab and CI step checked")
 sys.exit(1 if failures else 0)

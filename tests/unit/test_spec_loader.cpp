@@ -199,8 +199,9 @@ TEST_CASE("duplicate keys and duplicate hook names are errors") {
                    "are named \"a\""));
 }
 
-TEST_CASE("keys of later versions are refused clearly") {
-    CHECK(contains(only_problem("schedule: \"@daily\"\n"), "\"schedule\" is not supported by this version"));
+TEST_CASE("schedules are cron expressions, and other apiVersions are refused") {
+    CHECK(load("schedule: \"*/5 2-4 * * mon-fri\"\n").spec->schedule == "*/5 2-4 * * mon-fri");
+    CHECK(contains(only_problem("schedule: \"61 * * * *\"\n"), "schedule: minute: 61 is out of range (0-59)"));
     CHECK(contains(only_problem("apiVersion: stash-hook/v2\n"), "apiVersion must be stash-hook/v1"));
 }
 

@@ -1,0 +1,192 @@
+// stash-hook serve: sessions on a schedule and on demand, reports, and a daemon that
+// survives its sessions' failures and shuts down cleanly.
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "test_support.hpp"
+
+using test::fill;
+
+namespace {
+
+/// A daemon on a free loopback port, with an HTTP client for it.
+struct Daemon {
+    test::TempDir io;
+    std::unique_ptr<test::BackgroundCli> cli;
+    int port = 0;
+
+    Daemon(const std::string& spec, std::vector<std::string> extra = {}, const test::CliOptions& options = {}) {
+        std::vector<std::string> args = {"serve", "-f", spec, "--listen", "127.0.0.1:0", "--port-file", io / "port"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        cli = std::make_unique<test::BackgroundCli>(args, options);
+        REQUIRE(test::wait_for_file(io / "port"));
+        for (int i = 0; i < 100 && test::read_file(io / "port").empty(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        port = std::stoi(test::read_file(io / "port"));
+    }
+    httplib::Client client(const std::string& token = "") const {
+        httplib::Client c("127.0.0.1", port);
+        c.set_read_timeout(std::chrono::seconds(10));
+        if (!token.empty()) c.set_bearer_token_auth(token);
+        return c;
+    }
+    httplib::Result trigger(const std::string& token = "") const { return client(token).Post("/sessions", "", "text/plain"); }
+    /// Waits until the named session has ended; returns its status document.
+    nlohmann::json wait_for(const std::string& name, double seconds = 30) const {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        while (std::chrono::steady_clock::now() < until) {
+            auto res = client().Get("/sessions/" + name);
+            if (res && res->status == 200) {
+                auto j = nlohmann::json::parse(res->body);
+                if (j["phase"] != "Running") return j;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        FAIL("session " << name << " did not end");
+        return {};
+    }
+};
+
+std::string name_of(const httplib::Result& res) {
+    REQUIRE(res);
+    return nlohmann::json::parse(res->body)["name"];
+}
+
+}  // namespace
+
+TEST_CASE("serve runs sessions on its cron schedule, observed with a fast clock") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(schedule: "*/2 * * * *"
+command: [sh, -c, "echo tick >> {DIR}/log"]
+)",
+                                          {{"DIR", dir.path()}}));
+    // Each 100 ms tick advances the daemon's clock one minute: a session every 200 ms.
+    Daemon d(dir / "s.yaml", {"--fake-clock-step", "1m"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+    const auto ticks = test::read_lines(dir / "log").size();
+    CHECK(ticks >= 3);
+    CHECK(ticks <= 9);  // every other minute, not every tick
+}
+
+TEST_CASE("a trigger while a session runs gets 409, and the session's status is served") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(name: db
+command: [sh, -c, "touch {DIR}/started; while [ ! -e {DIR}/go ]; do sleep 0.02; done"]
+)",
+                                          {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    auto first = d.trigger();
+    REQUIRE(first);
+    CHECK(first->status == 202);
+    const std::string name = name_of(first);
+    CHECK(name.rfind("db-", 0) == 0);
+    REQUIRE(test::wait_for_file(dir / "started"));
+    auto second = d.trigger();
+    REQUIRE(second);
+    CHECK(second->status == 409);
+    CHECK(nlohmann::json::parse(second->body)["running"] == name);
+    CHECK(nlohmann::json::parse(d.client().Get("/sessions/latest")->body)["phase"] == "Running");
+    test::write_file(dir / "go", "");
+    auto status = d.wait_for(name);
+    CHECK(status["phase"] == "Succeeded");
+    CHECK(status["kind"] == "BackupSession");
+    CHECK(d.client().Get("/sessions/no-such")->status == 404);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("the daemon survives a failing pre hook and a task killed by a signal, and counts them") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(name: app
+command: [sh, -c, "kill -KILL $$"]
+hooks:
+  preBackup: {exec: {command: [sh, -c, "[ ! -e {DIR}/fail-pre ]"]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    test::write_file(dir / "fail-pre", "");
+    Daemon d(dir / "s.yaml");
+    auto pre_failed = d.wait_for(name_of(d.trigger()));
+    CHECK(pre_failed["phase"] == "Failed");
+    CHECK(pre_failed["exitCode"] == 120);
+    CHECK(d.client().Get("/healthz")->status == 200);
+    std::filesystem::remove(dir / "fail-pre");
+    auto killed = d.wait_for(name_of(d.trigger()));
+    CHECK(killed["exitCode"] == 137);
+    CHECK(d.client().Get("/healthz")->body == "ok\n");
+
+    const std::string metrics = d.client().Get("/metrics")->body;
+    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Failed\"} 2\n") != std::string::npos);
+    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Succeeded\"} 0\n") != std::string::npos);
+    CHECK(metrics.find("stash_hook_last_exit_code{target=\"app\",kind=\"backup\"} 137") != std::string::npos);
+    test::write_file(dir / "metrics.prom", metrics);
+    const std::string parse = "/usr/bin/python3 -c \"import sys; from prometheus_client.parser import "
+                              "text_string_to_metric_families as p; list(p(open(sys.argv[1]).read()))\" " +
+                              (dir / "metrics.prom");
+    CHECK(std::system(parse.c_str()) == 0);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("SIGTERM mid-session stops the task, runs the post hooks and exits 0") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(command: [sh, -c, "touch {DIR}/started; sleep 300"]
+hooks:
+  postBackup: {exec: {command: [sh, -c, "echo $STASH_HOOK_ERROR > {DIR}/post"]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    REQUIRE(d.trigger());
+    REQUIRE(test::wait_for_file(dir / "started"));
+    d.cli->signal(SIGTERM);
+    auto r = d.cli->wait();
+    CHECK(r.exit_code == 0);
+    CHECK(r.seconds < 30);
+    CHECK(test::read_file(dir / "post") == "interrupted by SIGTERM\n");
+}
+
+TEST_CASE("SIGHUP reloads the spec, and a broken one is logged while the old one stays") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    d.wait_for(name_of(d.trigger()));
+    test::write_file(dir / "s.yaml", "command: [sh, -c, \"echo second\"]\ntimeout: 30\n");  // broken
+    d.cli->signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    d.wait_for(name_of(d.trigger()));
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo third >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    d.cli->signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    d.wait_for(name_of(d.trigger()));
+    d.cli->signal(SIGTERM);
+    auto r = d.cli->wait();
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "log") == std::vector<std::string>{"first", "first", "third"});
+    CHECK(r.err.find("SIGHUP: the spec does not load; keeping the current one") != std::string::npos);
+    CHECK(r.err.find("missing unit in duration \"30\"") != std::string::npos);
+}
+
+TEST_CASE("with a token, requests without it get 401, except /healthz") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml", {"--token", "s3cret-token"});
+    CHECK(d.trigger()->status == 401);
+    CHECK(d.client("wrong-token").Get("/metrics")->status == 401);
+    CHECK(d.client().Get("/healthz")->status == 200);
+    auto ok = d.trigger("s3cret-token");
+    CHECK(ok->status == 202);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+
+    test::CliOptions no_token;
+    no_token.env = {{"STASH_HOOK_TOKEN", ""}};
+    auto refused = test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", "0.0.0.0:0"}, no_token);
+    CHECK(refused.exit_code == 125);
+    CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
+}
