@@ -3,6 +3,7 @@
 #   make test           install what is missing, build, run every test through CTest
 #   make test-sanitize  the same suite built with AddressSanitizer and UBSan
 #   make fuzz           build the libFuzzer targets with clang and run each FUZZ_SECONDS
+#   make bench          Release build, then the side-by-side comparisons into docs/BENCHMARKS.md
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -15,10 +16,11 @@ DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-de
         nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
 FUZZ_DEBS := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
+BENCH_DEBS := hyperfine borgbackup borgmatic time curl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo package clean test-sanitize fuzz fuzz-deps install-debs
+.PHONY: all deps configure build test demo package bench clean test-sanitize fuzz fuzz-deps install-debs
 
 all: build
 
@@ -74,5 +76,11 @@ fuzz: fuzz-deps
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
 
+bench:
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS) $(BENCH_DEBS)"
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSTASH_HOOK_BUILD_TESTS=OFF
+	cmake --build build-bench -j $(JOBS) --target stash-hook stash-hook-demo-endpoint
+	BENCH_BUILD_DIR=$(CURDIR)/build-bench bench/run.sh
+
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize build-fuzz
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz build-bench

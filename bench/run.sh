@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# make bench: each comparison side by side in one run (hyperfine alternates nothing, so
+# each pair runs back to back, several times), ratios rather than absolute times, and
+# docs/BENCHMARKS.md written with the table, the machine and the commands.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BENCH_BUILD_DIR:-$root/build-bench}
+bin=$build/app/stash-hook
+endpoint=$build/examples/demo/stash-hook-demo-endpoint
+out=$root/docs/BENCHMARKS.md
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+runs=${BENCH_RUNS:-20}
+
+median() {  # median of a hyperfine JSON export's runs, in seconds
+    python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join(str(statistics.median(x['times'])) for x in r))" "$1"
+}
+spread() {
+    python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join('%.1f%%' % (100*statistics.pstdev(x['times'])/statistics.median(x['times'])) for x in r))" "$1"
+}
+ratio() { python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+holds() { python3 -c "import sys; print('yes' if float(sys.argv[1]) $2 float(sys.argv[3]) else 'NO')" "$1" "$2" "$3"; }
+
+rows=()
+add_row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
+
+echo "== start-up"
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/startup.json" \
+    "$bin run -q -f $root/bench/specs/three-exec-hooks.yaml -- true" "sh -c 'true; true; true; true'" >/dev/null
+read -r a b < <(median "$work/startup.json")
+r=$(ratio "$a" "$b")
+add_row "Start-up: 3 exec hooks + task vs sh running 4 commands" "at most 1.5x" "${r}x ($(spread "$work/startup.json"))" "$(holds "$r" "<=" 1.5)" \
+    "$(printf '%.2f ms vs %.2f ms' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($b*1000)")")"
+
+echo "== 50 HTTP hooks vs 50 curl"
+"$endpoint" "$work/port" "$work/requests.log" &
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+port=$(cat "$work/port")
+{ echo "hooks:"; echo "  preBackup:"; for i in $(seq 50); do echo "    - httpGet: {host: 127.0.0.1, port: $port, path: /ping}"; done; } > "$work/http50.yaml"
+{ echo '#!/bin/sh'; for i in $(seq 50); do echo "curl -fsS -o /dev/null http://127.0.0.1:$port/ping"; done; } > "$work/curl50.sh"
+chmod +x "$work/curl50.sh"
+hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/http.json" \
+    "$bin run -q -f $work/http50.yaml -- true" "$work/curl50.sh" >/dev/null
+read -r a b < <(median "$work/http.json")
+r=$(ratio "$a" "$b")
+add_row "50 httpGet hooks vs 50 curl -fsS" "at most 0.2x" "${r}x ($(spread "$work/http.json"))" "$(holds "$r" "<=" 0.2)" \
+    "$(printf '%.1f ms vs %.1f ms' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($b*1000)")")"
+
+echo "== data path: 2 GiB of the task's stdout"
+hyperfine --warmup 1 --runs 5 --export-json "$work/data.json" \
+    "$bin run -q -f $root/bench/specs/three-exec-hooks.yaml -- head -c 2G /dev/zero | wc -c" \
+    "head -c 2G /dev/zero | wc -c" >/dev/null
+read -r a b < <(median "$work/data.json")
+r=$(ratio "$b" "$a")  # throughput ratio = bare time / stash-hook time
+add_row "2 GiB through the task's stdout (throughput vs bare)" "at least 0.98x" "${r}x ($(spread "$work/data.json"))" "$(holds "$r" ">=" 0.98)" \
+    "$(printf '%.2f s vs %.2f s' "$a" "$b")"
+
+echo "== memory: an exec hook writing 1 GiB to stdout and 1 GiB to stderr"
+cat > "$work/chatty.yaml" <<'YAML'
+hooks:
+  preBackup:
+    exec: {command: [sh, -c, "head -c 1073741824 /dev/zero & head -c 1073741824 /dev/zero >&2; wait"]}
+YAML
+/usr/bin/time -f '%M' -o "$work/rss" "$bin" run -q -f "$work/chatty.yaml" -- true
+rss_kib=$(tail -1 "$work/rss")
+add_row "Peak RSS, exec hook printing 1 GiB + 1 GiB" "at most 16 MiB" "$(python3 -c "print('%.1f MiB' % ($rss_kib/1024))")" \
+    "$(holds "$rss_kib" "<=" 16384)" "GNU time's maximum resident set size"
+
+echo "== parallel batch: 8 members of sleep 1"
+{ echo "parallelism: 8"; echo "members:"; for i in $(seq 8); do echo "  - {name: m$i, command: [sleep, '1']}"; done; } > "$work/batch.yaml"
+hyperfine -N --runs 5 --export-json "$work/batch.json" "$bin run -q -f $work/batch.yaml" >/dev/null
+read -r a < <(median "$work/batch.json")
+add_row "8 members of sleep 1, parallelism 8: wall time" "at most 1.2 s" "$(printf '%.3f s' "$a")" "$(holds "$a" "<=" 1.2)" ""
+
+echo "== timeout precision"
+cat > "$work/stubborn.yaml" <<'YAML'
+hooks:
+  preBackup: {timeout: 1s, exec: {command: [sh, -c, "trap '' TERM; sleep 30"]}}
+YAML
+hyperfine -N -i --runs 5 --export-json "$work/timeout.json" "$bin run -q -f $work/stubborn.yaml -- true" >/dev/null
+read -r a < <(median "$work/timeout.json")
+add_row "Hook with timeout 1s ignoring SIGTERM: gone after" "at most 1 s + 3 s grace + 100 ms" "$(printf '%.3f s' "$a")" "$(holds "$a" "<=" 4.1)" ""
+
+if command -v borgmatic >/dev/null && command -v borg >/dev/null; then
+    echo "== against borgmatic"
+    export BORG_PASSPHRASE=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+    mkdir -p "$work/src" && head -c 1048576 /dev/urandom > "$work/src/data"
+    borg init -q -e none "$work/repo"
+    cat > "$work/borgmatic.yaml" <<YAML
+location:
+  source_directories: [$work/src]
+  repositories: [$work/repo]
+storage:
+  archive_name_format: 'bm-{now:%Y%m%dT%H%M%S.%f}'
+hooks:
+  before_backup: [echo before]
+  after_backup: [echo after]
+YAML
+    cat > "$work/borg.yaml" <<YAML
+hooks:
+  preBackup: {exec: {command: [echo, before]}}
+  postBackup: {exec: {command: [echo, after]}}
+YAML
+    hyperfine -N --runs 10 --export-json "$work/borg.json" \
+        "borg create $work/repo::bare-{now:%Y%m%dT%H%M%S.%f} $work/src" \
+        "$bin run -q -f $work/borg.yaml -- borg create $work/repo::sh-{now:%Y%m%dT%H%M%S.%f} $work/src" \
+        "borgmatic --config $work/borgmatic.yaml create" >/dev/null
+    read -r bare sh bm < <(median "$work/borg.json")
+    r=$(python3 -c "print('%.3f' % (($sh-$bare)/($bm-$bare)))")
+    add_row "Added wall time over bare borg create: stash-hook vs borgmatic" "at most 1/50 (0.02)" "$r" "$(holds "$r" "<=" 0.02)" \
+        "$(printf 'bare %.0f ms, stash-hook %.0f ms, borgmatic %.0f ms' "$(python3 -c "print($bare*1000)")" "$(python3 -c "print($sh*1000)")" "$(python3 -c "print($bm*1000)")")"
+fi
+
+mkdir -p "$(dirname "$out")"
+{
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`make bench\` ($(date -u +%Y-%m-%d)). Each row runs both sides in the same run, with"
+    echo "hyperfine ($runs runs unless said; median, and the spread as the standard deviation over the"
+    echo "median). The machine is shared and noisy: read the ratios, not the absolute times."
+    echo
+    echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+    echo
+    echo "| comparison | goal | measured | holds | detail |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Reproduce: \`make bench\` (Release build in build-bench/, then bench/run.sh)."
+} > "$out"
+cat "$out"
