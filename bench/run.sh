@@ -85,7 +85,7 @@ if command -v borgmatic >/dev/null && command -v borg >/dev/null; then
     echo "== against borgmatic"
     export BORG_PASSPHRASE=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
     mkdir -p "$work/src" && head -c 1048576 /dev/urandom > "$work/src/data"
-    borg init -q -e none "$work/repo"
+    borg init -e none "$work/repo" >/dev/null 2>&1
     cat > "$work/borgmatic.yaml" <<YAML
 location:
   source_directories: [$work/src]
@@ -126,5 +126,7 @@ mkdir -p "$(dirname "$out")"
     printf '%s\n' "${rows[@]}"
     echo
     echo "Reproduce: \`make bench\` (Release build in build-bench/, then bench/run.sh)."
+    echo
+    cat "$root/bench/notes.md"
 } > "$out"
 cat "$out"
