@@ -23,15 +23,7 @@ namespace {
 class RawServer {
 public:
     explicit RawServer(std::function<void(int)> serve = {}) : serve_(std::move(serve)) {
-        fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        listen(fd_, 16);
-        socklen_t len = sizeof addr;
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
+        fd_ = test::listen_loopback(port_);
         if (serve_) thread_ = std::thread([this] { loop(); });
     }
     ~RawServer() {

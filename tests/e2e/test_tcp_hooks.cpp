@@ -14,19 +14,8 @@ namespace {
 
 /// A socket listening on 127.0.0.1 that never accepts: the kernel completes handshakes.
 struct Listener {
-    int fd = -1;
     int port = 0;
-    Listener() {
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        listen(fd, 16);
-        socklen_t len = sizeof addr;
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        port = ntohs(addr.sin_port);
-    }
+    int fd = test::listen_loopback(port);
     ~Listener() { close(fd); }
 };
 

@@ -208,16 +208,23 @@ std::vector<ReceivedRequest> TestHttpServer::requests() const {
     return requests_;
 }
 
-int closed_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+int listen_loopback(int& port) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd, 16);
     socklen_t len = sizeof addr;
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
+    port = ntohs(addr.sin_port);
+    return fd;
+}
+
+int closed_port() {
+    int port = 0;
+    close(listen_loopback(port));
+    return port;
 }
 
 }  // namespace test

@@ -111,6 +111,10 @@ private:
     std::vector<ReceivedRequest> requests_;
 };
 
+/// A TCP socket listening on 127.0.0.1 on a free port, which it stores in `port`.
+/// The kernel completes handshakes (backlog 16) even if nobody accepts.
+int listen_loopback(int& port);
+
 /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
 int closed_port();
 
