@@ -11,12 +11,7 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("a task that fails twice then succeeds ends 0 with 3 attempts recorded") {
     test::TempDir dir;
-    test::write_file(dir / "flaky.sh", fill(R"SH(#!/bin/sh
-echo x >> {DIR}/tries
-[ "$(wc -l < {DIR}/tries)" -ge 3 ]
-)SH",
-                                            {{"DIR", dir.path()}}),
-                     true);
+    test::write_flaky_script(dir / "flaky.sh", 2);
     test::write_file(dir / "s.yaml", fill(R"(retries: {attempts: 3, delay: 10ms}
 command: [{DIR}/flaky.sh]
 hooks:

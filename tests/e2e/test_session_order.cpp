@@ -129,12 +129,7 @@ TEST_CASE("onError: Continue records the failure but leaves the session alone") 
 TEST_CASE("retry: extra attempts after a failure, with a doubling delay") {
     test::TempDir dir;
     // Fails on the first two attempts, succeeds on the third.
-    test::write_file(dir / "flaky.sh", fill(R"SH(#!/bin/sh
-echo x >> {DIR}/attempts
-[ "$(wc -l < {DIR}/attempts)" -ge 3 ]
-)SH",
-                                            {{"DIR", dir.path()}}),
-                     true);
+    test::write_flaky_script(dir / "flaky.sh", 2);
     SUBCASE("enough attempts") {
         test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [{DIR}/flaky.sh]}, "
                                               "retry: {attempts: 2, delay: 10ms}}\n",

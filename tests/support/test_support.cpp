@@ -161,6 +161,13 @@ std::string fill(std::string text, const std::map<std::string, std::string>& val
     return text;
 }
 
+void write_flaky_script(const std::string& path, int failures) {
+    write_file(path,
+               "#!/bin/sh\necho x >> " + path + ".count\n[ \"$(wc -l < " + path + ".count)\" -gt " +
+                   std::to_string(failures) + " ]\n",
+               true);
+}
+
 bool process_alive(int pid) {
     if (kill(pid, 0) != 0) return false;
     // A zombie still answers kill(); read its state.

@@ -79,6 +79,9 @@ nlohmann::json read_json(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);
 /// Replaces every "{KEY}" in `text` with its value.
 std::string fill(std::string text, const std::map<std::string, std::string>& values);
+/// Writes an executable script at `path` that fails on its first `failures` runs and
+/// succeeds after, counting runs in `path`.count.
+void write_flaky_script(const std::string& path, int failures);
 /// True while a process with this pid exists (and is not a zombie we own).
 bool process_alive(int pid);
 
