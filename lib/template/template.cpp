@@ -105,6 +105,20 @@ struct Token {
     std::string value;
 };
 
+/// The value of exactly `count` digits in `base` at text[at...], as Go's string
+/// literal escapes (\ooo, \xhh, \uhhhh, \Uhhhhhhhh) require them.
+uint32_t escape_digits(std::string_view text, size_t at, size_t count, int base, size_t end) {
+    if (at + count >= end) throw Failure{at, "invalid escape in string"};
+    uint32_t v = 0;
+    for (size_t k = 0; k < count; ++k) {
+        const char c = text[at + k];
+        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+        if (d >= base) throw Failure{at + k, "invalid escape in string"};
+        v = v * static_cast<uint32_t>(base) + static_cast<uint32_t>(d);
+    }
+    return v;
+}
+
 /// Splits one action's inside (between the delimiters) into tokens.
 std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
     std::vector<Token> out;
@@ -135,38 +149,24 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
                         case 'f': value += '\f'; break;
                         case 'v': value += '\v'; break;
                         case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
-                            if (i + 2 >= end) throw Failure{i, "invalid escape in string"};
-                            value += static_cast<char>(std::stoi(std::string(text.substr(i, 3)), nullptr, 8));
+                            const uint32_t byte = escape_digits(text, i, 3, 8, end);
+                            if (byte > 255) throw Failure{i, "octal escape value > 255 in string"};
+                            value += static_cast<char>(byte);
                             i += 2;
                             break;
                         }
                         case 'x': {
-                            if (i + 2 >= end) throw Failure{i, "invalid escape in string"};
-                            value += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+                            value += static_cast<char>(escape_digits(text, i + 1, 2, 16, end));
                             i += 2;
                             break;
                         }
                         case 'u': case 'U': {
                             const size_t n = e == 'u' ? 4 : 8;
-                            if (i + n >= end) throw Failure{i, "invalid escape in string"};
-                            unsigned long cp = std::stoul(std::string(text.substr(i + 1, n)), nullptr, 16);
+                            const uint32_t cp = escape_digits(text, i + 1, n, 16, end);
+                            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                                throw Failure{i, "escape sequence is invalid Unicode code point"};
                             i += n;
-                            // UTF-8 encode
-                            if (cp < 0x80) {
-                                value += static_cast<char>(cp);
-                            } else if (cp < 0x800) {
-                                value += static_cast<char>(0xC0 | (cp >> 6));
-                                value += static_cast<char>(0x80 | (cp & 0x3F));
-                            } else if (cp < 0x10000) {
-                                value += static_cast<char>(0xE0 | (cp >> 12));
-                                value += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                                value += static_cast<char>(0x80 | (cp & 0x3F));
-                            } else {
-                                value += static_cast<char>(0xF0 | (cp >> 18));
-                                value += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-                                value += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                                value += static_cast<char>(0x80 | (cp & 0x3F));
-                            }
+                            value += utf8_encode(cp);
                             break;
                         }
                         default: throw Failure{i, std::string("unknown escape \\") + e + " in string"};
@@ -746,6 +746,69 @@ int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
 // printf
 // ---------------------------------------------------------------------------
 
+namespace {
+
+/// Go's fmt.parsenum: digits as a number, or nullopt when it grows past a million
+/// (fmt's tooLarge), where Go gives up on the whole verb.
+std::optional<int> parse_fmt_number(const std::string& format, size_t& j) {
+    int num = 0;
+    while (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) {
+        if (num > 1'000'000) return std::nullopt;
+        num = num * 10 + (format[j++] - '0');
+    }
+    return num;
+}
+
+/// snprintf into a string of whatever size the result needs (Go's widths and
+/// precisions go up to about ten million, far past any fixed buffer).
+template <typename T>
+std::string c_format(const std::string& f, T value) {
+    const int n = std::snprintf(nullptr, 0, f.c_str(), value);
+    if (n <= 0) return {};
+    std::string out(static_cast<size_t>(n) + 1, '\0');
+    std::snprintf(out.data(), out.size(), f.c_str(), value);
+    out.resize(static_cast<size_t>(n));
+    return out;
+}
+
+/// The number of characters (UTF-8 sequences; a bad byte counts as one) in `s`.
+size_t rune_count(std::string_view s) {
+    size_t n = 0;
+    for (size_t i = 0; i < s.size(); ++n) i += std::max<size_t>(1, utf8_sequence_length(s, i));
+    return n;
+}
+
+struct FmtSpec {
+    bool minus = false, zero = false;
+    std::string flags;  // as written, for the C formatter
+    std::optional<int> width, precision;
+
+    /// The printf-style prefix ("%-08.3") for the C formatter.
+    std::string c_prefix() const {
+        std::string f = "%" + flags;
+        if (width) f += std::to_string(*width);
+        if (precision) f += "." + std::to_string(*precision);
+        return f;
+    }
+
+    /// Go's string padding: precision truncates to that many characters, width pads
+    /// with spaces (zeros with the 0 flag) on the left, or on the right with '-'.
+    std::string pad(std::string s) const {
+        if (precision) {
+            size_t i = 0;
+            for (int k = 0; k < *precision && i < s.size(); ++k) i += std::max<size_t>(1, utf8_sequence_length(s, i));
+            s.resize(std::min(i, s.size()));
+        }
+        if (!width) return s;
+        const size_t len = rune_count(s);
+        if (len >= static_cast<size_t>(*width)) return s;
+        const std::string fill(static_cast<size_t>(*width) - len, zero && !minus ? '0' : ' ');
+        return minus ? s + fill : fill + s;
+    }
+};
+
+}  // namespace
+
 std::string go_sprintf(const std::string& format, const std::vector<Value>& args) {
     std::string out;
     size_t argi = 0;
@@ -759,16 +822,24 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
             ++i;
             continue;
         }
-        // flags, width, precision
+        FmtSpec spec;
         size_t j = i + 1;
-        std::string spec = "%";
-        while (j < format.size() && std::string_view("-+# 0").find(format[j]) != std::string_view::npos) spec += format[j++];
-        while (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) spec += format[j++];
-        if (j < format.size() && format[j] == '.') {
-            spec += format[j++];
-            while (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) spec += format[j++];
+        while (j < format.size() && std::string_view("-+# 0").find(format[j]) != std::string_view::npos) {
+            spec.minus |= format[j] == '-';
+            spec.zero |= format[j] == '0';
+            spec.flags += format[j++];
         }
-        if (j >= format.size()) {
+        bool too_large = false;
+        if (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) {
+            spec.width = parse_fmt_number(format, j);
+            too_large = !spec.width;
+        }
+        if (!too_large && j < format.size() && format[j] == '.') {
+            ++j;
+            spec.precision = parse_fmt_number(format, j);
+            too_large = !spec.precision;
+        }
+        if (too_large || j >= format.size()) {
             out += "%!(NOVERB)";
             break;
         }
@@ -779,43 +850,51 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
             continue;
         }
         const Value& a = args[argi++];
-        char buf[512];
-        auto pad = [&](const std::string& s) {
-            // width for strings: reuse printf with %s
-            std::string f = spec + "s";
-            std::snprintf(buf, sizeof buf, f.c_str(), s.c_str());
-            return std::string(buf);
-        };
+        const std::string bad = std::string("%!") + verb + "(" + type_name(a) + "=" + sprint_value(a) + ")";
         switch (verb) {
             case 'v':
             case 's':
                 if (verb == 's' && !a.is_string() && !a.is_array() && !a.is_object() && !a.is_null()) {
-                    out += "%!s(" + type_name(a) + "=" + sprint_value(a) + ")";
+                    out += bad;
                 } else {
-                    out += pad(sprint_value(a));
+                    out += spec.pad(sprint_value(a));
                 }
                 break;
-            case 'q': out += pad(a.is_string() ? go_quote(a.get<std::string>()) : go_quote(sprint_value(a))); break;
-            case 't': out += a.is_boolean() ? pad(a.get<bool>() ? "true" : "false") : "%!t(" + type_name(a) + "=" + sprint_value(a) + ")"; break;
+            case 'q': {
+                // Go truncates the string to the precision before quoting it.
+                FmtSpec inner;
+                inner.precision = spec.precision;
+                FmtSpec outer = spec;
+                outer.precision.reset();
+                out += outer.pad(go_quote(inner.pad(a.is_string() ? a.get<std::string>() : sprint_value(a))));
+                break;
+            }
+            case 't': out += a.is_boolean() ? spec.pad(a.get<bool>() ? "true" : "false") : bad; break;
             case 'd':
             case 'x':
             case 'X':
             case 'o':
             case 'c':
                 if (a.is_number_integer() || a.is_number_unsigned()) {
-                    std::string f = spec + (verb == 'c' ? "c" : std::string("ll") + verb);
-                    if (verb == 'c') std::snprintf(buf, sizeof buf, f.c_str(), static_cast<int>(a.get<int64_t>()));
-                    else std::snprintf(buf, sizeof buf, f.c_str(), static_cast<long long>(a.get<int64_t>()));
-                    out += buf;
-                } else if (verb == 'x' && a.is_string()) {
-                    std::string hexed;
-                    for (unsigned char c : a.get<std::string>()) {
-                        std::snprintf(buf, sizeof buf, "%02x", c);
-                        hexed += buf;
+                    if (verb == 'c') {
+                        FmtSpec outer = spec;
+                        outer.precision.reset();
+                        out += outer.pad(utf8_encode(a.get<int64_t>()));
+                    } else {
+                        out += c_format(spec.c_prefix() + "ll" + verb, static_cast<long long>(a.get<int64_t>()));
                     }
-                    out += pad(hexed);
+                } else if ((verb == 'x' || verb == 'X') && a.is_string()) {
+                    std::string hexed;
+                    const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+                    for (unsigned char c : a.get<std::string>()) {
+                        hexed += digits[c >> 4];
+                        hexed += digits[c & 0xF];
+                    }
+                    FmtSpec outer = spec;
+                    outer.precision.reset();
+                    out += outer.pad(hexed);
                 } else {
-                    out += std::string("%!") + verb + "(" + type_name(a) + "=" + sprint_value(a) + ")";
+                    out += bad;
                 }
                 break;
             case 'f':
@@ -823,14 +902,12 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
             case 'e':
             case 'g':
                 if (a.is_number()) {
-                    std::string f = spec + (verb == 'F' ? 'f' : verb);
-                    std::snprintf(buf, sizeof buf, f.c_str(), a.get<double>());
-                    out += buf;
+                    out += c_format(spec.c_prefix() + (verb == 'F' ? 'f' : verb), a.get<double>());
                 } else {
-                    out += std::string("%!") + verb + "(" + type_name(a) + "=" + sprint_value(a) + ")";
+                    out += bad;
                 }
                 break;
-            default: out += std::string("%!") + verb + "(" + type_name(a) + "=" + sprint_value(a) + ")";
+            default: out += bad;
         }
     }
     if (argi < args.size()) {

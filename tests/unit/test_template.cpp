@@ -203,3 +203,30 @@ TEST_CASE("regression: else-if chains parse without reading freed tokens (found 
     CHECK(render(crash) == "code 3");
     CHECK(render("{{with .Target}}{{.Kind}}{{else with .Namespace}}{{.}}{{end}}") == "Deployment");
 }
+
+TEST_CASE("printf widths and precisions follow Go's fmt, however large") {
+    // Strings: precision truncates by characters, width pads by characters.
+    CHECK(render("[{{printf \"%5s|%-5s|%.2s|%05s\" \"ab\" \"ab\" \"héllo\" \"ab\"}}]") == "[   ab|ab   |hé|000ab]");
+    CHECK(render("{{printf \"%6.3q\" \"abcdef\"}}") == " \"abc\"");
+    CHECK(render("{{printf \"%c%c %x %X\" 104 8364 \"hi\" 255}}") == "h€ 6869 FF");
+    // A long string is never cut at some internal buffer size.
+    const std::string long_text(5000, 'x');
+    CHECK(render("{{printf \"%s\" \"" + long_text + "\"}}") == long_text);
+    CHECK(render("{{printf \"%3000d\" 7}}").size() == 3000);
+    CHECK(render("{{printf \"%.1000f\" 1.5}}").size() == 1002);
+}
+
+TEST_CASE("regression: a printf precision of a billion is NOVERB, not an out-of-memory (found by fuzz_template)") {
+    // Go's fmt gives up on widths and precisions past a million; glibc's printf
+    // would try to allocate the digits.
+    CHECK(render("{{ printf \"%5.0000001299403202f %d\" 1.14 7 }}") == "%!(NOVERB)%!(EXTRA float64=1.14, int=7)");
+    CHECK(render("{{ printf \"%99999999999d\" 7 }}") == "%!(NOVERB)%!(EXTRA int=7)");
+    CHECK(render("{{ printf \"%.2f\" 3.14159 }}") == "3.14");
+}
+
+TEST_CASE("string escapes take exactly their digits, as Go's literals do") {
+    CHECK(render("{{ \"\\x41\\101\\u00e9\\U0001F600\" }}") == "AAé\xF0\x9F\x98\x80");
+    CHECK(parse_error("{{ \"\\x4z\" }}").find("invalid escape") != std::string::npos);
+    CHECK(parse_error("{{ \"\\ud800\" }}").find("invalid Unicode") != std::string::npos);
+    CHECK(parse_error("{{ \"\\777\" }}").find("> 255") != std::string::npos);
+}
