@@ -4,16 +4,19 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <utility>
 
 #include "process/interrupts.hpp"
-#include <utility>
-#include <cstring>
 
 extern char** environ;
 
@@ -82,6 +85,34 @@ int poll_timeout_ms(std::optional<Clock::time_point> until) {
     if (!until) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now());
     return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
+
+/// The file posix_spawnp would run for `program`: itself when it has a slash, else the
+/// first executable regular file of that name in our $PATH (or the default path). Done
+/// here with access() because posix_spawnp tries an execve in the child for every
+/// $PATH entry that lacks it. Empty, with `error` ENOENT, or EACCES when only files
+/// we may not execute have that name (as execvp reports).
+std::string find_program(const std::string& program, int& error) {
+    error = 0;
+    if (program.find('/') != std::string::npos) return program;
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "/bin:/usr/bin";
+    error = ENOENT;
+    while (true) {
+        const size_t colon = dirs.find(':');
+        const std::string_view dir = dirs.substr(0, colon);
+        std::string candidate = dir.empty() ? program : std::string(dir) + "/" + program;
+        struct stat st {};
+        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            if (::access(candidate.c_str(), X_OK) == 0) {
+                error = 0;
+                return candidate;
+            }
+            error = EACCES;
+        }
+        if (colon == std::string_view::npos) return {};
+        dirs.remove_prefix(colon + 1);
+    }
 }
 
 }  // namespace
@@ -169,7 +200,9 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
     auto envp = c_strings(request.env);
     const auto start = Clock::now();
     pid_t pid = -1;
-    const int rc = posix_spawnp(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+    int lookup_error = 0;
+    const std::string file = find_program(program, lookup_error);
+    const int rc = file.empty() ? lookup_error : posix_spawn(&pid, file.c_str(), &actions, &attr, argv.data(), envp.data());
     if (rc != 0) {
         SpawnFailure kind = SpawnFailure::Other;
         if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;
@@ -191,7 +224,8 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
     bool kill_sent = false;
     Clock::time_point kill_at{};
     std::optional<Clock::time_point> linger_until;
-    std::vector<char> buffer(64 * 1024);
+    constexpr size_t kBufferSize = 64 * 1024;
+    const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed: read() fills it
 
     auto check_exited = [&] {
         siginfo_t info{};
@@ -267,10 +301,10 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (!exited && !pidfd.open()) check_exited();
         auto drain = [&](int slot, Fd& fd, bool is_stderr) {
             if (slot < 0 || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR))) return;
-            const ssize_t got = read(fd.get(), buffer.data(), buffer.size());
+            const ssize_t got = read(fd.get(), buffer.get(), kBufferSize);
             if (got > 0) {
                 if (output) {
-                    std::string_view chunk(buffer.data(), static_cast<size_t>(got));
+                    std::string_view chunk(buffer.get(), static_cast<size_t>(got));
                     output->combined.append(chunk);
                     (is_stderr ? output->stderr_only : output->stdout_only).append(chunk);
                 }

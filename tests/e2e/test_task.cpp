@@ -78,6 +78,24 @@ TEST_CASE("a task that is not found gives 127, not executable 126") {
     chmod((dir / "plain.txt").c_str(), 0644);
     CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", dir / "plain.txt"}).exit_code == 126);
     CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", dir.path()}).exit_code == 126);
+
+    // Looked up in $PATH: the first executable file wins; a directory or a file we may
+    // not execute is skipped, and when nothing else matches the latter gives 126.
+    for (const char* sub : {"bin1/tool", "bin2", "bin3"}) std::filesystem::create_directories(dir / sub);
+    test::write_file(dir / "bin2/tool", "#!/bin/sh\nexit 0\n");
+    chmod((dir / "bin2/tool").c_str(), 0644);
+    test::write_file(dir / "bin3/tool", "#!/bin/sh\necho from-bin3\n");
+    chmod((dir / "bin3/tool").c_str(), 0755);
+    test::CliOptions path3;
+    path3.env = {{"PATH", dir / "bin1:" + dir / "bin2:" + dir / "bin3:/usr/bin:/bin"}};
+    auto found = run_cli({"run", "-q", "-f", dir / "s.yaml", "--", "tool"}, path3);
+    CHECK(found.exit_code == 0);
+    CHECK(found.out == "from-bin3\n");
+    test::CliOptions path2;
+    path2.env = {{"PATH", dir / "bin1:" + dir / "bin2:/usr/bin:/bin"}};
+    auto denied = run_cli({"run", "-f", dir / "s.yaml", "--", "tool"}, path2);
+    CHECK(denied.exit_code == 126);
+    CHECK(denied.err.find("failed to start tool: Permission denied") != std::string::npos);
 }
 
 TEST_CASE("a task killed by signal N gives 128+N") {
