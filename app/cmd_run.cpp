@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "session/plan.hpp"
 #include "session/session.hpp"
+#include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
@@ -74,6 +75,7 @@ int run(const RunOptions& options) {
         return 0;
     }
     check_runnable_or_throw(spec);
+    if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
     register_secrets(spec);
     if (!options.lock.empty()) spec.lock = options.lock;
     if (!options.lock_wait.empty()) {

@@ -1,7 +1,7 @@
 // httpGet and httpPost: CONTRACT section 3. Redirects are followed here, not by
-// httplib, because only same-host redirects may be followed.
+// the client, because only same-host redirects may be followed. The network part is
+// net::Client (the HTTP module, loaded on first use).
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <condition_variable>
@@ -12,8 +12,10 @@
 
 #include "actions/action.hpp"
 #include "actions/http_request.hpp"
+#include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
+#include "util/error.hpp"
 
 namespace stash_hook {
 namespace {
@@ -25,76 +27,47 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string describe(httplib::Error error, const HttpTarget& target, const httplib::ClientImpl& client,
-                     Duration timeout) {
+std::string describe(const net::ClientResponse& response, const HttpTarget& target, Duration timeout) {
     const std::string where = target.authority();
-    switch (error) {
-        case httplib::Error::Connection:
+    switch (response.failure) {
+        case net::ClientFailure::Connection:
             return "failed to connect to " + where;
-        case httplib::Error::ConnectionTimeout:
+        case net::ClientFailure::ConnectionTimeout:
             return "timed out connecting to " + where + " after " + format_duration(timeout);
-        case httplib::Error::Read:
+        case net::ClientFailure::Read:
             return "failed to read the response from " + where + " (closed, reset or timed out)";
-        case httplib::Error::Write:
+        case net::ClientFailure::Write:
             return "failed to send the request to " + where;
-        case httplib::Error::SSLConnection:
+        case net::ClientFailure::TlsHandshake:
             return "TLS handshake with " + where + " failed";
-        case httplib::Error::SSLLoadingCerts:
+        case net::ClientFailure::TlsLoadingCerts:
             return "failed to load TLS certificates (check tls.caFile, certFile, keyFile)";
-        case httplib::Error::SSLServerVerification: {
-            const auto* ssl = dynamic_cast<const httplib::SSLClient*>(&client);
-            const long verify = ssl ? ssl->get_openssl_verify_result() : X509_V_OK;
-            std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify)
-                                                  : "certificate does not match host " + target.host;
+        case net::ClientFailure::TlsVerification: {
+            const std::string why =
+                response.detail.empty() ? "certificate does not match host " + target.host : response.detail;
             return "TLS certificate of " + where + " not trusted: " + why +
                    " (use tls.caFile, or tls.insecureSkipVerify)";
         }
         default:
-            return "request to " + where + " failed: " + httplib::to_string(error);
+            return "request to " + where + " failed: " + response.detail;
     }
-}
-
-std::unique_ptr<httplib::ClientImpl> make_client(const HttpTarget& target, const TlsOptions& tls,
-                                                 Duration timeout) {
-    std::unique_ptr<httplib::ClientImpl> client;
-    if (target.https) {
-        auto ssl = tls.cert_file.empty()
-                       ? std::make_unique<httplib::SSLClient>(target.host, target.port)
-                       : std::make_unique<httplib::SSLClient>(target.host, target.port,
-                                                              tls.cert_file, tls.key_file);
-        ssl->enable_server_certificate_verification(!tls.insecure_skip_verify);
-        if (!tls.ca_file.empty()) ssl->set_ca_cert_path(tls.ca_file);
-        client = std::move(ssl);
-    } else {
-        client = std::make_unique<httplib::ClientImpl>(target.host, target.port);
-    }
-    client->set_connection_timeout(timeout);
-    client->set_read_timeout(timeout);
-    client->set_write_timeout(timeout);
-    client->set_keep_alive(false);
-    client->set_follow_location(false);
-    if (auto proxy = proxy_from_environment(target)) {
-        client->set_proxy(proxy->host, proxy->port);
-        if (!proxy->user.empty()) client->set_proxy_basic_auth(proxy->user, proxy->password);
-    }
-    return client;
 }
 
 /// Sends `request` on a helper thread and stops the client when `deadline` passes, so
 /// that the hook's timeout bounds the whole exchange (httplib's own timeouts apply to
 /// each connect, read and write, and a server that drips bytes would reset them).
 /// Returns false with `timed_out` set when the deadline cut it short.
-bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib::Response& response,
-                 httplib::Error& error, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
-                 bool& timed_out, int& interrupted_by) {
+bool send_within(net::Client& client, net::ClientResponse& response, std::chrono::steady_clock::time_point deadline,
+                 int interrupts_seen, bool& timed_out, int& interrupted_by) {
     std::mutex mutex;
     std::condition_variable done_cv;
     bool done = false;
     bool ok = false;
     std::thread worker([&] {
-        const bool sent = client.send(request, response, error);
+        net::ClientResponse got = client.send();
         std::lock_guard lock(mutex);
-        ok = sent;
+        ok = got.failure == net::ClientFailure::None;
+        response = std::move(got);
         done = true;
         done_cv.notify_one();
     });
@@ -125,53 +98,57 @@ bool send_within(httplib::ClientImpl& client, httplib::Request& request, httplib
 
 ActionOutcome run_http_action(const HttpAction& http, const ActionContext& context) {
     ActionOutcome outcome;
+    const net::Backend* backend = nullptr;
+    try {
+        backend = &net::http_backend();
+    } catch (const Error& e) {
+        outcome.error = e.what();
+        return outcome;
+    }
     HttpTarget target{http.scheme == "HTTPS", http.host, http.port, http.path};
-    httplib::Request request;
+    net::ClientRequest request;
     request.method = http.post ? "POST" : "GET";
+    request.tls = http.tls;
     bool has_content_type = false;
     for (const auto& h : http.headers) {
-        request.headers.emplace(h.name, h.value);
+        request.headers.emplace_back(h.name, h.value);
         has_content_type = has_content_type || lower(h.name) == "content-type";
     }
     if (http.post) {
         if (!http.form.empty()) {
             request.body = encode_form(http.form);
-            if (!has_content_type)
-                request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+            if (!has_content_type) request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
         } else {
             request.body = http.body;
             if (!has_content_type)
-                request.headers.emplace("Content-Type", nlohmann::json::accept(http.body)
-                                                            ? "application/json"
-                                                            : "text/plain");
+                request.headers.emplace_back("Content-Type",
+                                             nlohmann::json::accept(http.body) ? "application/json" : "text/plain");
         }
     }
 
     const auto deadline = std::chrono::steady_clock::now() + context.timeout;
     for (int hop = 0;; ++hop) {
-        // httplib's own timeouts get a margin, so the hook's deadline (send_within) is
-        // what ends a slow exchange, and says so.
+        // The client's own timeouts get a margin, so the hook's deadline (send_within)
+        // is what ends a slow exchange, and says so.
         const auto left = std::max<Duration>(deadline - std::chrono::steady_clock::now(), Duration{1});
-        auto client = make_client(target, http.tls, left + std::chrono::seconds(1));
-        request.path = target.path;
-        httplib::Response response;
-        httplib::Error error = httplib::Error::Success;
-        httplib::Request attempt = request;  // send() adds headers of its own
+        request.target = target;
+        request.proxy = proxy_from_environment(target);
+        request.io_timeout = left + std::chrono::seconds(1);
+        auto client = backend->make_client(request);
+        net::ClientResponse response;
         bool timed_out = false;
         int interrupted_by = 0;
-        if (!send_within(*client, attempt, response, error, deadline, context.interrupts_seen, timed_out,
-                         interrupted_by)) {
+        if (!send_within(*client, response, deadline, context.interrupts_seen, timed_out, interrupted_by)) {
             outcome.error = interrupted_by ? "interrupted by " + signal_name(interrupted_by)
                             : timed_out    ? "timed out after " + format_duration(context.timeout) +
                                               " waiting for " + target.authority()
-                                           : describe(error, target, *client, context.timeout);
+                                           : describe(response, target, context.timeout);
             return outcome;
         }
         outcome.status_code = response.status;
-        const bool redirect = response.status >= 300 && response.status < 400 &&
-                              response.has_header("Location");
+        const bool redirect = response.status >= 300 && response.status < 400 && response.location;
         if (redirect) {
-            auto next = resolve_location(target, response.get_header_value("Location"));
+            auto next = resolve_location(target, *response.location);
             if (next && lower(next->host) == lower(target.host)) {
                 if (hop + 1 > kMaxRedirects) {
                     outcome.error = "stopped after " + std::to_string(kMaxRedirects) + " redirects";
@@ -181,7 +158,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
                 if (!keep_method && request.method == "POST") {
                     request.method = "GET";
                     request.body.clear();
-                    request.headers.erase("Content-Type");
+                    std::erase_if(request.headers, [](const auto& h) { return lower(h.first) == "content-type"; });
                 }
                 target = *next;
                 continue;

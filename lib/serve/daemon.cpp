@@ -1,6 +1,5 @@
 #include "serve/daemon.hpp"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -13,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
 #include "process/subprocess.hpp"
@@ -73,10 +73,17 @@ public:
         if (!is_loopback_host(host) && token.empty())
             throw Error("--listen " + options_.listen + " is not loopback: give --token or STASH_HOOK_TOKEN, "
                         "which every request but /healthz must carry as a bearer token");
-        routes(token);
-        const int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+        server_ = net::http_backend().make_server([this, token](const net::ServerRequest& req) {
+            try {
+                return respond(req, token);
+            } catch (const std::exception& e) {
+                spdlog::error("serve: {} {}: {}", req.method, req.path, e.what());
+                return json_response(500, nlohmann::json{{"error", e.what()}});
+            }
+        });
+        const int bound = server_->bind(host, port);
         if (bound < 0) throw Error("failed to listen on " + options_.listen + ": the address is in use or not ours");
-        std::thread http([this] { server_.listen_after_bind(); });
+        std::thread http([this] { server_->listen(); });
         if (!options_.port_file.empty()) std::ofstream(options_.port_file) << bound << "\n";
         spdlog::info("serving on {}:{} (spec {}{})", host, bound, spec()->path,
                      schedule_ ? ", schedule \"" + schedule_->text() + "\"" : ", no schedule: on demand only");
@@ -98,7 +105,7 @@ public:
         spdlog::info("{} received: {}", signal_name(interrupts::first_signal()),
                      running() ? "letting the running session finish its post hooks" : "stopping");
         join_worker();
-        server_.stop();
+        server_->stop();
         http.join();
         orphans::kill_all_children();
         spdlog::info("stopped");
@@ -107,7 +114,7 @@ public:
 
 private:
     ServeOptions options_;
-    httplib::Server server_;
+    std::unique_ptr<net::Server> server_;
     std::mutex mutex_;
     std::shared_ptr<const Spec> spec_;
     std::optional<CronSchedule> schedule_;
@@ -210,70 +217,64 @@ private:
         if (worker_.joinable()) worker_.join();
     }
 
-    void routes(const std::string& token) {
-        auto authorised = [token](const httplib::Request& req, httplib::Response& res) {
-            if (token.empty() || req.get_header_value("Authorization") == "Bearer " + token) return true;
-            res.status = 401;
-            res.set_header("WWW-Authenticate", "Bearer");
-            res.set_content("{\"error\": \"a bearer token is required\"}\n", "application/json");
-            return false;
-        };
-        server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
-        server_.Post("/sessions", [this, authorised](const httplib::Request& req, httplib::Response& res) {
-            if (!authorised(req, res)) return;
+    static net::ServerResponse json_response(int status, const nlohmann::json& body) {
+        return {status, "application/json", body.dump() + "\n", {}};
+    }
+
+    /// The endpoints: GET /healthz, POST /sessions, GET /sessions/NAME|latest, GET /metrics.
+    net::ServerResponse respond(const net::ServerRequest& req, const std::string& token) {
+        if (req.method == "GET" && req.path == "/healthz") return {200, "text/plain", "ok\n", {}};
+        const bool known = req.path == "/sessions" || req.path == "/metrics" ||
+                           (req.path.rfind("/sessions/", 0) == 0 && req.path.size() > 10 &&
+                            req.path.find('/', 10) == std::string::npos);
+        if (!known) return json_response(404, {{"error", "no such endpoint"}});
+        if (!token.empty() && req.authorization != "Bearer " + token) {
+            auto res = json_response(401, {{"error", "a bearer token is required"}});
+            res.headers.emplace_back("WWW-Authenticate", "Bearer");
+            return res;
+        }
+        const std::string wanted_method = req.path == "/sessions" ? "POST" : "GET";
+        if (req.method != wanted_method) {
+            auto res = json_response(405, {{"error", "use " + wanted_method + " for " + req.path}});
+            res.headers.emplace_back("Allow", wanted_method);
+            return res;
+        }
+        if (req.path == "/sessions") {
             std::unique_lock lock(mutex_);
-            if (interrupts::count() > 0) {
-                res.status = 503;
-                res.set_content("{\"error\": \"stopping\"}\n", "application/json");
-                return;
-            }
-            if (running_) {
-                res.status = 409;
-                res.set_content(nlohmann::json{{"error", "a session is running"}, {"running", sessions_.back().first}}.dump() + "\n",
-                                "application/json");
-                return;
-            }
+            if (interrupts::count() > 0) return json_response(503, {{"error", "stopping"}});
+            if (running_) return json_response(409, {{"error", "a session is running"}, {"running", sessions_.back().first}});
             const std::string name = start_locked("requested over HTTP", lock);
-            res.status = 202;
-            res.set_header("Location", "/sessions/" + name);
-            res.set_content(nlohmann::json{{"name", name}}.dump() + "\n", "application/json");
-        });
-        server_.Get(R"(/sessions/([^/]+))", [this, authorised](const httplib::Request& req, httplib::Response& res) {
-            if (!authorised(req, res)) return;
-            const std::string wanted = req.matches[1];
-            std::lock_guard lock(mutex_);
-            if (wanted == "latest" && !sessions_.empty()) {
-                res.set_content(sessions_.back().second + "\n", "application/json");
-                return;
-            }
-            for (const auto& [name, status] : sessions_)
-                if (name == wanted) {
-                    res.set_content(status + "\n", "application/json");
-                    return;
-                }
-            res.status = 404;
-            res.set_content("{\"error\": \"no such session\"}\n", "application/json");
-        });
-        server_.Get("/metrics", [this, authorised](const httplib::Request& req, httplib::Response& res) {
-            if (!authorised(req, res)) return;
-            std::lock_guard lock(mutex_);
-            std::string text =
-                "# HELP stash_hook_serve_sessions_total Sessions finished since the daemon started, by phase.\n"
-                "# TYPE stash_hook_serve_sessions_total counter\n";
-            for (const char* phase : {"Succeeded", "Failed"})
-                text += std::string("stash_hook_serve_sessions_total{phase=\"") + phase + "\"} " +
-                        std::to_string(sessions_by_phase_[phase]) + "\n";
-            text += "# HELP stash_hook_serve_running 1 while a session runs.\n# TYPE stash_hook_serve_running gauge\n";
-            text += std::string("stash_hook_serve_running ") + (running_ ? "1" : "0") + "\n";
-            if (last_success_) {
-                text += "# HELP stash_hook_serve_last_success_time_seconds Unix time the last successful session ended.\n"
-                        "# TYPE stash_hook_serve_last_success_time_seconds gauge\n";
-                text += "stash_hook_serve_last_success_time_seconds " +
-                        std::to_string(std::chrono::duration<double>(last_success_->time_since_epoch()).count()) + "\n";
-            }
-            if (last_result_) text += metrics_text(spec_->name, *last_result_);
-            res.set_content(text, "text/plain; version=0.0.4");
-        });
+            auto res = json_response(202, {{"name", name}});
+            res.headers.emplace_back("Location", "/sessions/" + name);
+            return res;
+        }
+        if (req.path == "/metrics") return {200, "text/plain; version=0.0.4", metrics(), {}};
+        const std::string wanted = req.path.substr(10);
+        std::lock_guard lock(mutex_);
+        if (wanted == "latest" && !sessions_.empty()) return {200, "application/json", sessions_.back().second + "\n", {}};
+        for (const auto& [name, status] : sessions_)
+            if (name == wanted) return {200, "application/json", status + "\n", {}};
+        return json_response(404, {{"error", "no such session"}});
+    }
+
+    std::string metrics() {
+        std::lock_guard lock(mutex_);
+        std::string text =
+            "# HELP stash_hook_serve_sessions_total Sessions finished since the daemon started, by phase.\n"
+            "# TYPE stash_hook_serve_sessions_total counter\n";
+        for (const char* phase : {"Succeeded", "Failed"})
+            text += std::string("stash_hook_serve_sessions_total{phase=\"") + phase + "\"} " +
+                    std::to_string(sessions_by_phase_[phase]) + "\n";
+        text += "# HELP stash_hook_serve_running 1 while a session runs.\n# TYPE stash_hook_serve_running gauge\n";
+        text += std::string("stash_hook_serve_running ") + (running_ ? "1" : "0") + "\n";
+        if (last_success_) {
+            text += "# HELP stash_hook_serve_last_success_time_seconds Unix time the last successful session ended.\n"
+                    "# TYPE stash_hook_serve_last_success_time_seconds gauge\n";
+            text += "stash_hook_serve_last_success_time_seconds " +
+                    std::to_string(std::chrono::duration<double>(last_success_->time_since_epoch()).count()) + "\n";
+        }
+        if (last_result_) text += metrics_text(spec_->name, *last_result_);
+        return text;
     }
 };
 

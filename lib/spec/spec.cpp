@@ -98,6 +98,19 @@ const std::vector<Hook>& find_hooks(const StageHooks& hooks, Stage stage) {
 const std::vector<Hook>& Spec::hooks_for(Stage stage) const { return find_hooks(hooks, stage); }
 const std::vector<Hook>& Member::hooks_for(Stage stage) const { return find_hooks(hooks, stage); }
 
+bool Spec::uses_http() const {
+    auto any_http = [](const StageHooks& stages) {
+        for (const auto& [stage, list] : stages)
+            for (const auto& h : list)
+                if (std::holds_alternative<HttpAction>(h.action)) return true;
+        return false;
+    };
+    if (any_http(hooks)) return true;
+    for (const auto& m : members)
+        if (any_http(m.hooks)) return true;
+    return false;
+}
+
 const char* to_string(ContainerRuntime runtime) {
     switch (runtime) {
         case ContainerRuntime::None: return "none";

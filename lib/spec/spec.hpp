@@ -160,6 +160,8 @@ struct Spec {
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
     bool is_batch() const { return !members.empty(); }
+    /// Whether any hook, global or a member's, is httpGet or httpPost.
+    bool uses_http() const;
 };
 
 /// The argv that runs `command` in `container` through `spec`'s runtime

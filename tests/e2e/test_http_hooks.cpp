@@ -304,3 +304,44 @@ TEST_CASE("client certificates and host names are checked over TLS") {
     CHECK(status["hooks"][2]["phase"] == "Failed");
     CHECK(status["hooks"][2]["error"].get<std::string>().find("not trusted") != std::string::npos);
 }
+
+TEST_CASE("the HTTP module is loaded only for HTTP hooks, and its absence is a clear exit 125") {
+    test::TempDir dir;
+    test::CliOptions no_module;
+    no_module.env = {{"STASH_HOOK_HTTP_MODULE", dir / "missing/stash-hook-http.so"}};
+
+    // Exec and tcpSocket hooks never need it: the run succeeds without it.
+    test::write_file(dir / "exec.yaml", "hooks:\n  preBackup:\n    exec: {command: [touch, " + dir / "ran" + "]}\n");
+    auto exec_only = run_cli({"run", "-f", dir / "exec.yaml", "--", "true"}, no_module);
+    CHECK(exec_only.exit_code == 0);
+    CHECK(std::filesystem::exists(dir / "ran"));
+
+    // An HTTP hook needs it: exit 125 before any hook or the task runs.
+    test::write_file(dir / "http.yaml", "hooks:\n  preBackup:\n    - exec: {command: [touch, " + dir / "pre" +
+                                            "]}\n  postBackup:\n    - httpGet: {host: 127.0.0.1, port: 9, path: /}\n");
+    auto http = run_cli({"run", "-f", dir / "http.yaml", "--", "touch", dir / "task"}, no_module);
+    CHECK(http.exit_code == 125);
+    CHECK(http.err.find("HTTP module") != std::string::npos);
+    CHECK(http.err.find(dir / "missing/stash-hook-http.so") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "pre"));
+    CHECK_FALSE(std::filesystem::exists(dir / "task"));
+
+    // `hook` runs the stage and reports the hook as failed, naming the module.
+    auto hook = run_cli({"hook", "postBackup", "-f", dir / "http.yaml"}, no_module);
+    CHECK(hook.exit_code == 121);
+    CHECK(hook.err.find("HTTP module") != std::string::npos);
+
+    // serve needs it for its endpoints.
+    test::write_file(dir / "serve.yaml", "command: [\"true\"]\nhooks: {}\n");
+    auto serve = run_cli({"serve", "-f", dir / "serve.yaml", "--listen", "127.0.0.1:0"}, no_module);
+    CHECK(serve.exit_code == 125);
+    CHECK(serve.err.find("HTTP module") != std::string::npos);
+
+    // A file that is not the module is refused by name.
+    test::write_file(dir / "bogus.so", "not an ELF file\n");
+    test::CliOptions bogus_module;
+    bogus_module.env = {{"STASH_HOOK_HTTP_MODULE", dir / "bogus.so"}};
+    auto bogus = run_cli({"run", "-f", dir / "http.yaml", "--", "true"}, bogus_module);
+    CHECK(bogus.exit_code == 125);
+    CHECK(bogus.err.find("bogus.so") != std::string::npos);
+}

@@ -7,6 +7,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 DESTDIR="$work/root" cmake --install "$build" --prefix /usr >/dev/null
 fail=0
+module=$(cd "$work/root" && find usr/lib -path '*/stash-hook/stash-hook-http.so' | head -1)
+[ -n "$module" ] || { echo "not installed: the HTTP module stash-hook-http.so"; fail=1; }
 for f in usr/bin/stash-hook usr/share/man/man1/stash-hook.1 \
          usr/share/bash-completion/completions/stash-hook usr/share/zsh/vendor-completions/_stash-hook \
          usr/share/fish/vendor_completions.d/stash-hook.fish usr/share/stash-hook/stash-hook.schema.json \
@@ -14,17 +16,26 @@ for f in usr/bin/stash-hook usr/share/man/man1/stash-hook.1 \
     [ -e "$work/root/$f" ] || { echo "not installed: /$f"; fail=1; }
 done
 [ -x "$work/root/usr/bin/stash-hook" ] && "$work/root/usr/bin/stash-hook" version | grep -q '^stash-hook ' || fail=1
+# The installed program finds its installed module: an httpGet hook to a closed port
+# fails as a connection failure, not as a missing module.
+printf 'hooks:\n  postBackup:\n    httpGet: {host: 127.0.0.1, port: 9, path: /}\n' >"$work/http.yaml"
+set +e
+http_err=$(env -u STASH_HOOK_HTTP_MODULE "$work/root/usr/bin/stash-hook" run -f "$work/http.yaml" -- true 2>&1)
+http_code=$?
+set -e
+{ [ "$http_code" = 121 ] && grep -q "failed to connect to 127.0.0.1:9" <<<"$http_err"; } ||
+    { echo "installed binary with an HTTP hook: exit $http_code: $http_err"; fail=1; }
 [ ! -e "$work/root/usr/share/doc/stash-hook/examples/demo" ] || { echo "the demo was installed"; fail=1; }
 
 (cd "$build" && cpack -G DEB -B "$work/pkg" >/dev/null)
 deb=$(ls "$work"/pkg/stash-hook_*.deb)
 contents=$(dpkg-deb -c "$deb")
 info=$(dpkg-deb -I "$deb")
-for f in ./usr/bin/stash-hook ./usr/share/man/man1/stash-hook.1 ./usr/share/bash-completion/completions/stash-hook \
+for f in ./usr/bin/stash-hook "./$module" ./usr/share/man/man1/stash-hook.1 ./usr/share/bash-completion/completions/stash-hook \
          ./usr/share/zsh/vendor-completions/_stash-hook ./usr/share/fish/vendor_completions.d/stash-hook.fish; do
     grep -q " $f\$" <<<"$contents" || { echo "package lacks $f"; fail=1; }
 done
-for dep in libyaml-cpp0.7 libspdlog1.10 libssl3 libc6; do
+for dep in libcpp-httplib0.11 libssl3 libc6; do
     grep -q "Depends:.*$dep" <<<"$info" || { echo "package does not depend on $dep"; echo "$info"; fail=1; }
 done
 grep -q "Package: stash-hook" <<<"$info" || fail=1
