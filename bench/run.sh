@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make bench: each comparison side by side in one run (hyperfine alternates nothing, so
-# each pair runs back to back, several times), ratios rather than absolute times, and
-# docs/BENCHMARKS.md written with the table, the machine and the commands.
+# make bench: each comparison side by side in one run, ratios rather than absolute
+# times, and docs/BENCHMARKS.md written with the table, the machine and the commands.
+# hyperfine runs one command's runs back to back, so the short comparisons run in
+# rounds (both sides each round, taking turns) and pool the rounds' times.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BENCH_BUILD_DIR:-$root/build-bench}
@@ -12,11 +13,33 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 runs=${BENCH_RUNS:-20}
 
-median() {  # median of a hyperfine JSON export's runs, in seconds
-    python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join(str(statistics.median(x['times'])) for x in r))" "$1"
+# Per command, pooled over hyperfine JSON exports (rounds): the median in seconds, and
+# the spread as the standard deviation over the median.
+pooled() {
+    python3 - "$@" <<'PY'
+import json, statistics, sys
+mode, files = sys.argv[1], sys.argv[2:]
+times = None
+for f in files:
+    results = json.load(open(f))["results"]
+    times = times or [[] for _ in results]
+    for i, r in enumerate(results):
+        times[i] += r["times"]
+if mode == "median":
+    print(" ".join(str(statistics.median(t)) for t in times))
+else:
+    print(" ".join("%.1f%%" % (100 * statistics.pstdev(t) / statistics.median(t)) for t in times))
+PY
 }
-spread() {
-    python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join('%.1f%%' % (100*statistics.pstdev(x['times'])/statistics.median(x['times'])) for x in r))" "$1"
+median() { pooled median "$@"; }
+spread() { pooled spread "$@"; }
+# rounds NAME N RUNS COMMAND...: N rounds of hyperfine over the commands, RUNS each.
+rounds() {
+    local name=$1 n=$2 each=$3
+    shift 3
+    for i in $(seq "$n"); do
+        hyperfine -N --warmup 3 --runs "$each" --export-json "$work/$name.$i.json" "$@" >/dev/null
+    done
 }
 ratio() { python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 holds() { python3 -c "import sys; print('yes' if float(sys.argv[1]) $2 float(sys.argv[3]) else 'NO')" "$1" "$2" "$3"; }
@@ -25,12 +48,16 @@ rows=()
 add_row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
 
 echo "== start-up"
-hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/startup.json" \
-    "$bin run -q -f $root/bench/specs/three-exec-hooks.yaml -- true" "sh -c 'true; true; true; true'" >/dev/null
-read -r a b < <(median "$work/startup.json")
+three="$bin run -q -f $root/bench/specs/three-exec-hooks.yaml -- true"
+rounds startup 5 "$runs" "$three" "sh -c 'true; true; true; true'" "sh -c '/bin/true; /bin/true; /bin/true; /bin/true'"
+read -r a b c < <(median "$work"/startup.*.json)
+read -r sa sb sc < <(spread "$work"/startup.*.json)
 r=$(ratio "$a" "$b")
-add_row "Start-up: 3 exec hooks + task vs sh running 4 commands" "at most 1.5x" "${r}x ($(spread "$work/startup.json"))" "$(holds "$r" "<=" 1.5)" \
-    "$(printf '%.2f ms vs %.2f ms' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($b*1000)")")"
+add_row "Start-up: 3 exec hooks + task vs sh running 4 builtin trues" "at most 1.5x" "${r}x ($sa $sb)" "$(holds "$r" "<=" 1.5)" \
+    "$(printf '%.2f ms vs %.2f ms; sh starts no process here' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($b*1000)")")"
+r=$(ratio "$a" "$c")
+add_row "Start-up: the same vs sh starting /bin/true 4 times (the same 4 processes)" "at most 1.5x" "${r}x ($sa $sc)" "$(holds "$r" "<=" 1.5)" \
+    "$(printf '%.2f ms vs %.2f ms' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($c*1000)")")"
 
 echo "== 50 HTTP hooks vs 50 curl"
 "$endpoint" "$work/port" "$work/requests.log" &
@@ -39,11 +66,10 @@ port=$(cat "$work/port")
 { echo "hooks:"; echo "  preBackup:"; for i in $(seq 50); do echo "    - httpGet: {host: 127.0.0.1, port: $port, path: /ping}"; done; } > "$work/http50.yaml"
 { echo '#!/bin/sh'; for i in $(seq 50); do echo "curl -fsS -o /dev/null http://127.0.0.1:$port/ping"; done; } > "$work/curl50.sh"
 chmod +x "$work/curl50.sh"
-hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/http.json" \
-    "$bin run -q -f $work/http50.yaml -- true" "$work/curl50.sh" >/dev/null
-read -r a b < <(median "$work/http.json")
+rounds http 3 "$runs" "$bin run -q -f $work/http50.yaml -- true" "$work/curl50.sh"
+read -r a b < <(median "$work"/http.*.json)
 r=$(ratio "$a" "$b")
-add_row "50 httpGet hooks vs 50 curl -fsS" "at most 0.2x" "${r}x ($(spread "$work/http.json"))" "$(holds "$r" "<=" 0.2)" \
+add_row "50 httpGet hooks vs 50 curl -fsS" "at most 0.2x" "${r}x ($(spread "$work"/http.*.json))" "$(holds "$r" "<=" 0.2)" \
     "$(printf '%.1f ms vs %.1f ms' "$(python3 -c "print($a*1000)")" "$(python3 -c "print($b*1000)")")"
 
 echo "== data path: 2 GiB of the task's stdout"
@@ -101,11 +127,11 @@ hooks:
   preBackup: {exec: {command: [echo, before]}}
   postBackup: {exec: {command: [echo, after]}}
 YAML
-    hyperfine -N --runs 10 --export-json "$work/borg.json" \
+    rounds borg 4 5 \
         "borg create $work/repo::bare-{now:%Y%m%dT%H%M%S.%f} $work/src" \
         "$bin run -q -f $work/borg.yaml -- borg create $work/repo::sh-{now:%Y%m%dT%H%M%S.%f} $work/src" \
-        "borgmatic --config $work/borgmatic.yaml create" >/dev/null
-    read -r bare sh bm < <(median "$work/borg.json")
+        "borgmatic --config $work/borgmatic.yaml create"
+    read -r bare sh bm < <(median "$work"/borg.*.json)
     r=$(python3 -c "print('%.3f' % (($sh-$bare)/($bm-$bare)))")
     add_row "Added wall time over bare borg create: stash-hook vs borgmatic" "at most 1/50 (0.02)" "$r" "$(holds "$r" "<=" 0.02)" \
         "$(printf 'bare %.0f ms, stash-hook %.0f ms, borgmatic %.0f ms' "$(python3 -c "print($bare*1000)")" "$(python3 -c "print($sh*1000)")" "$(python3 -c "print($bm*1000)")")"
@@ -116,8 +142,10 @@ mkdir -p "$(dirname "$out")"
     echo "# Benchmarks"
     echo
     echo "Written by \`make bench\` ($(date -u +%Y-%m-%d)). Each row runs both sides in the same run, with"
-    echo "hyperfine ($runs runs unless said; median, and the spread as the standard deviation over the"
-    echo "median). The machine is shared and noisy: read the ratios, not the absolute times."
+    echo "hyperfine: the start-up rows in 5 rounds of $runs runs of each side, the HTTP row in 3, the borg"
+    echo "row in 4 rounds of 5, the sides taking turns round by round; the median of the pooled runs,"
+    echo "and the spread as the standard deviation over the median. The machine is shared and noisy:"
+    echo "read the ratios, not the absolute times."
     echo
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
     echo
