@@ -87,6 +87,25 @@ int poll_timeout_ms(std::optional<Clock::time_point> until) {
     return static_cast<int>(std::max<int64_t>(0, left.count()));
 }
 
+/// The signals a child gets back at their default action: those ignored when we first
+/// spawn (inherited from cron, nohup or a CI runner) plus SIGPIPE, rather than all 64,
+/// each of which costs the child a sigaction call before exec. We never ignore a
+/// signal ourselves; caught ones are reset by exec anyway.
+const sigset_t& signals_to_default() {
+    static const sigset_t set = [] {
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, SIGPIPE);
+        for (int sig = 1; sig < NSIG; ++sig) {
+            struct sigaction old {};
+            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN)
+                sigaddset(&s, sig);
+        }
+        return s;
+    }();
+    return set;
+}
+
 /// The file posix_spawnp would run for `program`: itself when it has a slash, else the
 /// first executable regular file of that name in our $PATH (or the default path). Done
 /// here with access() because posix_spawnp tries an execve in the child for every
@@ -187,11 +206,10 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
     }
 
-    sigset_t empty, all;
+    sigset_t empty;
     sigemptyset(&empty);
-    sigfillset(&all);
     posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setsigdefault(&attr, &signals_to_default());
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);

@@ -115,3 +115,22 @@ TEST_CASE("a bad --timeout is a usage error") {
     CHECK(r.exit_code == 125);
     CHECK(r.err.find("invalid --timeout: missing unit") != std::string::npos);
 }
+
+TEST_CASE("signals ignored by whoever started stash-hook are at their default in hooks and the task") {
+    // cron, nohup and CI runners often start jobs with SIGINT, SIGHUP or SIGPIPE ignored;
+    // a hook or task must not inherit that (the task below would survive its own kill).
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  preBackup:\n    exec: {command: [sh, -c, 'kill -HUP $$']}\n");
+    test::write_file(dir / "t.yaml", "name: t\n");
+    struct sigaction ignore {}, old_int {}, old_hup {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &ignore, &old_int);
+    sigaction(SIGHUP, &ignore, &old_hup);
+    auto task = run_cli({"run", "-f", dir / "t.yaml", "--", "sh", "-c", "kill -INT $$; exit 7"});
+    auto hook = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGHUP, &old_hup, nullptr);
+    CHECK(task.exit_code == 130);
+    CHECK(hook.exit_code == 120);
+    CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] == "killed by SIGHUP");
+}
