@@ -51,7 +51,7 @@ bool is_public_header(const std::string& name) {
 
 namespace {
 
-/// Registers what an HTTP hook's output must not show (man page, SECRETS).
+/// Registers what an HTTP hook's output must not show (man page, SECURITY).
 void register_http_secrets(const HttpAction& http) {
     for (const auto& header : http.headers) {
         if (is_public_header(header.name)) continue;

@@ -1,6 +1,6 @@
 #pragma once
 // Secrets never reach logs, the status file, the endpoints or the plan (man page,
-// SECRETS): every text that goes out is passed through redact(), which replaces each
+// SECURITY): every text that goes out is passed through redact(), which replaces each
 // registered secret and the password of any URL (scheme://user:PASSWORD@host) with "***".
 
 #include <string>
