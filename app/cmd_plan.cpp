@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "session/plan.hpp"
+#include "spec/run_checks.hpp"
 #include "spec/spec_loader.hpp"
 
 namespace stash_hook::app {
@@ -31,6 +32,7 @@ void register_plan(CLI::App& app, Action& action) {
         action = [options] {
             Spec spec = load_spec_or_throw(default_spec_path(options->path));
             if (auto kind = kind_from_string(options->kind)) spec.kind = *kind;
+            register_secrets(spec);
             std::cout << describe_plan(spec, stdout_wants_colour());
             return 0;
         };

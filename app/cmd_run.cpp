@@ -70,13 +70,13 @@ int run(const RunOptions& options) {
     }
     if (auto runtime = container_runtime_from_string(options.container_runtime)) spec.container_runtime = *runtime;
     select_members_or_throw(spec, options.members);
+    register_secrets(spec);  // the plan is redacted too
     if (options.dry_run) {
         std::cout << describe_plan(spec, stdout_wants_colour());
         return 0;
     }
     check_runnable_or_throw(spec);
     if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
-    register_secrets(spec);
     if (!options.lock.empty()) spec.lock = options.lock;
     if (!options.lock_wait.empty()) {
         auto d = parse_duration(options.lock_wait);

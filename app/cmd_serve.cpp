@@ -6,6 +6,7 @@
 #include "serve/daemon.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
+#include "util/secrets.hpp"
 
 namespace stash_hook::app {
 
@@ -35,6 +36,10 @@ void register_serve(CLI::App& app, Action& action) {
             serve.spec_path = default_spec_path(options->spec_path);
             if (serve.token.empty())
                 if (const char* env = std::getenv("STASH_HOOK_TOKEN")) serve.token = env;
+            // Hooks and tasks inherit our environment: the token is the daemon's alone
+            // (no thread runs yet, so unsetenv is safe), and it is redacted everywhere.
+            ::unsetenv("STASH_HOOK_TOKEN");
+            secrets::add(serve.token);
             if (!options->fake_clock_step.empty()) {
                 auto d = parse_duration(options->fake_clock_step);
                 if (!d || d->count() <= 0) throw Error("invalid --fake-clock-step");

@@ -1,5 +1,6 @@
 #include "actions/action.hpp"
 #include "process/subprocess.hpp"
+#include "util/secrets.hpp"
 
 namespace stash_hook {
 namespace {
@@ -10,9 +11,8 @@ std::string last_line(const std::string& text) {
     if (end == std::string::npos) return "";
     size_t begin = text.find_last_of('\n', end);
     begin = begin == std::string::npos ? 0 : begin + 1;
-    std::string line = text.substr(begin, end - begin + 1);
-    if (line.size() > 200) line = line.substr(0, 200) + "...";
-    return line;
+    // Redacted before the cut, which would leave a piece of a secret unrecognisable.
+    return secrets::redact_and_shorten(std::string_view(text).substr(begin, end - begin + 1), 200);
 }
 
 }  // namespace

@@ -196,7 +196,7 @@ private:
             session_options.session_name = name;
             session_options.take_terminal = false;
             SessionResult result = run_session(*spec, session_options);
-            const std::string status = status_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+            const std::string status = status_document(result);  // redacted, as the status file
             spdlog::log(result.phase == Phase::Succeeded ? spdlog::level::info : spdlog::level::err,
                         "session {} {} in {}, exit code {}{}", name, to_string(result.phase),
                         format_duration_ms(result.duration), result.exit_code,

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "util/secrets.hpp"
+
 namespace stash_hook {
 namespace {
 
@@ -96,6 +98,6 @@ private:
 
 }  // namespace
 
-std::string describe_plan(const Spec& spec, bool colour) { return PlanWriter(spec, colour).write(); }
+std::string describe_plan(const Spec& spec, bool colour) { return secrets::redact(PlanWriter(spec, colour).write()); }
 
 }  // namespace stash_hook

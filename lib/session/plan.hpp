@@ -8,7 +8,8 @@
 namespace stash_hook {
 
 /// A human-readable plan, one line per step, ending in a newline; with `colour`,
-/// ANSI colours set off the session, the stages and the conditions.
+/// ANSI colours set off the session, the stages and the conditions. Redacted like
+/// the logs: call register_secrets(spec) first.
 std::string describe_plan(const Spec& spec, bool colour = false);
 
 }  // namespace stash_hook

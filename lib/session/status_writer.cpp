@@ -121,12 +121,15 @@ json redacted(const json& j) {
 
 }  // namespace
 
+std::string status_document(const SessionResult& result) {
+    // Captured output may hold invalid UTF-8: replace it rather than fail.
+    return redacted(status_json(result)).dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 expected<void, std::string> write_status_file(const std::string& path,
                                                    const SessionResult& result) {
     if (path.empty()) return {};
-    // Captured output may hold invalid UTF-8: replace it rather than fail.
-    std::string text = redacted(status_json(result)).dump(2, ' ', false, json::error_handler_t::replace);
-    text += '\n';
+    std::string text = status_document(result) + '\n';
     auto written = write_file_atomically(path, text);
     if (!written) return unexpected("failed to write status file " + path + ": " + written.error());
     return {};

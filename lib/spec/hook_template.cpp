@@ -73,6 +73,11 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
             const std::string& raw = std::get<HttpAction>(hook.action).headers[i].value;
             if (tmpl::is_template(raw) && raw.find("env") != std::string::npos) secrets::add(http->headers[i].value);
         }
+    if (const auto* http = std::get_if<HttpAction>(&rendered.action);
+        http && !http->show_url && tmpl::is_template(std::get<HttpAction>(hook.action).path)) {
+        secrets::add(http->path);  // a templated path is known only now (run_checks.hpp)
+        secrets::add(http->url());
+    }
     return rendered;
 }
 

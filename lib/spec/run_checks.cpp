@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spec/hook_template.hpp"
 #include "util/edit_distance.hpp"
 #include "util/error.hpp"
 #include "util/secrets.hpp"
@@ -48,13 +49,32 @@ bool is_public_header(const std::string& name) {
            n == "user-agent" || n == "host";
 }
 
+namespace {
+
+/// Registers what an HTTP hook's output must not show (man page, SECURITY).
+void register_http_secrets(const HttpAction& http) {
+    for (const auto& header : http.headers) {
+        if (is_public_header(header.name)) continue;
+        secrets::add(header.value);
+        // Templated from the environment: the value the hook will send.
+        if (tmpl::is_template(header.value) && header.value.find("env") != std::string::npos)
+            if (auto value = tmpl::render_string(header.value, template_schema())) secrets::add(*value);
+    }
+    if (const size_t at = http.host.rfind('@'); at != std::string::npos)  // user:PASSWORD@host
+        if (const size_t colon = http.host.find(':'); colon < at) secrets::add(http.host.substr(colon + 1, at - colon - 1));
+    if (!http.show_url && http.path != "/") {
+        secrets::add(http.path);
+        secrets::add(http.url());
+    }
+}
+
+}  // namespace
+
 void register_secrets(const Spec& spec) {
     auto from_hooks = [](const StageHooks& hooks) {
         for (const auto& [stage, list] : hooks)
             for (const auto& h : list)
-                if (const auto* http = std::get_if<HttpAction>(&h.action))
-                    for (const auto& header : http->headers)
-                        if (!is_public_header(header.name)) secrets::add(header.value);
+                if (const auto* http = std::get_if<HttpAction>(&h.action)) register_http_secrets(*http);
     };
     from_hooks(spec.hooks);
     for (const auto& m : spec.members) from_hooks(m.hooks);

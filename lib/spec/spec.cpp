@@ -54,6 +54,15 @@ std::string HttpAction::url() const {
     return s + host + ":" + std::to_string(port) + path;
 }
 
+std::string HttpAction::shown_url() const {
+    std::string shown_host = host;
+    const size_t at = shown_host.rfind('@');
+    if (const size_t colon = shown_host.find(':'); at != std::string::npos && colon < at)
+        shown_host.replace(colon + 1, at - colon - 1, "***");
+    const std::string shown_path = show_url || path == "/" ? path : "/***";
+    return (scheme == "HTTPS" ? "https://" : "http://") + shown_host + ":" + std::to_string(port) + shown_path;
+}
+
 std::string action_name(const Action& action) {
     if (std::holds_alternative<ExecAction>(action)) return "exec";
     if (const auto* http = std::get_if<HttpAction>(&action))
@@ -82,7 +91,7 @@ std::string command_line(const std::vector<std::string>& argv) {
 
 std::string action_target(const Action& action) {
     if (const auto* exec = std::get_if<ExecAction>(&action)) return command_line(exec->command);
-    if (const auto* http = std::get_if<HttpAction>(&action)) return http->url();
+    if (const auto* http = std::get_if<HttpAction>(&action)) return http->shown_url();
     const auto& tcp = std::get<TcpAction>(action);
     return tcp.host + ":" + std::to_string(tcp.port);
 }

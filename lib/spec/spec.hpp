@@ -67,7 +67,11 @@ struct HttpAction {
     std::string body;
     std::vector<FormField> form;
     TlsOptions tls;
-    std::string url() const;  // for messages: scheme://host:port/path
+    bool show_url = false;  // showUrl (default: the spec's showUrls): print the path and query
+    std::string url() const;  // scheme://host:port/path, in full
+    /// The URL for logs, the plan and messages: without its path and query
+    /// (scheme://host:port/***) unless show_url, and never with a password (user:***@host).
+    std::string shown_url() const;
 };
 
 struct TcpAction {

@@ -31,7 +31,7 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile", "schedule"};
+    "metricsFile", "schedule", "showUrls"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
@@ -46,9 +46,9 @@ const std::vector<std::string_view> kHookKeys = {
     "executionPolicy", "timeout", "retry", "onError"};
 const std::vector<std::string_view> kExecKeys = {"command"};
 const std::vector<std::string_view> kHttpGetKeys = {"scheme", "host", "port", "path",
-                                                    "httpHeaders", "tls"};
+                                                    "httpHeaders", "tls", "showUrl"};
 const std::vector<std::string_view> kHttpPostKeys = {"scheme", "host", "port", "path",
-                                                     "httpHeaders", "tls", "body", "form"};
+                                                     "httpHeaders", "tls", "body", "form", "showUrl"};
 const std::vector<std::string_view> kTcpKeys = {"host", "port"};
 const std::vector<std::string_view> kHeaderKeys = {"name", "value"};
 const std::vector<std::string_view> kFormKeys = {"key", "values"};
@@ -346,6 +346,8 @@ public:
         if (auto n = node["tls"]) {
             if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
         }
+        http.show_url = show_urls_;
+        if (auto n = node["showUrl"]) http.show_url = bool_value(n, what + ".showUrl").value_or(show_urls_);
         if (post) {
             if (auto n = node["body"]) http.body = string_value(n, what + ".body").value_or("");
             if (auto n = node["form"]) {
@@ -640,6 +642,7 @@ public:
         if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
         if (auto n = root["statusFile"])
             spec.status_file = string_value(n, "statusFile", false).value_or("");
+        if (auto n = root["showUrls"]) show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
         if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
         if (auto n = root["members"]) members(n, spec);
         if (auto n = root["parallelism"])
@@ -687,6 +690,7 @@ public:
 
 private:
     std::string file_;
+    bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one
 };
 
 std::string default_name(const std::string& path) {

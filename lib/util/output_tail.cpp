@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/secrets.hpp"
+
 namespace stash_hook {
 
 OutputTail::OutputTail(size_t capacity) : buffer_(capacity, '\0') {}
@@ -24,7 +26,9 @@ void OutputTail::append(std::string_view data) {
 
 std::string OutputTail::str() const {
     if (total_ < buffer_.size()) return buffer_.substr(0, static_cast<size_t>(total_));
-    return buffer_.substr(next_) + buffer_.substr(0, next_);
+    // The cut may have kept the end of a secret without its start, which redact()
+    // alone would not recognise.
+    return secrets::redact_cut_front(buffer_.substr(next_) + buffer_.substr(0, next_));
 }
 
 }  // namespace stash_hook

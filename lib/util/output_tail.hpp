@@ -14,7 +14,8 @@ public:
     explicit OutputTail(size_t capacity);
 
     void append(std::string_view data);
-    /// The kept bytes, oldest first. At most capacity() bytes.
+    /// The kept bytes, oldest first. At most capacity() bytes. Once bytes were dropped,
+    /// the piece of a secret left at the front by the cut reads "***" (secrets.hpp).
     std::string str() const;
     /// How many bytes were appended in all.
     uint64_t total() const { return total_; }

@@ -1,6 +1,7 @@
 #include "util/secrets.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <vector>
 
@@ -29,27 +30,90 @@ std::string redact_url_passwords(std::string text) {
     return text;
 }
 
-}  // namespace
-
-void add(std::string value) {
-    if (value.size() < kMinLength) return;
-    std::lock_guard lock(g_mutex);
-    if (std::find(g_secrets.begin(), g_secrets.end(), value) != g_secrets.end()) return;
-    g_secrets.push_back(std::move(value));
-    std::sort(g_secrets.begin(), g_secrets.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+std::string_view trimmed(std::string_view s) {
+    const size_t begin = s.find_first_not_of(" \t\r\n\f\v");
+    if (begin == std::string_view::npos) return {};
+    return s.substr(begin, s.find_last_not_of(" \t\r\n\f\v") - begin + 1);
 }
 
-std::string redact(std::string_view text) {
-    std::string out(text);
-    {
-        std::lock_guard lock(g_mutex);
-        for (const auto& secret : g_secrets) {
-            for (size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
-                out.replace(at, secret.size(), "***");
+/// `s` as it appears inside a JSON string (what nlohmann::json's dump writes).
+std::string json_escaped(std::string_view s) {
+    std::string out;
+    for (const char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+                    out += buf;
+                } else {
+                    out += c;
+                }
         }
     }
-    return redact_url_passwords(std::move(out));
+    return out;
+}
+
+void add_locked(std::string_view value) {
+    value = trimmed(value);
+    if (value.size() < kMinLength) return;
+    for (std::string spelling : {std::string(value), json_escaped(value)})
+        if (std::find(g_secrets.begin(), g_secrets.end(), spelling) == g_secrets.end())
+            g_secrets.push_back(std::move(spelling));
+}
+
+std::string replace_secrets(std::string out) {
+    std::lock_guard lock(g_mutex);
+    for (const auto& secret : g_secrets)
+        for (size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
+            out.replace(at, secret.size(), "***");
+    return out;
+}
+
+}  // namespace
+
+void add(std::string_view value) {
+    std::lock_guard lock(g_mutex);
+    add_locked(value);
+    if (value.find('\n') != std::string_view::npos) {
+        for (std::string_view rest = value; !rest.empty();) {
+            const size_t nl = rest.find('\n');
+            add_locked(rest.substr(0, nl));
+            rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        }
+    }
+    std::stable_sort(g_secrets.begin(), g_secrets.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string redact(std::string_view text) { return redact_url_passwords(replace_secrets(std::string(text))); }
+
+std::string redact_cut_front(std::string_view text) {
+    size_t piece = 0;
+    {
+        std::lock_guard lock(g_mutex);
+        for (const auto& secret : g_secrets)
+            for (size_t k = std::min(secret.size() - 1, text.size()); k > piece; --k)
+                if (text.substr(0, k) == std::string_view(secret).substr(secret.size() - k)) {
+                    piece = k;
+                    break;
+                }
+    }
+    if (piece == 0) return redact(text);
+    return "***" + redact(text.substr(piece));
+}
+
+std::string redact_and_shorten(std::string_view text, size_t max_bytes) {
+    std::string out = redact(text);
+    if (out.size() > max_bytes) out = out.substr(0, max_bytes) + "...";
+    return out;
 }
 
 void clear() {

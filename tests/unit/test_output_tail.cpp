@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "util/output_tail.hpp"
+#include "util/secrets.hpp"
 
 using namespace stash_hook;
 
@@ -42,4 +43,35 @@ TEST_CASE("the output tail stays bounded however much is appended") {
     CHECK(tail.str().size() == 4096);
     CHECK(tail.str().substr(4093) == "END");
     CHECK(tail.capacity() == 4096);
+}
+
+TEST_CASE("the piece of a secret that the tail's cut leaves is masked, and only then") {
+    secrets::clear();
+    secrets::add("  top-secret-value\n");  // trimmed
+    OutputTail tail(16);
+    SUBCASE("cut inside the secret") {
+        tail.append("xx top-secret-value ok");  // keeps "-secret-value ok": the end of the secret
+        CHECK(tail.str() == "*** ok");
+    }
+    SUBCASE("a whole secret in the tail") {
+        tail.append("top-secret-value");
+        CHECK(tail.str() == "***");
+    }
+    SUBCASE("nothing cut: the tail is as written") {
+        tail.append("value ok");
+        CHECK(tail.str() == "value ok");
+    }
+    secrets::clear();
+}
+
+TEST_CASE("a multi-line secret is registered whole, by line and as JSON spells it") {
+    secrets::clear();
+    secrets::add("-----BEGIN KEY-----\nAAAAline-one\r\nab\nBBBB\"quoted\"\n");
+    CHECK(secrets::redact("AAAAline-one") == "***");
+    CHECK(secrets::redact("x BBBB\"quoted\" y") == "x *** y");
+    CHECK(secrets::redact("ab") == "ab");  // a line too short to be a secret of its own
+    CHECK(secrets::redact(R"({"k": "BBBB\"quoted\""})") == R"({"k": "***"})");
+    CHECK(secrets::redact(R"("-----BEGIN KEY-----\nAAAAline-one\r\nab\nBBBB\"quoted\"")") == R"("***")");
+    CHECK(secrets::redact_and_shorten("0123456789 AAAAline-one tail", 14) == "0123456789 ***...");
+    secrets::clear();
 }
