@@ -359,9 +359,9 @@ private:
         res.status = out.status;
         for (const auto& [name, value] : out.headers) res.set_header(name, value);
         res.set_content(out.body, out.content_type.c_str());
-        if (has_body && !over_limit && out.status < 300) return Handled::Unhandled;
-        if (has_body) res.set_header("Connection", "close");
-        return Handled::Handled;
+        // Otherwise the body stays unread: the answer says "Connection: close", as
+        // every answer does (one request per connection).
+        return has_body && !over_limit && out.status < 300 ? Handled::Unhandled : Handled::Handled;
     }
 
     ServerHandler handler_;
