@@ -306,7 +306,8 @@ class HttplibServer final : public Server {
 public:
     explicit HttplibServer(ServerHandler handler) : handler_(std::move(handler)) {
         server_.new_task_queue = [] { return new ThreadPerConnection; };
-        server_.set_socket_options([](socket_t sock) {
+        server_.set_socket_options([this](socket_t sock) {
+            listening_ = sock;
             fcntl(sock, F_SETFD, FD_CLOEXEC);
             int yes = 1;  // not SO_REUSEPORT (httplib's default): a second daemon must not share the port
             setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -331,8 +332,11 @@ public:
     }
 
     int bind(const std::string& host, int port) override {
-        if (port == 0) return server_.bind_to_any_port(host);
-        return server_.bind_to_port(host, port) ? port : -1;
+        const int bound = port == 0 ? server_.bind_to_any_port(host) : server_.bind_to_port(host, port) ? port : -1;
+        // httplib listens with a backlog of 5: a burst of connections would wait a
+        // second each for a SYN retry. listen() again only changes the backlog.
+        if (bound >= 0 && listening_ >= 0) ::listen(listening_, SOMAXCONN);
+        return bound;
     }
     void listen() override { server_.listen_after_bind(); }
     void stop() override {
@@ -365,6 +369,7 @@ private:
     }
 
     ServerHandler handler_;
+    int listening_ = -1;  // the listening socket, as httplib created it
     BoundedServer server_;
 };
 

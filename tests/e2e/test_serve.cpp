@@ -308,9 +308,11 @@ TEST_CASE("slow clients do not starve serve: /healthz and POST /sessions still a
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "command: [true]\n");
     Daemon d(dir / "s.yaml");
+    // More slowloris connections than the daemon keeps (64): each sends a byte a second
+    // and never ends its headers.
     std::atomic<bool> stop{false};
     std::vector<std::unique_ptr<RawConnection>> slow;
-    for (int i = 0; i < 32; ++i) slow.push_back(std::make_unique<RawConnection>(d.port));
+    for (int i = 0; i < 80; ++i) slow.push_back(std::make_unique<RawConnection>(d.port));
     std::thread drip([&] {
         for (auto& c : slow) c->send_text("GET /healthz HTTP/1.1\r\nX-Slow: ");
         while (!stop) {
@@ -328,6 +330,8 @@ TEST_CASE("slow clients do not starve serve: /healthz and POST /sessions still a
     auto trigger = client.Post("/sessions", "", "text/plain");
     CHECK(trigger);
     if (trigger) CHECK(trigger->status == 202);
+    // The newest slow client is cut off when its 10 s for the headers are up.
+    CHECK(status_line(slow.back()->receive(20)).find(" 408 ") != std::string::npos);
     stop = true;
     drip.join();
     d.cli->signal(SIGTERM);
