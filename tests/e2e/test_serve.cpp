@@ -415,3 +415,18 @@ TEST_CASE("HEAD /healthz answers 200 and a wrong method 405") {
     d.cli->signal(SIGTERM);
     CHECK(d.cli->wait().exit_code == 0);
 }
+
+TEST_CASE("a second daemon cannot listen on a port the first one holds") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml");
+    test::BackgroundCli cli({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:" + std::to_string(d.port)});
+    for (int i = 0; i < 100 && test::process_alive(cli.pid()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cli.signal(SIGTERM);  // still serving: it shares the port (SO_REUSEPORT)
+    const auto second = cli.wait();
+    CHECK(second.exit_code == 125);
+    CHECK(second.err.find("failed to listen on 127.0.0.1:") != std::string::npos);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
