@@ -63,7 +63,21 @@ struct ServerRequest {
     std::string method;
     std::string path;
     std::string authorization;  // the Authorization header, or empty
+    /// The request announces a body over kServerMaxBody, or a chunked one: the
+    /// server will not read it, so the handler should refuse the request (413)
+    /// once it has checked the token.
+    bool body_over_limit = false;
 };
+
+// The server's limits (man page, SERVE). The handler runs on the request line and
+// headers alone, before any body is read; a body is read (and discarded) only when
+// the handler's answer is a success and the body is announced with a Content-Length
+// of at most kServerMaxBody; otherwise it is left unread and the connection closed.
+inline constexpr int kServerMaxConnections = 64;  // when full, the oldest still sending its head is dropped
+inline constexpr size_t kServerMaxHead = 16 * 1024;  // request line and headers: else 431
+inline constexpr int kServerHeadSeconds = 10;  // to send the request line and headers: else 408
+inline constexpr int kServerIoSeconds = 5;  // each read of the body, each write of the answer
+inline constexpr size_t kServerMaxBody = 64 * 1024;
 
 struct ServerResponse {
     int status = 200;
@@ -80,7 +94,8 @@ public:
     virtual ~Server() = default;
     /// The port bound (port 0 picks a free one), or -1.
     virtual int bind(const std::string& host, int port) = 0;
-    /// Serves GET and POST on every path through the handler, until stop().
+    /// Serves every method on every path through the handler, until stop(). One
+    /// request per connection; accepted sockets are close-on-exec.
     virtual void listen() = 0;
     virtual void stop() = 0;
 };

@@ -2,9 +2,24 @@
 // else of stash-hook is linked in (it uses only header-inline types), so the program
 // and the module share no state.
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <condition_variable>
+#include <list>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "net/http_backend.hpp"
 
@@ -85,29 +100,277 @@ private:
     std::unique_ptr<httplib::ClientImpl> client_;
 };
 
+/// One thread per connection (the pool's few threads were all a handful of slow
+/// clients needed to starve everyone else); shutdown() waits for them all.
+class ThreadPerConnection final : public httplib::TaskQueue {
+public:
+    void enqueue(std::function<void()> fn) override {
+        std::lock_guard lock(mutex_);
+        try {
+            std::thread([this, task = fn]() mutable {
+                task();
+                task = nullptr;
+                std::lock_guard done(mutex_);
+                if (--running_ == 0) idle_.notify_all();
+            }).detach();
+            ++running_;
+        } catch (const std::system_error&) {
+            rejecting_ = true;  // no thread to spare: the connection is closed at once
+            fn();
+            rejecting_ = false;
+        }
+    }
+    void shutdown() override {
+        std::unique_lock lock(mutex_);
+        idle_.wait(lock, [this] { return running_ == 0; });
+    }
+    static thread_local bool rejecting_;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable idle_;
+    int running_ = 0;
+};
+thread_local bool ThreadPerConnection::rejecting_ = false;
+
+/// The open connections, oldest first, each with a duplicate of its socket so that
+/// shutdown() on it can never hit a descriptor number reused after httplib closed it.
+class Connections {
+public:
+    struct Entry {
+        int guard;
+        bool sending_head;
+    };
+    using Slot = std::list<Entry>::iterator;
+
+    /// Registers `sock`; when full, drops the oldest connection still sending its
+    /// head. Empty when full of connections being answered.
+    std::optional<Slot> enter(int sock) {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return std::nullopt;
+        if (static_cast<int>(open_.size()) >= kServerMaxConnections) {
+            auto oldest = std::find_if(open_.begin(), open_.end(), [](const Entry& e) { return e.sending_head; });
+            if (oldest == open_.end()) return std::nullopt;
+            ::shutdown(oldest->guard, SHUT_RDWR);
+            oldest->sending_head = false;
+        }
+        const int guard = fcntl(sock, F_DUPFD_CLOEXEC, 0);
+        if (guard < 0) return std::nullopt;
+        open_.push_back({guard, true});
+        return std::prev(open_.end());
+    }
+    /// False when the connection was dropped meanwhile.
+    bool head_received(Slot slot) {
+        std::lock_guard lock(mutex_);
+        const bool kept = slot->sending_head;
+        slot->sending_head = false;
+        return kept;
+    }
+    void leave(Slot slot) {
+        std::lock_guard lock(mutex_);
+        ::close(slot->guard);
+        open_.erase(slot);
+    }
+    void stop_all() {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        for (const Entry& e : open_) ::shutdown(e.guard, SHUT_RDWR);
+    }
+
+private:
+    std::mutex mutex_;
+    std::list<Entry> open_;
+    bool stopping_ = false;
+};
+
+enum class Head { Complete, TooLarge, TooSlow, Closed };
+
+/// Waits, without consuming anything, until the request line and headers are all in
+/// the socket's receive queue, so that httplib (whose line reader grows without
+/// bound) reads a head of at most kServerMaxHead within kServerHeadSeconds.
+Head wait_for_head(int sock) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kServerHeadSeconds);
+    std::string peeked(kServerMaxHead + 4, '\0');
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return Head::TooSlow;
+        pollfd p{sock, POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno != EINTR) return Head::Closed;
+        if (ready <= 0) continue;
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return Head::Closed;  // dropped, or the server stops
+        const ssize_t got = ::recv(sock, peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
+        if (got == 0) return Head::Closed;
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+            return Head::Closed;
+        }
+        if (std::string_view(peeked.data(), static_cast<size_t>(got)).find("\r\n\r\n") != std::string_view::npos)
+            return Head::Complete;
+        if (static_cast<size_t>(got) >= peeked.size()) return Head::TooLarge;
+        // The bytes stay queued, so poll() would report them again at once: wait a
+        // little for more rather than spin.
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+}
+
+/// A connection's socket for httplib's request parser: reads buffered, each read and
+/// write waiting at most kServerIoSeconds.
+class SocketStream final : public httplib::Stream {
+public:
+    explicit SocketStream(int sock) : sock_(sock) {}
+    bool is_readable() const override { return wait(POLLIN); }
+    bool is_writable() const override { return wait(POLLOUT); }
+    ssize_t read(char* ptr, size_t size) override {
+        if (begin_ == end_) {
+            if (!is_readable()) return -1;
+            const ssize_t got = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
+            if (got <= 0) return got;
+            begin_ = 0;
+            end_ = static_cast<size_t>(got);
+        }
+        const size_t n = std::min(size, end_ - begin_);
+        std::copy_n(buffer_.data() + begin_, n, ptr);
+        begin_ += n;
+        return static_cast<ssize_t>(n);
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        if (!is_writable()) return -1;
+        return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { address(&getpeername, ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { address(&getsockname, ip, port); }
+    socket_t socket() const override { return sock_; }
+
+private:
+    bool wait(short events) const {
+        pollfd p{sock_, events, 0};
+        int ready;
+        do ready = ::poll(&p, 1, kServerIoSeconds * 1000);
+        while (ready < 0 && errno == EINTR);
+        return ready > 0;
+    }
+    void address(int (*get)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        char host[NI_MAXHOST] = "";
+        char service[NI_MAXSERV] = "0";
+        if (get(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+            getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, service, sizeof service,
+                        NI_NUMERICHOST | NI_NUMERICSERV);
+        ip = host;
+        port = std::atoi(service);
+    }
+
+    int sock_;
+    std::array<char, 4096> buffer_{};
+    size_t begin_ = 0;
+    size_t end_ = 0;
+};
+
+/// httplib's server, with each accepted socket made close-on-exec, registered, and
+/// held until its head has arrived whole before httplib parses it (one request per
+/// connection).
+class BoundedServer final : public httplib::Server {
+public:
+    Connections connections;
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        fcntl(sock, F_SETFD, FD_CLOEXEC);
+        const auto slot = ThreadPerConnection::rejecting_ ? std::nullopt : connections.enter(sock);
+        bool served = false;
+        if (slot) {
+            const Head head = wait_for_head(sock);
+            if (head == Head::Complete && connections.head_received(*slot)) {
+                SocketStream stream(sock);
+                bool closed = false;
+                served = process_request(stream, /*close_connection=*/true, closed, nullptr);
+            }
+            if (head == Head::TooLarge) refuse(sock, "431 Request Header Fields Too Large");
+            if (head == Head::TooSlow) refuse(sock, "408 Request Timeout");
+        }
+        ::shutdown(sock, SHUT_RDWR);
+        ::close(sock);
+        if (slot) connections.leave(*slot);
+        return served;
+    }
+
+    static void refuse(int sock, const std::string& status) {
+        const std::string text = "HTTP/1.1 " + status + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        [[maybe_unused]] const ssize_t sent = ::send(sock, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+};
+
 class HttplibServer final : public Server {
 public:
     explicit HttplibServer(ServerHandler handler) : handler_(std::move(handler)) {
-        auto route = [this](const httplib::Request& req, httplib::Response& res) {
-            const ServerResponse out = handler_(ServerRequest{req.method, req.path, req.get_header_value("Authorization")});
-            res.status = out.status;
-            for (const auto& [name, value] : out.headers) res.set_header(name, value);
-            res.set_content(out.body, out.content_type.c_str());
-        };
-        server_.Get(".*", route);
-        server_.Post(".*", route);
+        server_.new_task_queue = [] { return new ThreadPerConnection; };
+        server_.set_socket_options([this](socket_t sock) {
+            listening_ = sock;
+            fcntl(sock, F_SETFD, FD_CLOEXEC);
+            int yes = 1;  // not SO_REUSEPORT (httplib's default): a second daemon must not share the port
+            setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        });
+        server_.set_keep_alive_max_count(1);
+        server_.set_read_timeout(kServerIoSeconds, 0);
+        server_.set_write_timeout(kServerIoSeconds, 0);
+        server_.set_payload_max_length(kServerMaxBody);
+        // The handler answers on the head alone; httplib would otherwise read a POST's
+        // body (of any size, or until the peer closes) before routing it.
+        server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            if (res.status != -1) return Handled::Unhandled;  // answered at "Expect: 100-continue"
+            return answer(req, res);
+        });
+        server_.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+            return answer(req, res) == Handled::Handled ? res.status : 100;
+        });
+        // Reached only to read a small body after a successful answer: it stands.
+        auto keep_answer = [](const httplib::Request&, httplib::Response&) {};
+        server_.Get(".*", keep_answer);
+        server_.Post(".*", keep_answer);
     }
 
     int bind(const std::string& host, int port) override {
-        if (port == 0) return server_.bind_to_any_port(host);
-        return server_.bind_to_port(host, port) ? port : -1;
+        const int bound = port == 0 ? server_.bind_to_any_port(host) : server_.bind_to_port(host, port) ? port : -1;
+        // httplib listens with a backlog of 5: a burst of connections would wait a
+        // second each for a SYN retry. listen() again only changes the backlog.
+        if (bound >= 0 && listening_ >= 0) ::listen(listening_, SOMAXCONN);
+        return bound;
     }
     void listen() override { server_.listen_after_bind(); }
-    void stop() override { server_.stop(); }
+    void stop() override {
+        server_.stop();
+        server_.connections.stop_all();
+    }
 
 private:
+    using Handled = httplib::Server::HandlerResponse;
+
+    /// Handled: the answer goes out without the body being read. Unhandled: httplib
+    /// reads the (small) body first, and the answer in `res` stands.
+    Handled answer(const httplib::Request& req, httplib::Response& res) {
+        const bool chunked = req.has_header("Transfer-Encoding");
+        const std::string length_text = req.get_header_value("Content-Length");
+        uint64_t length = 0;
+        const char* end = length_text.data() + length_text.size();
+        const auto parsed = std::from_chars(length_text.data(), end, length);
+        const bool length_ok = length_text.empty() || (parsed.ec == std::errc{} && parsed.ptr == end);
+        const bool has_body = chunked || !length_ok || length > 0;
+        const bool over_limit = chunked || !length_ok || length > kServerMaxBody;
+        const ServerResponse out =
+            handler_(ServerRequest{req.method, req.path, req.get_header_value("Authorization"), over_limit});
+        res.status = out.status;
+        for (const auto& [name, value] : out.headers) res.set_header(name, value);
+        res.set_content(out.body, out.content_type.c_str());
+        // Otherwise the body stays unread: the answer says "Connection: close", as
+        // every answer does (one request per connection).
+        return has_body && !over_limit && out.status < 300 ? Handled::Unhandled : Handled::Handled;
+    }
+
     ServerHandler handler_;
-    httplib::Server server_;
+    int listening_ = -1;  // the listening socket, as httplib created it
+    BoundedServer server_;
 };
 
 std::unique_ptr<Client> make_client(const ClientRequest& request) { return std::make_unique<HttplibClient>(request); }

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -205,6 +206,18 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         terminal.emplace();
         if (terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
     }
+
+    // Nothing above 2 reaches the child but what the request keeps: descriptors
+    // without O_CLOEXEC (another library's sockets) would otherwise leak into it.
+    std::vector<int> keep = request.keep_fds;
+    std::sort(keep.begin(), keep.end());
+    int close_from = STDERR_FILENO + 1;
+    for (const int fd : keep) {
+        if (fd < close_from) continue;
+        for (int gap = close_from; gap < fd; ++gap) posix_spawn_file_actions_addclose(&actions, gap);
+        close_from = fd + 1;
+    }
+    posix_spawn_file_actions_addclosefrom_np(&actions, close_from);
 
     sigset_t empty;
     sigemptyset(&empty);

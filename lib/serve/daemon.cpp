@@ -1,5 +1,7 @@
 #include "serve/daemon.hpp"
 
+#include <netdb.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -32,8 +34,36 @@ using SystemClock = std::chrono::system_clock;
 constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr size_t kKeptSessions = 50;
 
-bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+/// The address `host` resolves to, numeric, and whether it is a loopback one. The
+/// daemon binds exactly this address, so the decision is about what it binds, not
+/// about how --listen spells it (0x7f000001 is loopback; a name for 0.0.0.0 is not).
+struct ListenAddress {
+    std::string numeric;
+    bool loopback = false;
+};
+
+ListenAddress resolve_listen_host(const std::string& host, const std::string& listen) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    if (const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found)
+        throw Error("failed to resolve --listen " + listen + ": " + gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(found, &freeaddrinfo);
+    ListenAddress out;
+    char numeric[NI_MAXHOST] = "";
+    if (getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST) != 0)
+        throw Error("failed to resolve --listen " + listen + ": no numeric address");
+    out.numeric = numeric;
+    if (found->ai_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
+        out.loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (found->ai_family == AF_INET6) {
+        const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_addr;
+        out.loopback = IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+    }
+    return out;
 }
 
 /// HOST:PORT, [IPv6]:PORT.
@@ -69,8 +99,9 @@ public:
 
     int run() {
         const auto [host, port] = split_listen(options_.listen);
+        const ListenAddress address = resolve_listen_host(host, options_.listen);
         const std::string token = options_.token;
-        if (!is_loopback_host(host) && token.empty())
+        if (!address.loopback && token.empty())
             throw Error("--listen " + options_.listen + " is not loopback: give --token or STASH_HOOK_TOKEN, "
                         "which every request but /healthz must carry as a bearer token");
         server_ = net::http_backend().make_server([this, token](const net::ServerRequest& req) {
@@ -81,7 +112,7 @@ public:
                 return json_response(500, nlohmann::json{{"error", e.what()}});
             }
         });
-        const int bound = server_->bind(host, port);
+        const int bound = server_->bind(address.numeric, port);
         if (bound < 0) throw Error("failed to listen on " + options_.listen + ": the address is in use or not ours");
         std::thread http([this] { server_->listen(); });
         if (!options_.port_file.empty()) std::ofstream(options_.port_file) << bound << "\n";
@@ -196,6 +227,11 @@ private:
             session_options.session_name = name;
             session_options.take_terminal = false;
             SessionResult result = run_session(*spec, session_options);
+            // As `run` does at exit: what the session daemonised (and its zombies) goes
+            // now, not at some later session or when the daemon stops.
+            if (const int stray = orphans::kill_all_children(); stray > 0)
+                spdlog::warn("session {}: killed {} leftover process{} started during the session", name, stray,
+                             stray == 1 ? "" : "es");
             const std::string status = status_document(result);  // redacted, as the status file
             spdlog::log(result.phase == Phase::Succeeded ? spdlog::level::info : spdlog::level::err,
                         "session {} {} in {}, exit code {}{}", name, to_string(result.phase),
@@ -221,9 +257,17 @@ private:
         return {status, "application/json", body.dump() + "\n", {}};
     }
 
-    /// The endpoints: GET /healthz, POST /sessions, GET /sessions/NAME|latest, GET /metrics.
+    /// The endpoints: GET|HEAD /healthz, POST /sessions, GET|HEAD /sessions/NAME|latest,
+    /// GET|HEAD /metrics. Runs on the request head alone, before any body is read: the
+    /// token is checked first, then the method, then the body's size.
     net::ServerResponse respond(const net::ServerRequest& req, const std::string& token) {
-        if (req.method == "GET" && req.path == "/healthz") return {200, "text/plain", "ok\n", {}};
+        auto method_not_allowed = [&](const std::string& allowed) {
+            auto res = json_response(405, {{"error", "use " + allowed + " for " + req.path}});
+            res.headers.emplace_back("Allow", allowed);
+            return res;
+        };
+        const bool get = req.method == "GET" || req.method == "HEAD";
+        if (req.path == "/healthz") return get ? net::ServerResponse{200, "text/plain", "ok\n", {}} : method_not_allowed("GET, HEAD");
         const bool known = req.path == "/sessions" || req.path == "/metrics" ||
                            (req.path.rfind("/sessions/", 0) == 0 && req.path.size() > 10 &&
                             req.path.find('/', 10) == std::string::npos);
@@ -233,12 +277,12 @@ private:
             res.headers.emplace_back("WWW-Authenticate", "Bearer");
             return res;
         }
-        const std::string wanted_method = req.path == "/sessions" ? "POST" : "GET";
-        if (req.method != wanted_method) {
-            auto res = json_response(405, {{"error", "use " + wanted_method + " for " + req.path}});
-            res.headers.emplace_back("Allow", wanted_method);
-            return res;
-        }
+        if (req.path == "/sessions" ? req.method != "POST" : !get)
+            return method_not_allowed(req.path == "/sessions" ? "POST" : "GET, HEAD");
+        if (req.body_over_limit)
+            return json_response(413, {{"error", "the request body is too large: at most " +
+                                                     std::to_string(net::kServerMaxBody) +
+                                                     " bytes, with a Content-Length"}});
         if (req.path == "/sessions") {
             std::unique_lock lock(mutex_);
             if (interrupts::count() > 0) return json_response(503, {{"error", "stopping"}});

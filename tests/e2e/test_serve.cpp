@@ -2,10 +2,16 @@
 // survives its sessions' failures and shuts down cleanly.
 
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "test_support.hpp"
@@ -51,6 +57,62 @@ struct Daemon {
         return {};
     }
 };
+
+/// A raw TCP connection to 127.0.0.1:port, for clients that misbehave.
+struct RawConnection {
+    int fd = -1;
+    explicit RawConnection(int port) {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        const timeval send_timeout{2, 0};  // a peer that stops reading does not hang the test
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    }
+    ~RawConnection() { ::close(fd); }
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+    /// False once the peer has closed or reset the connection.
+    bool send_text(const std::string& text) const {
+        return ::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+    }
+    /// What the peer sends until it closes, or until `seconds` pass.
+    std::string receive(double seconds = 20) const {
+        std::string got;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        while (std::chrono::steady_clock::now() < until) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char buf[4096];
+            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            got.append(buf, static_cast<size_t>(n));
+        }
+        return got;
+    }
+};
+
+/// Sends `total` bytes of `fill` in the background, until the peer stops taking them.
+struct Flood {
+    std::atomic<bool> stop{false};
+    std::thread thread;
+    Flood(const RawConnection& conn, size_t total) {
+        thread = std::thread([this, &conn, total] {
+            const std::string block(1 << 20, 'a');
+            for (size_t sent = 0; sent < total && !stop; sent += block.size())
+                if (!conn.send_text(block)) break;
+        });
+    }
+    ~Flood() {
+        stop = true;
+        thread.join();
+    }
+};
+
+/// The first line of an HTTP response.
+std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
 
 std::string name_of(const httplib::Result& res) {
     REQUIRE(res);
@@ -189,4 +251,182 @@ TEST_CASE("with a token, requests without it get 401, except /healthz") {
     auto refused = test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", "0.0.0.0:0"}, no_token);
     CHECK(refused.exit_code == 125);
     CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
+}
+
+TEST_CASE("serve authenticates before reading a body, and bounds the request head and body") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml", {"--token", "s3cret-token"});
+    {
+        // 384 MiB announced without the token: refused on the head alone, the body never read.
+        RawConnection conn(d.port);
+        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 402653184\r\n\r\n"));
+        Flood flood(conn, 256u << 20);
+        CHECK(status_line(conn.receive(20)).find(" 401 ") != std::string::npos);
+    }
+    {
+        // An endless chunked body without the token: refused likewise.
+        RawConnection conn(d.port);
+        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10000000\r\n"));
+        Flood flood(conn, 256u << 20);
+        CHECK(status_line(conn.receive(20)).find(" 401 ") != std::string::npos);
+    }
+    {
+        // With the token, a body over the limit is refused before it is read.
+        RawConnection conn(d.port);
+        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-token\r\n"
+                               "Content-Length: 402653184\r\n\r\n"));
+        Flood flood(conn, 256u << 20);
+        CHECK(status_line(conn.receive(20)).find(" 413 ") != std::string::npos);
+    }
+    {
+        // A header line that never ends.
+        RawConnection conn(d.port);
+        REQUIRE(conn.send_text("GET /healthz HTTP/1.1\r\nX-Endless: "));
+        Flood flood(conn, 256u << 20);
+        CHECK(status_line(conn.receive(20)).find(" 431 ") != std::string::npos);
+    }
+    {
+        // A request line that never ends.
+        RawConnection conn(d.port);
+        REQUIRE(conn.send_text("GET /"));
+        Flood flood(conn, 256u << 20);
+        CHECK(status_line(conn.receive(20)).find(" 431 ") != std::string::npos);
+    }
+    // A small body with the token is fine.
+    auto ok = d.client("s3cret-token").Post("/sessions", "{}", "application/json");
+    REQUIRE(ok);
+    CHECK(ok->status == 202);
+    CHECK(d.client().Get("/healthz")->status == 200);
+    d.cli->signal(SIGTERM);
+    const auto r = d.cli->wait();
+    CHECK(r.exit_code == 0);
+    CHECK(r.max_rss_kib < 64 * 1024);
+}
+
+TEST_CASE("slow clients do not starve serve: /healthz and POST /sessions still answer") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml");
+    // More slowloris connections than the daemon keeps (64): each sends a byte a second
+    // and never ends its headers.
+    std::atomic<bool> stop{false};
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < 80; ++i) slow.push_back(std::make_unique<RawConnection>(d.port));
+    std::thread drip([&] {
+        for (auto& c : slow) c->send_text("GET /healthz HTTP/1.1\r\nX-Slow: ");
+        while (!stop) {
+            for (auto& c : slow) c->send_text("a");
+            for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    auto client = d.client();
+    client.set_connection_timeout(std::chrono::seconds(5));
+    client.set_read_timeout(std::chrono::seconds(5));
+    auto health = client.Get("/healthz");
+    CHECK(health);
+    if (health) CHECK(health->status == 200);
+    auto trigger = client.Post("/sessions", "", "text/plain");
+    CHECK(trigger);
+    if (trigger) CHECK(trigger->status == 202);
+    // The newest slow client is cut off when its 10 s for the headers are up.
+    CHECK(status_line(slow.back()->receive(20)).find(" 408 ") != std::string::npos);
+    stop = true;
+    drip.join();
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("sockets do not leak into the task while a request is in flight") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(command: [sh, -c, "ls -l /proc/$$/fd > {DIR}/fds"]
+)",
+                                          {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    RawConnection in_flight(d.port);
+    REQUIRE(in_flight.send_text("GET /healthz HTTP/1.1\r\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    d.wait_for(name_of(d.trigger()));
+    const std::string fds = test::read_file(dir / "fds");
+    CHECK(fds.find("socket:") == std::string::npos);
+    INFO(fds);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("between sessions, processes a task daemonised are killed and reaped") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(command: [sh, -c, "setsid sleep 300 > /dev/null 2>&1 & echo $! > {DIR}/pid"]
+)",
+                                          {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    d.wait_for(name_of(d.trigger()));
+    const std::string pid = test::read_lines(dir / "pid").at(0);
+    bool gone = false;  // neither running nor a zombie
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = !std::filesystem::exists("/proc/" + pid);
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(gone);
+    CHECK(test::process_alive(d.cli->pid()));
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("--listen is loopback by the address it binds, not by its spelling") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    test::CliOptions no_token;
+    no_token.env = {{"STASH_HOOK_TOKEN", ""}};
+    for (const std::string spelling : {"0x7f000001:0", "[::ffff:127.0.0.1]:0", "2130706433:0"}) {
+        CAPTURE(spelling);
+        test::TempDir io;
+        test::BackgroundCli cli({"serve", "-f", dir / "s.yaml", "--listen", spelling, "--port-file", io / "port"}, no_token);
+        CHECK(test::wait_for_file(io / "port", 10));
+        cli.signal(SIGTERM);
+        CHECK(cli.wait().exit_code == 0);
+    }
+    for (const std::string spelling : {"0:0", "0.0.0.0:0", "[::]:0", "[::ffff:0.0.0.0]:0"}) {
+        CAPTURE(spelling);
+        auto refused = test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", spelling}, no_token);
+        CHECK(refused.exit_code == 125);
+        CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
+    }
+}
+
+TEST_CASE("HEAD /healthz answers 200 and a wrong method 405") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml");
+    auto head = d.client().Head("/healthz");
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    CHECK(head->body.empty());
+    auto put = d.client().Put("/healthz", "", "text/plain");
+    REQUIRE(put);
+    CHECK(put->status == 405);
+    CHECK(put->get_header_value("Allow") == "GET, HEAD");
+    auto del = d.client().Delete("/sessions");
+    REQUIRE(del);
+    CHECK(del->status == 405);
+    CHECK(d.client().Get("/sessions")->status == 405);
+    CHECK(d.client().Head("/metrics")->status == 200);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("a second daemon cannot listen on a port the first one holds") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\n");
+    Daemon d(dir / "s.yaml");
+    test::BackgroundCli cli({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:" + std::to_string(d.port)});
+    for (int i = 0; i < 100 && test::process_alive(cli.pid()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cli.signal(SIGTERM);  // still serving: it shares the port (SO_REUSEPORT)
+    const auto second = cli.wait();
+    CHECK(second.exit_code == 125);
+    CHECK(second.err.find("failed to listen on 127.0.0.1:") != std::string::npos);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
 }
