@@ -26,6 +26,7 @@
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
+#include "util/secrets.hpp"
 
 namespace stash_hook {
 namespace {
@@ -109,7 +110,7 @@ public:
                 return respond(req, token);
             } catch (const std::exception& e) {
                 spdlog::error("serve: {} {}: {}", req.method, req.path, e.what());
-                return json_response(500, nlohmann::json{{"error", e.what()}});
+                return json_response(500, nlohmann::json{{"error", secrets::redact(e.what())}});
             }
         });
         const int bound = server_->bind(address.numeric, port);
