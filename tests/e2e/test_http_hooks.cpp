@@ -497,7 +497,7 @@ TEST_CASE("an endless body is read up to a limit, and no compressed encoding is 
 }
 
 TEST_CASE("a gzip bomb is not inflated") {
-    const std::string bomb = gzip_zeros(size_t{256} << 20);
+    const std::string bomb = gzip_zeros(size_t{128} << 20);
     RawServer server([&](int fd, int) {
         send_all(fd, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nContent-Length: " +
                          std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
@@ -732,4 +732,36 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     CHECK(seconds < 3);
     CHECK(code != 0);
     ::close(dns);
+}
+
+TEST_CASE("over TLS too, a long body is cut at the limit and too many headers fail the hook") {
+    test::TempDir dir;
+    make_cert(dir, "server", "IP:127.0.0.1");
+    httplib::SSLServer server((dir / "server.pem").c_str(), (dir / "server.key").c_str());
+    REQUIRE(server.is_valid());
+    server.Get("/long", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(8 << 20, 'x'), "text/plain");
+    });
+    server.Get("/many", [](const httplib::Request&, httplib::Response& res) {
+        for (int i = 0; i < 2000; ++i) res.set_header("X-Many-" + std::to_string(i), std::string(100, 'a'));
+        res.set_content("ok", "text/plain");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: long, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /long, tls: {caFile: {DIR}/server.pem}}}
+    - {name: many, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /many, tls: {caFile: {DIR}/server.pem}}}
+)",
+                                          {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    server.stop();
+    thread.join();
+    CHECK(r.exit_code == 121);
+    auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
+    CHECK(hooks["long"]["phase"] == "Succeeded");
+    CHECK(hooks["many"]["phase"] == "Failed");
+    CHECK(hooks["many"]["error"] == "failed to read the response from 127.0.0.1:" + std::to_string(port) +
+                                        ": its headers exceed 64 KiB or 100 lines");
 }
