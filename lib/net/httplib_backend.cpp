@@ -54,8 +54,8 @@ public:
         if (n <= 0 || budget_.head_done) return n;
         budget_.bytes += static_cast<size_t>(n);
         budget_.lines += static_cast<size_t>(std::count(ptr, ptr + n, '\n'));
-        // +1 line: the status line
-        if (budget_.bytes > kMaxHeaderBytes || budget_.lines > kMaxHeaderFields + 1) {
+        // +2 lines: the status line and the blank line that ends the head
+        if (budget_.bytes > kMaxHeaderBytes || budget_.lines > kMaxHeaderFields + 2) {
             budget_.exceeded = true;
             return -1;
         }
