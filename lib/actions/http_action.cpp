@@ -191,8 +191,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     bool has_content_type = false;
     for (const auto& h : http.headers) {
         if (auto valid = check_header(h.name, h.value); !valid) {
-            outcome.error = "failed to send the request to " + HttpTarget{false, http.host, http.port, "/"}.authority() +
-                            ": " + valid.error();
+            outcome.error = "failed to send the request to " + target.authority() + ": " + valid.error();
             return outcome;
         }
         request.headers.emplace_back(h.name, h.value);
