@@ -110,6 +110,7 @@ expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, co
     next.path = slash == std::string::npos ? "/" : rest.substr(slash);
     if (next.path.front() == '?') next.path = "/" + next.path;
     if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+    if (authority.empty()) return unexpected<std::string>("no host in " + location);
     size_t colon = authority.rfind(':');
     if (authority.front() == '[') {  // [::1]:8080
         const size_t close = authority.find(']');

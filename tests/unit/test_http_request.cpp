@@ -77,6 +77,16 @@ TEST_CASE("a Location port above 65535 is an error, not a wrap-around") {
     CHECK(resolve_location(cur, "http://api.local:65535/").value().port == 65535);
 }
 
+TEST_CASE("a Location without a host is an error (fuzz_http_request found front() of an empty authority)") {
+    HttpTarget cur{true, "api.local", 443, "/"};
+    for (const char* location : {"https://", "http://user@", "//", "https://?q", "http:///path"}) {
+        CAPTURE(location);
+        auto t = resolve_location(cur, location);
+        REQUIRE_FALSE(t.has_value());
+        CHECK(t.error().rfind("no host in ", 0) == 0);
+    }
+}
+
 TEST_CASE("redirects stay with the origin: scheme, host and port") {
     HttpTarget https{true, "Api.Local", 443, "/"};
     CHECK(same_origin(https, {true, "api.local", 443, "/other"}));
