@@ -1,9 +1,16 @@
-// httpGet and httpPost: CONTRACT section 3. Redirects are followed here, not by
-// the client, because only same-host redirects may be followed. The network part is
-// net::Client (the HTTP module, loaded on first use).
+// httpGet and httpPost (man page, HTTP HOOKS). Redirects are followed here, not by
+// the client, because only same-origin redirects may be followed. Names are resolved
+// here too, on a thread that can be abandoned at the deadline or on a signal. The
+// network part is net::Client (the HTTP module, loaded on first use).
+
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
 #include <memory>
@@ -40,6 +47,10 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
             return "failed to send the request to " + where;
         case net::ClientFailure::TlsHandshake:
             return "TLS handshake with " + where + " failed";
+        case net::ClientFailure::HeadersTooLarge:
+            return "failed to read the response from " + where + ": its headers exceed " +
+                   std::to_string(net::kMaxHeaderBytes / 1024) + " KiB or " + std::to_string(net::kMaxHeaderFields) +
+                   " lines";
         case net::ClientFailure::TlsLoadingCerts:
             return "failed to load TLS certificates (check tls.caFile, certFile, keyFile)";
         case net::ClientFailure::TlsVerification: {
@@ -53,6 +64,75 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
     }
 }
 
+/// Waits on `cv` (under `lock`) until `done()`, the deadline or a signal after
+/// `interrupts_seen`; sets `interrupted_by` or `timed_out` when it gave up.
+template <typename Done>
+void wait_within(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Done done,
+                 std::chrono::steady_clock::time_point deadline, int interrupts_seen, bool& timed_out,
+                 int& interrupted_by) {
+    auto interrupted = [&] { return interrupts_seen >= 0 && interrupts::count() > interrupts_seen; };
+    // Wake now and then to notice signals (they arrive on another thread).
+    while (!done() && !interrupted() && std::chrono::steady_clock::now() < deadline)
+        cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)), done);
+    if (done()) return;
+    if (interrupted())
+        interrupted_by = interrupts::last_signal();
+    else
+        timed_out = true;
+}
+
+/// The numeric addresses of `host`, in getaddrinfo's order. getaddrinfo cannot be
+/// cancelled, so it runs on a detached thread that owns its state with us: at the
+/// deadline or on a signal we stop waiting and it finishes alone, later.
+expected<std::vector<std::string>, std::string> resolve_within(const std::string& host,
+                                                               std::chrono::steady_clock::time_point deadline,
+                                                               int interrupts_seen, bool& timed_out,
+                                                               int& interrupted_by) {
+    struct Lookup {
+        std::mutex mutex;
+        std::condition_variable done_cv;
+        bool done = false;
+        int rc = 0;
+        std::vector<std::string> addresses;
+    };
+    auto lookup_once = [](const std::string& name, int flags, std::vector<std::string>& out) {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = flags;
+        addrinfo* found = nullptr;
+        const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+        for (addrinfo* a = found; rc == 0 && a != nullptr; a = a->ai_next) {
+            char text[NI_MAXHOST];
+            if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0 &&
+                std::find(out.begin(), out.end(), text) == out.end())
+                out.emplace_back(text);
+        }
+        if (found != nullptr) freeaddrinfo(found);
+        return rc;
+    };
+    std::vector<std::string> numeric;
+    if (lookup_once(host, AI_NUMERICHOST, numeric) == 0) return numeric;  // an address already
+
+    auto lookup = std::make_shared<Lookup>();
+    std::thread([lookup, host, lookup_once] {
+        std::vector<std::string> found;
+        const int rc = lookup_once(host, 0, found);
+        std::lock_guard lock(lookup->mutex);
+        lookup->rc = rc;
+        lookup->addresses = std::move(found);
+        lookup->done = true;
+        lookup->done_cv.notify_one();
+    }).detach();
+    std::unique_lock lock(lookup->mutex);
+    wait_within(lookup->done_cv, lock, [&] { return lookup->done; }, deadline, interrupts_seen, timed_out,
+                interrupted_by);
+    if (!lookup->done) return unexpected<std::string>("abandoned");
+    if (lookup->rc != 0) return unexpected<std::string>(gai_strerror(lookup->rc));
+    if (lookup->addresses.empty()) return unexpected<std::string>("no address");
+    return lookup->addresses;
+}
+
 /// Sends `request` on a helper thread and stops the client when `deadline` passes, so
 /// that the hook's timeout bounds the whole exchange (httplib's own timeouts apply to
 /// each connect, read and write, and a server that drips bytes would reset them).
@@ -64,6 +144,13 @@ bool send_within(net::Client& client, net::ClientResponse& response, std::chrono
     bool done = false;
     bool ok = false;
     std::thread worker([&] {
+        // OpenSSL writes with write(2): a close_notify on a socket that stop() shut
+        // down would raise SIGPIPE. Blocked here, it stays pending on this thread and
+        // is discarded when the thread ends.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
         net::ClientResponse got = client.send();
         std::lock_guard lock(mutex);
         ok = got.failure == net::ClientFailure::None;
@@ -72,16 +159,8 @@ bool send_within(net::Client& client, net::ClientResponse& response, std::chrono
         done_cv.notify_one();
     });
     std::unique_lock lock(mutex);
-    auto interrupted = [&] { return interrupts_seen >= 0 && interrupts::count() > interrupts_seen; };
-    // Wake now and then to notice signals (they arrive on another thread).
-    while (!done && !interrupted() && std::chrono::steady_clock::now() < deadline)
-        done_cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)),
-                           [&] { return done; });
+    wait_within(done_cv, lock, [&] { return done; }, deadline, interrupts_seen, timed_out, interrupted_by);
     if (!done) {
-        if (interrupted())
-            interrupted_by = interrupts::last_signal();
-        else
-            timed_out = true;
         // stop() only reaches a socket that is open; retry until the request gives up.
         while (!done_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return done; })) {
             lock.unlock();
@@ -111,6 +190,10 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     request.tls = http.tls;
     bool has_content_type = false;
     for (const auto& h : http.headers) {
+        if (auto valid = check_header(h.name, h.value); !valid) {
+            outcome.error = "failed to send the request to " + target.authority() + ": " + valid.error();
+            return outcome;
+        }
         request.headers.emplace_back(h.name, h.value);
         has_content_type = has_content_type || lower(h.name) == "content-type";
     }
@@ -134,22 +217,46 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         request.target = target;
         request.proxy = proxy_from_environment(target);
         request.io_timeout = left + std::chrono::seconds(1);
-        auto client = backend->make_client(request);
-        net::ClientResponse response;
         bool timed_out = false;
         int interrupted_by = 0;
-        if (!send_within(*client, response, deadline, context.interrupts_seen, timed_out, interrupted_by)) {
-            outcome.error = interrupted_by ? "interrupted by " + signal_name(interrupted_by)
-                            : timed_out    ? "timed out after " + format_duration(context.timeout) +
-                                              " waiting for " + target.authority()
-                                           : describe(response, target, context.timeout);
+        auto stopped = [&](const std::string& waiting_for) {
+            return interrupted_by ? "interrupted by " + signal_name(interrupted_by)
+                                  : "timed out after " + format_duration(context.timeout) + " " + waiting_for;
+        };
+        const std::string& name = request.proxy ? request.proxy->host : target.host;
+        auto addresses = resolve_within(name, deadline, context.interrupts_seen, timed_out, interrupted_by);
+        if (!addresses) {
+            outcome.error = timed_out || interrupted_by ? stopped("resolving " + name)
+                                                        : "failed to resolve " + name + ": " + addresses.error();
+            return outcome;
+        }
+        // Each address in turn, as long as connecting is refused (as getaddrinfo's
+        // order and httplib's own loop would have it).
+        net::ClientResponse response;
+        bool sent = false;
+        for (size_t i = 0; i < addresses->size(); ++i) {
+            request.address = (*addresses)[i];
+            auto client = backend->make_client(request);
+            response = {};
+            sent = send_within(*client, response, deadline, context.interrupts_seen, timed_out, interrupted_by);
+            if (sent || timed_out || interrupted_by || response.failure != net::ClientFailure::Connection) break;
+        }
+        if (!sent) {
+            outcome.error = timed_out || interrupted_by ? stopped("waiting for " + target.authority())
+                                                        : describe(response, target, context.timeout);
             return outcome;
         }
         outcome.status_code = response.status;
         const bool redirect = response.status >= 300 && response.status < 400 && response.location;
-        if (redirect) {
+        if (redirect && !response.location->empty()) {
             auto next = resolve_location(target, *response.location);
-            if (next && lower(next->host) == lower(target.host)) {
+            if (!next) {
+                outcome.error = "failed to follow the redirect from " + target.authority() + ": " + next.error();
+                return outcome;
+            }
+            // Only to the same scheme, host and port: credentials and the body are never
+            // sent to another origin, nor in clear after HTTPS.
+            if (same_origin(*next, target)) {
                 if (hop + 1 > kMaxRedirects) {
                     outcome.error = "stopped after " + std::to_string(kMaxRedirects) + " redirects";
                     return outcome;
@@ -163,7 +270,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
                 target = *next;
                 continue;
             }
-            // Another host (or an unparsable Location): not followed, and a 3xx is success.
+            // Another origin: not followed, and a 3xx is success.
         }
         if (response.status >= 200 && response.status < 400) {
             outcome.succeeded = true;

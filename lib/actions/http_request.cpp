@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 namespace stash_hook {
 namespace {
@@ -82,8 +83,8 @@ std::string encode_form(const std::vector<FormField>& form) {
     return out;
 }
 
-std::optional<HttpTarget> resolve_location(const HttpTarget& current, const std::string& location) {
-    if (location.empty()) return std::nullopt;
+expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, const std::string& location) {
+    if (location.empty()) return unexpected<std::string>("empty Location");
     HttpTarget next = current;
     const std::string l = lower(location);
     std::string rest;
@@ -109,24 +110,46 @@ std::optional<HttpTarget> resolve_location(const HttpTarget& current, const std:
     next.path = slash == std::string::npos ? "/" : rest.substr(slash);
     if (next.path.front() == '?') next.path = "/" + next.path;
     if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+    if (authority.empty()) return unexpected<std::string>("no host in " + location);
     size_t colon = authority.rfind(':');
     if (authority.front() == '[') {  // [::1]:8080
         const size_t close = authority.find(']');
-        if (close == std::string::npos) return std::nullopt;
+        if (close == std::string::npos) return unexpected<std::string>("unclosed [ in the host of " + location);
         next.host = authority.substr(1, close - 1);
         colon = authority.find(':', close);
     } else {
         next.host = authority.substr(0, colon);
     }
     if (colon != std::string::npos) {
-        try {
-            next.port = std::stoi(authority.substr(colon + 1));
-        } catch (...) {
-            return std::nullopt;
-        }
+        const std::string port = authority.substr(colon + 1);
+        // Digits only, 1-65535: a larger number must not wrap around to another port.
+        const bool digits = !port.empty() && port.size() <= 5 &&
+                            std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
+        const int value = digits ? std::stoi(port) : 0;
+        if (value < 1 || value > 65535) return unexpected<std::string>("invalid port \"" + port + "\" in " + location);
+        next.port = value;
     }
-    if (next.host.empty()) return std::nullopt;
+    if (next.host.empty()) return unexpected<std::string>("no host in " + location);
     return next;
+}
+
+bool same_origin(const HttpTarget& a, const HttpTarget& b) {
+    return a.https == b.https && a.port == b.port && lower(a.host) == lower(b.host);
+}
+
+expected<void, std::string> check_header(const std::string& name, const std::string& value) {
+    // tchar of RFC 9110 section 5.6.2
+    auto tchar = [](unsigned char c) { return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos; };
+    if (name.empty() || !std::all_of(name.begin(), name.end(), tchar)) {
+        std::string shown = name;  // one line, whatever the name holds
+        for (char& c : shown)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        return unexpected<std::string>("header name \"" + shown + "\" is not a token (letters, digits, !#$%&'*+-.^_`|~)");
+    }
+    if (value.find_first_of("\r\n") != std::string::npos)
+        return unexpected<std::string>("header " + name + ": value contains CR or LF");
+    if (value.find('\0') != std::string::npos) return unexpected<std::string>("header " + name + ": value contains NUL");
+    return {};
 }
 
 std::optional<ProxySettings> proxy_from_environment(const HttpTarget& target) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "spec/spec.hpp"
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
@@ -22,8 +23,17 @@ struct HttpTarget {
 /// value in order, '+' for space.
 std::string encode_form(const std::vector<FormField>& form);
 
-/// Where a Location header points, relative to `current`; nullopt if unusable.
-std::optional<HttpTarget> resolve_location(const HttpTarget& current, const std::string& location);
+/// Where a Location header points, relative to `current`; an error saying why it is
+/// unusable (empty, no host, a port that is not 1-65535).
+expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, const std::string& location);
+
+/// True when `a` and `b` have the same scheme, host (case-insensitive) and port: the
+/// only redirects followed, so credentials and bodies never reach another origin.
+bool same_origin(const HttpTarget& a, const HttpTarget& b);
+
+/// A header as it may be sent: the name an RFC 9110 token, the value free of CR, LF
+/// and NUL (which would end the header early and let the rest be read as another).
+expected<void, std::string> check_header(const std::string& name, const std::string& value);
 
 struct ProxySettings {
     std::string host;

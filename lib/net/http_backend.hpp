@@ -5,6 +5,7 @@
 // `serve` runs: a spec of exec and tcpSocket hooks starts without loading or
 // initialising any of it (docs/BENCHMARKS.md, start-up row).
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +21,13 @@ namespace stash_hook::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+/// What a response may take (man page, HTTP HOOKS): the body is read up to
+/// kMaxBodyBytes and the rest left unread; the status line and headers may take
+/// kMaxHeaderBytes in all and kMaxHeaderFields lines, or the exchange fails.
+inline constexpr std::size_t kMaxBodyBytes = 10 * 1024;
+inline constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+inline constexpr std::size_t kMaxHeaderFields = 100;
+
 /// One request, one response: redirects are the caller's (http_action.cpp).
 struct ClientRequest {
     HttpTarget target;
@@ -29,6 +37,9 @@ struct ClientRequest {
     TlsOptions tls;
     std::optional<ProxySettings> proxy;
     Duration io_timeout{};  // each connect, read and write
+    /// The numeric address to connect to (the proxy's, when there is one), resolved by
+    /// the caller so that resolution obeys the hook's deadline; empty: the client resolves.
+    std::string address;
 };
 
 enum class ClientFailure {
@@ -41,6 +52,7 @@ enum class ClientFailure {
     TlsLoadingCerts,
     TlsVerification,  // detail: OpenSSL's reason, or empty when the host name did not match
     Other,            // detail: cpp-httplib's name for the error
+    HeadersTooLarge,  // more than kMaxHeaderBytes or kMaxHeaderFields
 };
 
 struct ClientResponse {
@@ -48,6 +60,7 @@ struct ClientResponse {
     std::string detail;
     int status = 0;
     std::optional<std::string> location;  // the Location header, when there is one
+    bool body_truncated = false;          // the body went on past kMaxBodyBytes (left unread)
 };
 
 class Client {

@@ -3,9 +3,20 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <map>
 
 #include "test_support.hpp"
 
@@ -344,4 +355,434 @@ TEST_CASE("the HTTP module is loaded only for HTTP hooks, and its absence is a c
     auto bogus = run_cli({"run", "-f", dir / "http.yaml", "--", "true"}, bogus_module);
     CHECK(bogus.exit_code == 125);
     CHECK(bogus.err.find("bogus.so") != std::string::npos);
+}
+
+namespace {
+
+/// A raw TCP server on 127.0.0.1 for hostile peers: for each connection it reads the
+/// request head (recorded) and then calls `speak` with the socket until it returns
+/// false or the peer goes away. Stops on destruction.
+class RawServer {
+public:
+    using Speak = std::function<bool(int fd, int round)>;
+    explicit RawServer(Speak speak, bool read_request = true) : speak_(std::move(speak)), read_request_(read_request) {
+        listen_fd_ = test::listen_loopback(port_);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~RawServer() {
+        stop_ = true;
+        ::shutdown(listen_fd_, SHUT_RDWR);
+        thread_.join();
+        ::close(listen_fd_);
+    }
+    int port() const { return port_; }
+    std::string request() const {
+        std::lock_guard lock(mutex_);
+        return request_;
+    }
+    int connections() const { return connections_; }
+
+private:
+    void serve() {
+        while (!stop_) {
+            pollfd p{listen_fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            const int fd = ::accept(listen_fd_, nullptr, nullptr);
+            if (fd < 0) continue;
+            ++connections_;
+            if (read_request_) {
+                std::string head;
+                char buf[4096];
+                while (head.find("\r\n\r\n") == std::string::npos) {
+                    pollfd q{fd, POLLIN, 0};
+                    if (::poll(&q, 1, 5000) <= 0) break;
+                    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+                    if (n <= 0) break;
+                    head.append(buf, static_cast<size_t>(n));
+                }
+                std::lock_guard lock(mutex_);
+                request_ = head;
+            }
+            for (int round = 0; !stop_ && speak_(fd, round); ++round) {
+            }
+            ::close(fd);
+        }
+    }
+
+    Speak speak_;
+    bool read_request_;
+    int listen_fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> connections_{0};
+    mutable std::mutex mutex_;
+    std::string request_;
+    std::thread thread_;
+};
+
+bool send_all(int fd, const std::string& data) {
+    size_t off = 0;
+    while (off < data.size()) {
+        const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        off += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+/// `size` zero bytes, gzip-compressed.
+std::string gzip_zeros(size_t size) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string in(1 << 20, '\0');
+    std::string out;
+    char buf[1 << 16];
+    for (size_t left = size; left > 0 || z.avail_in > 0;) {
+        if (z.avail_in == 0) {
+            const size_t n = std::min(left, in.size());
+            z.next_in = reinterpret_cast<Bytef*>(in.data());
+            z.avail_in = static_cast<uInt>(n);
+            left -= n;
+        }
+        do {
+            z.next_out = reinterpret_cast<Bytef*>(buf);
+            z.avail_out = sizeof buf;
+            deflate(&z, Z_NO_FLUSH);
+            out.append(buf, sizeof buf - z.avail_out);
+        } while (z.avail_out == 0);
+    }
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = deflate(&z, Z_FINISH);
+        out.append(buf, sizeof buf - z.avail_out);
+    }
+    deflateEnd(&z);
+    return out;
+}
+
+std::map<std::string, nlohmann::json> hooks_by_name(const nlohmann::json& status) {
+    std::map<std::string, nlohmann::json> hooks;
+    for (const auto& h : status["hooks"]) hooks[h["name"].get<std::string>()] = h;
+    return hooks;
+}
+
+constexpr long kModestRssKib = 64 * 1024;
+
+}  // namespace
+
+TEST_CASE("an endless body is read up to a limit, and no compressed encoding is asked for") {
+    RawServer server([](int fd, int round) {
+        if (round == 0) return send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
+        return send_all(fd, std::string(1 << 16, 'x'));
+    });
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: endless, timeout: 2s, httpGet: {host: 127.0.0.1, port: {PORT}, path: /}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.seconds < 20);
+    CHECK(r.max_rss_kib < kModestRssKib);
+    MESSAGE("endless body: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds << " s");
+    auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
+    CHECK(hooks["endless"]["phase"] == "Succeeded");
+    CHECK(hooks["endless"]["statusCode"] == 200);
+    const std::string request = server.request();
+    CHECK(request.find("GET / HTTP/1.1") == 0);
+    CHECK(request.find("gzip") == std::string::npos);
+    CHECK(request.find("br\r\n") == std::string::npos);
+}
+
+TEST_CASE("a gzip bomb is not inflated") {
+    const std::string bomb = gzip_zeros(size_t{128} << 20);
+    RawServer server([&](int fd, int) {
+        send_all(fd, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nContent-Length: " +
+                         std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+        return false;
+    });
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: bomb, timeout: 5s, httpGet: {host: 127.0.0.1, port: {PORT}, path: /}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    MESSAGE("gzip bomb of " << bomb.size() / 1024 << " KiB: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds
+                            << " s");
+    CHECK(r.exit_code == 0);
+    CHECK(r.seconds < 20);
+    CHECK(r.max_rss_kib < kModestRssKib);
+    CHECK(hooks_by_name(test::read_json(dir / "st.json"))["bomb"]["statusCode"] == 200);
+}
+
+TEST_CASE("a header flood fails the hook within its timeout, with modest memory") {
+    std::string lines;
+    for (int i = 0; i < 8192; ++i) lines += "X-Flood-" + std::to_string(i) + ": " + std::string(100, 'a') + "\r\n";
+    RawServer server([&](int fd, int round) {
+        if (round == 0) return send_all(fd, "HTTP/1.1 200 OK\r\n");
+        return send_all(fd, lines);
+    });
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: flood, timeout: 2s, httpGet: {host: 127.0.0.1, port: {PORT}, path: /}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    MESSAGE("header flood: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds << " s");
+    CHECK(r.exit_code == 120);
+    CHECK(r.seconds < 20);
+    CHECK(r.max_rss_kib < kModestRssKib);
+    const std::string error = hooks_by_name(test::read_json(dir / "st.json"))["flood"]["error"];
+    CHECK(error == "failed to read the response from 127.0.0.1:" + std::to_string(server.port()) +
+                       ": its headers exceed 64 KiB or 100 lines");
+
+    // Exactly at the limits is fine: 100 header lines, then 101.
+    auto head_of = [](int fields, size_t value_size) {
+        std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n";
+        for (int i = 1; i < fields; ++i) head += "X-F" + std::to_string(i) + ": " + std::string(value_size, 'a') + "\r\n";
+        return head + "\r\nok";
+    };
+    RawServer at_limit([&](int fd, int) { return send_all(fd, head_of(100, 600)), false; });
+    RawServer over_limit([&](int fd, int) { return send_all(fd, head_of(101, 10)), false; });
+    test::write_file(dir / "t.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: at, httpGet: {host: 127.0.0.1, port: {AT}, path: /}}
+    - {name: over, httpGet: {host: 127.0.0.1, port: {OVER}, path: /}}
+)",
+                                          {{"AT", std::to_string(at_limit.port())},
+                                           {"OVER", std::to_string(over_limit.port())}}));
+    run_cli({"run", "-f", dir / "t.yaml", "--status-file", dir / "st.json", "--", "true"});
+    auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
+    CHECK(hooks["at"]["phase"] == "Succeeded");
+    CHECK(hooks["over"]["phase"] == "Failed");
+}
+
+TEST_CASE("a TLS peer that never finishes the handshake is cut at the hook's timeout") {
+    RawServer server(
+        [](int fd, int) {
+            char buf[4096];
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 100) > 0 && ::recv(fd, buf, sizeof buf, 0) == 0) return false;
+            return true;  // read the ClientHello, never answer
+        },
+        false);
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: silent, timeout: 1s, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /}}
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    MESSAGE("silent TLS peer, 1s hook: " << r.seconds << " s");
+    CHECK(r.exit_code == 120);
+    CHECK(r.seconds < 1.8);  // the hook's 1 s plus start-up; it took the client's 1 s margin more before
+    CHECK(hooks_by_name(test::read_json(dir / "st.json"))["silent"]["error"] ==
+          "timed out after 1s waiting for 127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST_CASE("header values with CR or LF are refused, not sent") {
+    test::TestHttpServer server;
+    status_route(server, ".*", 200);
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup:
+    name: injected
+    httpGet:
+      host: 127.0.0.1
+      port: {PORT}
+      path: /
+      httpHeaders: [{name: X-Note, value: "a\r\nX-Injected: 1"}]
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 120);
+    CHECK(server.requests().empty());
+    const std::string error = hooks_by_name(test::read_json(dir / "st.json"))["injected"]["error"];
+    CHECK(error.find("X-Note") != std::string::npos);
+    CHECK(error.find("CR or LF") != std::string::npos);
+}
+
+TEST_CASE("redirects to another scheme or port are not followed, and credentials stay with the origin") {
+    test::TempDir dir;
+    make_cert(dir, "server", "IP:127.0.0.1");
+    test::TestHttpServer plain;
+    status_route(plain, ".*", 200);
+    plain.start();
+    const std::string plain_url = "http://127.0.0.1:" + std::to_string(plain.port());
+    httplib::SSLServer secure((dir / "server.pem").c_str(), (dir / "server.key").c_str());
+    REQUIRE(secure.is_valid());
+    secure.Post("/to-plain", [&](const httplib::Request&, httplib::Response& res) {
+        res.status = 307;
+        res.set_header("Location", plain_url + "/leaked");
+    });
+    const int secure_port = secure.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { secure.listen_after_bind(); });
+    while (!secure.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    test::TestHttpServer other;
+    status_route(other, "/start", 302, plain_url + "/other-port");
+    status_route(other, "/wrap", 302, "http://127.0.0.1:" + std::to_string(65536 + plain.port()) + "/wrapped");
+    other.start();
+
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - name: downgrade
+      httpPost:
+        scheme: HTTPS
+        host: 127.0.0.1
+        port: {SECURE}
+        path: /to-plain
+        body: secret-body
+        tls: {caFile: {DIR}/server.pem}
+        httpHeaders: [{name: Authorization, value: Bearer s3cr3t}]
+    - name: other-port
+      httpGet: {host: 127.0.0.1, port: {OTHER}, path: /start, httpHeaders: [{name: Authorization, value: Bearer s3cr3t}]}
+    - name: wrap
+      httpGet: {host: 127.0.0.1, port: {OTHER}, path: /wrap}
+)",
+                                          {{"SECURE", std::to_string(secure_port)},
+                                           {"OTHER", std::to_string(other.port())},
+                                           {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    secure.stop();
+    thread.join();
+    CHECK(plain.requests().empty());  // nothing reached the plain server: no Authorization, no body in clear
+    auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
+    CHECK(hooks["downgrade"]["phase"] == "Succeeded");
+    CHECK(hooks["downgrade"]["statusCode"] == 307);
+    CHECK(hooks["other-port"]["phase"] == "Succeeded");
+    CHECK(hooks["other-port"]["statusCode"] == 302);
+    CHECK(hooks["wrap"]["phase"] == "Failed");
+    CHECK(hooks["wrap"]["error"].get<std::string>().find("port") != std::string::npos);
+    CHECK(r.exit_code == 121);
+}
+
+namespace {
+
+/// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
+/// `resolv_conf` (root and unshare(1) needed). Returns the pid; nullopt if unavailable.
+std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
+                                            const std::string& log) {
+    if (geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) return std::nullopt;
+    std::string command = "mount --bind '" + resolv_conf + "' /etc/resolv.conf && exec '" + test::binary() + "'";
+    for (const auto& a : args) command += " '" + a + "'";
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", command.c_str(), nullptr);
+        _exit(127);
+    }
+    return pid;
+}
+
+/// A UDP socket on 127.0.0.1:53 that receives DNS queries and never answers.
+int silent_dns_server() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(53);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int wait_exit(pid_t pid, double& seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
+    const int dns = silent_dns_server();
+    if (dns < 0) {
+        MESSAGE("skipped: cannot bind 127.0.0.1:53");
+        return;
+    }
+    test::TempDir dir;
+    test::write_file(dir / "resolv.conf", "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n");
+    test::write_file(dir / "s.yaml", R"(hooks:
+  preBackup: {name: unresolved, timeout: 1s, httpGet: {host: hooks.stash-hook-test.example, port: 80, path: /}}
+)");
+    test::write_file(dir / "long.yaml", R"(hooks:
+  preBackup: {name: unresolved, timeout: 60s, httpGet: {host: hooks.stash-hook-test.example, port: 80, path: /}}
+)");
+    auto pid = spawn_with_resolv_conf(dir / "resolv.conf",
+                                      {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"},
+                                      dir / "log");
+    if (!pid) {
+        ::close(dns);
+        MESSAGE("skipped: needs root and unshare -m for a private /etc/resolv.conf");
+        return;
+    }
+    double seconds = 0;
+    CHECK(wait_exit(*pid, seconds) == 120);
+    MESSAGE("1s hook, silent DNS server: " << seconds << " s");
+    CHECK(seconds < 4);  // glibc alone waits 2 x 5 s
+    const std::string error = test::read_json(dir / "st.json")["hooks"][0]["error"];
+    CHECK(error == "timed out after 1s resolving hooks.stash-hook-test.example");
+
+    // SIGTERM while resolving ends the run promptly.
+    char drain[512];
+    while (::recv(dns, drain, sizeof drain, MSG_DONTWAIT) > 0) {
+    }
+    pid = spawn_with_resolv_conf(dir / "resolv.conf",
+                                 {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
+                                 dir / "log2");
+    REQUIRE(pid);
+    // Wait for the query to reach the silent server, so the signal lands during resolution.
+    pollfd p{dns, POLLIN, 0};
+    CHECK(::poll(&p, 1, 10000) == 1);
+    ::kill(*pid, SIGTERM);
+    const int code = wait_exit(*pid, seconds);
+    MESSAGE("SIGTERM during resolution: ended " << seconds << " s later, exit " << code);
+    CHECK(seconds < 3);
+    CHECK(code != 0);
+    ::close(dns);
+}
+
+TEST_CASE("over TLS too, a long body is cut at the limit and too many headers fail the hook") {
+    test::TempDir dir;
+    make_cert(dir, "server", "IP:127.0.0.1");
+    httplib::SSLServer server((dir / "server.pem").c_str(), (dir / "server.key").c_str());
+    REQUIRE(server.is_valid());
+    server.Get("/long", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(8 << 20, 'x'), "text/plain");
+    });
+    server.Get("/many", [](const httplib::Request&, httplib::Response& res) {
+        for (int i = 0; i < 2000; ++i) res.set_header("X-Many-" + std::to_string(i), std::string(100, 'a'));
+        res.set_content("ok", "text/plain");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: long, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /long, tls: {caFile: {DIR}/server.pem}}}
+    - {name: many, httpGet: {scheme: HTTPS, host: 127.0.0.1, port: {PORT}, path: /many, tls: {caFile: {DIR}/server.pem}}}
+)",
+                                          {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    server.stop();
+    thread.join();
+    CHECK(r.exit_code == 121);
+    auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
+    CHECK(hooks["long"]["phase"] == "Succeeded");
+    CHECK(hooks["many"]["phase"] == "Failed");
+    CHECK(hooks["many"]["error"] == "failed to read the response from 127.0.0.1:" + std::to_string(port) +
+                                        ": its headers exceed 64 KiB or 100 lines");
 }

@@ -65,3 +65,44 @@ TEST_CASE("proxies come from the environment, except for NO_PROXY and loopback")
     unsetenv("HTTP_PROXY");
     unsetenv("NO_PROXY");
 }
+
+TEST_CASE("a Location port above 65535 is an error, not a wrap-around") {
+    HttpTarget cur{false, "api.local", 8080, "/"};
+    auto t = resolve_location(cur, "http://api.local:65616/x");
+    REQUIRE_FALSE(t.has_value());
+    CHECK(t.error().find("65616") != std::string::npos);
+    CHECK_FALSE(resolve_location(cur, "http://api.local:0/").has_value());
+    CHECK_FALSE(resolve_location(cur, "http://api.local:80x/").has_value());
+    CHECK_FALSE(resolve_location(cur, "http://api.local:-1/").has_value());
+    CHECK(resolve_location(cur, "http://api.local:65535/").value().port == 65535);
+}
+
+TEST_CASE("a Location without a host is an error (fuzz_http_request found front() of an empty authority)") {
+    HttpTarget cur{true, "api.local", 443, "/"};
+    for (const char* location : {"https://", "http://user@", "//", "https://?q", "http:///path"}) {
+        CAPTURE(location);
+        auto t = resolve_location(cur, location);
+        REQUIRE_FALSE(t.has_value());
+        CHECK(t.error().rfind("no host in ", 0) == 0);
+    }
+}
+
+TEST_CASE("redirects stay with the origin: scheme, host and port") {
+    HttpTarget https{true, "Api.Local", 443, "/"};
+    CHECK(same_origin(https, {true, "api.local", 443, "/other"}));
+    CHECK_FALSE(same_origin(https, {false, "api.local", 443, "/"}));  // a downgrade on the same port
+    CHECK_FALSE(same_origin(https, {true, "api.local", 8443, "/"}));
+    CHECK_FALSE(same_origin(https, {true, "evil.local", 443, "/"}));
+}
+
+TEST_CASE("header names must be tokens and values must not hold CR, LF or NUL") {
+    CHECK(check_header("X-Trace", "abc 123\t!").has_value());
+    auto crlf = check_header("X-Note", "a\r\nX-Injected: 1");
+    REQUIRE_FALSE(crlf.has_value());
+    CHECK(crlf.error() == "header X-Note: value contains CR or LF");
+    CHECK_FALSE(check_header("X-Note", "a\nb").has_value());
+    CHECK_FALSE(check_header("X-Note", std::string("a\0b", 3)).has_value());
+    CHECK_FALSE(check_header("Bad Name", "v").has_value());
+    CHECK_FALSE(check_header("Bad\r\nName", "v").has_value());
+    CHECK_FALSE(check_header("", "v").has_value());
+}
