@@ -27,6 +27,8 @@ sigset_t watched() {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGALRM);
     return set;
 }
 
@@ -59,6 +61,13 @@ void install(bool hangup_interrupts) {
         g_hangup_interrupts = hangup_interrupts;
         const sigset_t set = watched();
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        // A log reader that went away must not kill us mid-session (writes to stderr
+        // then fail with EPIPE instead), and SIGUSR1/SIGUSR2 mean nothing to us. Children
+        // get these back at their default (subprocess.cpp resets ignored signals).
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        for (int sig : {SIGPIPE, SIGUSR1, SIGUSR2}) sigaction(sig, &ignore, nullptr);
         g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         std::thread(watch).detach();
     });
