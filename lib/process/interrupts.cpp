@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -81,7 +83,7 @@ int wake_fd() { return g_wake_fd; }
 
 bool sleep_for(Duration d, int seen) {
     using Clock = std::chrono::steady_clock;
-    const auto until = Clock::now() + d;
+    const auto until = deadline_after(Clock::now(), d);
     while (true) {
         if (count() > seen) return false;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
@@ -93,7 +95,7 @@ bool sleep_for(Duration d, int seen) {
         // The eventfd stays readable after the first signal: then sleep in slices.
         pollfd p{g_wake_fd, POLLIN, 0};
         const bool armed = count() == 0;
-        poll(&p, armed ? 1 : 0, armed ? static_cast<int>(left) : static_cast<int>(std::min<int64_t>(left, 50)));
+        poll(&p, armed ? 1 : 0, static_cast<int>(std::min<int64_t>(left, armed ? std::numeric_limits<int>::max() : 50)));
     }
 }
 

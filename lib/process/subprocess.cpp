@@ -10,9 +10,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -84,7 +86,7 @@ private:
 int poll_timeout_ms(std::optional<Clock::time_point> until) {
     if (!until) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now());
-    return static_cast<int>(std::max<int64_t>(0, left.count()));
+    return static_cast<int>(std::clamp<int64_t>(left.count(), 0, std::numeric_limits<int>::max()));
 }
 
 /// The signals a child gets back at their default action: those ignored when we first
@@ -200,6 +202,8 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
     }
+    // dup2 onto itself clears FD_CLOEXEC in the child only (POSIX.1-2024, glibc 2.29+).
+    for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
     std::optional<TerminalHandover> terminal;
     if (request.take_terminal) {
         terminal.emplace();
@@ -234,7 +238,7 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
 
     Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     const bool has_deadline = request.timeout.has_value();
-    const Clock::time_point deadline = start + request.timeout.value_or(Duration{0});
+    const Clock::time_point deadline = deadline_after(start, request.timeout.value_or(Duration{0}));
 
     ProcessResult result;
     bool exited = false;

@@ -28,6 +28,9 @@ struct SpawnRequest {
     /// exceeds this: forward each to the group, then SIGKILL after the grace.
     /// -1: do not react.
     int interrupts_seen = -1;
+    /// Descriptors of ours the child keeps, at the same numbers (all others but 0-2
+    /// are close-on-exec): e.g. the run's lock, so that it is held while the task lives.
+    std::vector<int> inherit_fds;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal
@@ -59,7 +62,7 @@ struct ProcessResult {
 
 /// Runs `request` to completion. Guarantees: the child runs in a new process group
 /// with default signal dispositions and an empty signal mask; none of our file
-/// descriptors leak into it except 0-2; when this returns, the child is reaped and
+/// descriptors leak into it except 0-2 and `inherit_fds`; when this returns, the child is reaped and
 /// every process left in its group has been sent SIGKILL.
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                      CapturedOutput* output = nullptr);

@@ -274,6 +274,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.timeout = timeout;
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
+    request.inherit_fds = ctx.options->inherit_fds;
     auto result = run_process(request);
     if (!result) {
         task.phase = Phase::Failed;
