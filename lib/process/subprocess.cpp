@@ -68,18 +68,32 @@ public:
         if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) active_ = true;
     }
     ~TerminalHandover() {
-        if (!active_) return;
-        // We are a background group now: tcsetpgrp would stop us with SIGTTOU.
+        if (active_) give_to(getpgrp());
+    }
+    bool active() const { return active_; }
+
+    /// Job control: the child's group was stopped (Ctrl-Z reaches the terminal's
+    /// foreground group, which is the child's). Take the terminal back and stop
+    /// ourselves, so the shell sees the job stopped and gets its terminal; once we are
+    /// continued (fg or bg), continue the child's group, giving it the terminal again
+    /// when we were put in the foreground.
+    void suspend_with(pid_t child_group) {
+        give_to(getpgrp());
+        raise(SIGSTOP);  // returns once we get SIGCONT
+        if (tcgetpgrp(STDIN_FILENO) == getpgrp()) give_to(child_group);
+        killpg(child_group, SIGCONT);
+    }
+
+private:
+    static void give_to(pid_t group) {
+        // From a background group, tcsetpgrp would stop us with SIGTTOU.
         sigset_t block, old;
         sigemptyset(&block);
         sigaddset(&block, SIGTTOU);
         pthread_sigmask(SIG_BLOCK, &block, &old);
-        tcsetpgrp(STDIN_FILENO, getpgrp());
+        tcsetpgrp(STDIN_FILENO, group);
         pthread_sigmask(SIG_SETMASK, &old, nullptr);
     }
-    bool active() const { return active_; }
-
-private:
     bool active_ = false;
 };
 
@@ -290,6 +304,8 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (has_deadline && !term_sent) earliest(deadline);
         if (term_sent && !kill_sent) earliest(kill_at);
         if (exited) earliest(*linger_until);
+        const bool job_control = terminal && terminal->active() && !exited;
+        if (job_control) earliest(Clock::now() + std::chrono::milliseconds(100));  // to notice a Ctrl-Z
 
         pollfd fds[4];
         nfds_t n = 0;
@@ -321,6 +337,12 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (ready < 0 && errno != EINTR) break;
         if (pid_slot >= 0 && (fds[pid_slot].revents & POLLIN)) check_exited();
         if (!exited && !pidfd.open()) check_exited();
+        if (job_control) {
+            siginfo_t info{};
+            if (waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG) == 0 && info.si_pid == pid &&
+                !term_sent)
+                terminal->suspend_with(pgid);
+        }
         auto drain = [&](int slot, Fd& fd, bool is_stderr) {
             if (slot < 0 || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR))) return;
             const ssize_t got = read(fd.get(), buffer.get(), kBufferSize);

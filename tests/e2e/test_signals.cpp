@@ -268,3 +268,71 @@ TEST_CASE("SIGUSR1 and SIGUSR2 are ignored by stash-hook, and the task gets its 
     REQUIRE(line.rfind("SigIgn:", 0) == 0);
     CHECK((std::stoull(line.substr(7), nullptr, 16) & ((1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGUSR2 - 1)))) == 0);
 }
+
+namespace {
+
+/// Runs stash-hook on a pseudo-terminal as a job-control shell would: Ctrl-Z is typed
+/// while the task runs, then the stopped job is continued. Prints what it saw, one
+/// word a line, and exits with stash-hook's exit code (99 when a step timed out).
+constexpr const char* kPtyDriver = R"PY(
+import os, pty, signal, sys, time
+binary, spec, started = sys.argv[1], sys.argv[2], sys.argv[3]
+pid, master = pty.fork()
+if pid == 0:
+    os.execv(binary, [binary, "run", "-f", spec] + sys.argv[4:])
+def drain():
+    try:
+        while True:
+            import select
+            r, _, _ = select.select([master], [], [], 0)
+            if not r: return
+            if not os.read(master, 4096): return
+    except OSError:
+        return
+def wait_until(cond, seconds=20):
+    end = time.time() + seconds
+    while time.time() < end:
+        drain()
+        if cond(): return True
+        time.sleep(0.02)
+    return False
+if not wait_until(lambda: os.path.exists(started)):
+    os.kill(pid, signal.SIGKILL); sys.exit(99)
+time.sleep(0.2)
+os.write(master, b"\x1a")  # Ctrl-Z
+status = [None]
+def stopped():
+    p, st = os.waitpid(pid, os.WUNTRACED | os.WNOHANG)
+    if p == pid: status[0] = st
+    return p == pid
+if not wait_until(stopped) or not os.WIFSTOPPED(status[0]):
+    print("not-stopped", flush=True); os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0); sys.exit(99)
+print("stopped", flush=True)
+if os.tcgetpgrp(master) == pid: print("terminal-back", flush=True)
+os.kill(pid, signal.SIGCONT)  # fg
+def exited():
+    p, st = os.waitpid(pid, os.WNOHANG)
+    if p == pid: status[0] = st
+    return p == pid
+if not wait_until(exited):
+    print("not-exited", flush=True); os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0); sys.exit(99)
+sys.exit(os.waitstatus_to_exitcode(status[0]) if os.WIFEXITED(status[0]) else 98)
+)PY";
+
+}  // namespace
+
+TEST_CASE("Ctrl-Z in an interactive run stops the job and gives the terminal back, and fg continues it") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("hooks:\n  postBackup: {exec: {command: [touch, {DIR}/post]}}\n",
+                                          {{"DIR", dir.path()}}));
+    test::write_file(dir / "drive.py", kPtyDriver);
+    const std::string command = "python3 " + (dir / "drive.py") + " " + test::binary() + " " + (dir / "s.yaml") + " " +
+                                (dir / "started") + " -- sh -c 'touch " + (dir / "started") + "; sleep 1; touch " +
+                                (dir / "done") + "' > " + (dir / "seen") + " 2>&1";
+    const int status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(test::read_lines(dir / "seen") == std::vector<std::string>{"stopped", "terminal-back"});
+    CHECK(std::filesystem::exists(dir / "done"));
+    CHECK(std::filesystem::exists(dir / "post"));
+}

@@ -142,7 +142,7 @@ TEST_CASE("a status or metrics file naming a directory or a FIFO is refused with
     test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [touch, {DIR}/pre]}}\n", {{"DIR", dir.path()}}));
     std::filesystem::create_directory(dir / "folder");
     REQUIRE(mkfifo((dir / "fifo").c_str(), 0600) == 0);
-    for (const std::string& option : {"--status-file", "--metrics-file"}) {
+    for (const char* option : {"--status-file", "--metrics-file"}) {
         for (const std::string& target : {dir / "folder", dir / "fifo"}) {
             CAPTURE(option);
             CAPTURE(target);
