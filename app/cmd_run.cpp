@@ -11,6 +11,7 @@
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
+#include "util/atomic_file.hpp"
 #include "util/lock_file.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
@@ -76,6 +77,11 @@ int run(const RunOptions& options) {
         return 0;
     }
     check_runnable_or_throw(spec);
+    for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
+        if (path.empty()) continue;
+        if (auto target = regular_file_target(path); !target)
+            throw Error(std::string("failed to use ") + what + " " + path + ": " + target.error());
+    }
     if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
     if (!options.lock.empty()) spec.lock = options.lock;
     if (!options.lock_wait.empty()) {
@@ -88,12 +94,14 @@ int run(const RunOptions& options) {
         auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
         if (!taken) {
             if (interrupts::count() > 0) return 128 + interrupts::first_signal();
-            throw Error(taken.error(), kExitLocked);
+            throw Error(taken.error().message, taken.error().held ? kExitLocked : kExitUsage);
         }
         lock.emplace(std::move(*taken));
     }
 
-    const SessionResult result = run_session(spec);
+    SessionOptions session_options;
+    if (lock) session_options.inherit_fds.push_back(lock->fd());  // the task holds the lock too
+    const SessionResult result = run_session(spec, session_options);
     if (const int stray = orphans::kill_all_children(); stray > 0)
         spdlog::warn("killed {} leftover process{} started during the session", stray, stray == 1 ? "" : "es");
     if (result.phase == Phase::Succeeded)

@@ -209,7 +209,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         }
     }
 
-    const auto deadline = std::chrono::steady_clock::now() + context.timeout;
+    const auto deadline = deadline_after(std::chrono::steady_clock::now(), context.timeout);
     for (int hop = 0;; ++hop) {
         // The client's own timeouts get a margin, so the hook's deadline (send_within)
         // is what ends a slow exchange, and says so.

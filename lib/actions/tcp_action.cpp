@@ -17,7 +17,7 @@ namespace stash_hook {
 
 ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context) {
     using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + context.timeout;
+    const auto deadline = deadline_after(Clock::now(), context.timeout);
     const std::string target = tcp.host + ":" + std::to_string(tcp.port);
     ActionOutcome outcome;
 

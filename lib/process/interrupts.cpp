@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -27,6 +29,8 @@ sigset_t watched() {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGALRM);
     return set;
 }
 
@@ -59,6 +63,13 @@ void install(bool hangup_interrupts) {
         g_hangup_interrupts = hangup_interrupts;
         const sigset_t set = watched();
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        // A log reader that went away must not kill us mid-session (writes to stderr
+        // then fail with EPIPE instead), and SIGUSR1/SIGUSR2 mean nothing to us. Children
+        // get these back at their default (subprocess.cpp resets ignored signals).
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        for (int sig : {SIGPIPE, SIGUSR1, SIGUSR2}) sigaction(sig, &ignore, nullptr);
         g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         std::thread(watch).detach();
     });
@@ -72,7 +83,7 @@ int wake_fd() { return g_wake_fd; }
 
 bool sleep_for(Duration d, int seen) {
     using Clock = std::chrono::steady_clock;
-    const auto until = Clock::now() + d;
+    const auto until = deadline_after(Clock::now(), d);
     while (true) {
         if (count() > seen) return false;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
@@ -84,7 +95,7 @@ bool sleep_for(Duration d, int seen) {
         // The eventfd stays readable after the first signal: then sleep in slices.
         pollfd p{g_wake_fd, POLLIN, 0};
         const bool armed = count() == 0;
-        poll(&p, armed ? 1 : 0, armed ? static_cast<int>(left) : static_cast<int>(std::min<int64_t>(left, 50)));
+        poll(&p, armed ? 1 : 0, static_cast<int>(std::min<int64_t>(left, armed ? std::numeric_limits<int>::max() : 50)));
     }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// SIGINT, SIGTERM and SIGHUP, handled synchronously: install() blocks them in the
-// calling thread (and so in every thread started after it) and a watcher thread
-// collects them with sigwaitinfo. Wait loops poll wake_fd() and compare count().
-// Nothing runs in a signal handler.
+// SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGALRM, handled synchronously: install()
+// blocks them in the calling thread (and so in every thread started after it) and a
+// watcher thread collects them with sigwaitinfo. Wait loops poll wake_fd() and compare
+// count(). Nothing runs in a signal handler. SIGPIPE, SIGUSR1 and SIGUSR2 are ignored
+// (children get them back at their default).
 
 #include <chrono>
 

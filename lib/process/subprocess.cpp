@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -67,25 +68,39 @@ public:
         if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) active_ = true;
     }
     ~TerminalHandover() {
-        if (!active_) return;
-        // We are a background group now: tcsetpgrp would stop us with SIGTTOU.
+        if (active_) give_to(getpgrp());
+    }
+    bool active() const { return active_; }
+
+    /// Job control: the child's group was stopped (Ctrl-Z reaches the terminal's
+    /// foreground group, which is the child's). Take the terminal back and stop
+    /// ourselves, so the shell sees the job stopped and gets its terminal; once we are
+    /// continued (fg or bg), continue the child's group, giving it the terminal again
+    /// when we were put in the foreground.
+    void suspend_with(pid_t child_group) {
+        give_to(getpgrp());
+        raise(SIGSTOP);  // returns once we get SIGCONT
+        if (tcgetpgrp(STDIN_FILENO) == getpgrp()) give_to(child_group);
+        killpg(child_group, SIGCONT);
+    }
+
+private:
+    static void give_to(pid_t group) {
+        // From a background group, tcsetpgrp would stop us with SIGTTOU.
         sigset_t block, old;
         sigemptyset(&block);
         sigaddset(&block, SIGTTOU);
         pthread_sigmask(SIG_BLOCK, &block, &old);
-        tcsetpgrp(STDIN_FILENO, getpgrp());
+        tcsetpgrp(STDIN_FILENO, group);
         pthread_sigmask(SIG_SETMASK, &old, nullptr);
     }
-    bool active() const { return active_; }
-
-private:
     bool active_ = false;
 };
 
 int poll_timeout_ms(std::optional<Clock::time_point> until) {
     if (!until) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now());
-    return static_cast<int>(std::max<int64_t>(0, left.count()));
+    return static_cast<int>(std::clamp<int64_t>(left.count(), 0, std::numeric_limits<int>::max()));
 }
 
 /// The signals a child gets back at their default action: those ignored when we first
@@ -201,6 +216,8 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
     }
+    // dup2 onto itself clears FD_CLOEXEC in the child only (POSIX.1-2024, glibc 2.29+).
+    for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
     std::optional<TerminalHandover> terminal;
     if (request.take_terminal) {
         terminal.emplace();
@@ -209,7 +226,7 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
 
     // Nothing above 2 reaches the child but what the request keeps: descriptors
     // without O_CLOEXEC (another library's sockets) would otherwise leak into it.
-    std::vector<int> keep = request.keep_fds;
+    std::vector<int> keep = request.inherit_fds;
     std::sort(keep.begin(), keep.end());
     int close_from = STDERR_FILENO + 1;
     for (const int fd : keep) {
@@ -247,7 +264,7 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
 
     Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     const bool has_deadline = request.timeout.has_value();
-    const Clock::time_point deadline = start + request.timeout.value_or(Duration{0});
+    const Clock::time_point deadline = deadline_after(start, request.timeout.value_or(Duration{0}));
 
     ProcessResult result;
     bool exited = false;
@@ -299,6 +316,8 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (has_deadline && !term_sent) earliest(deadline);
         if (term_sent && !kill_sent) earliest(kill_at);
         if (exited) earliest(*linger_until);
+        const bool job_control = terminal && terminal->active() && !exited;
+        if (job_control) earliest(Clock::now() + std::chrono::milliseconds(100));  // to notice a Ctrl-Z
 
         pollfd fds[4];
         nfds_t n = 0;
@@ -330,6 +349,12 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (ready < 0 && errno != EINTR) break;
         if (pid_slot >= 0 && (fds[pid_slot].revents & POLLIN)) check_exited();
         if (!exited && !pidfd.open()) check_exited();
+        if (job_control) {
+            siginfo_t info{};
+            if (waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG) == 0 && info.si_pid == pid &&
+                !term_sent)
+                terminal->suspend_with(pgid);
+        }
         auto drain = [&](int slot, Fd& fd, bool is_stderr) {
             if (slot < 0 || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR))) return;
             const ssize_t got = read(fd.get(), buffer.get(), kBufferSize);

@@ -28,10 +28,11 @@ struct SpawnRequest {
     /// exceeds this: forward each to the group, then SIGKILL after the grace.
     /// -1: do not react.
     int interrupts_seen = -1;
-    /// Descriptors above 2 that the child keeps (each must be open without
-    /// FD_CLOEXEC); every other descriptor above 2 is closed in the child, even one
-    /// that code not ours opened without O_CLOEXEC (an accepted socket, say).
-    std::vector<int> keep_fds;
+    /// Descriptors of ours the child keeps, at the same numbers (FD_CLOEXEC is cleared
+    /// in the child only): e.g. the run's lock, so that it is held while the task lives.
+    /// Every other descriptor above 2 is closed in the child, even one that code not
+    /// ours opened without O_CLOEXEC (an accepted socket, say).
+    std::vector<int> inherit_fds;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal
@@ -63,7 +64,7 @@ struct ProcessResult {
 
 /// Runs `request` to completion. Guarantees: the child runs in a new process group
 /// with default signal dispositions and an empty signal mask; none of our file
-/// descriptors leak into it except 0-2 and `keep_fds`; when this returns, the child is reaped and
+/// descriptors leak into it except 0-2 and `inherit_fds`; when this returns, the child is reaped and
 /// every process left in its group has been sent SIGKILL.
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                      CapturedOutput* output = nullptr);

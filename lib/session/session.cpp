@@ -19,6 +19,11 @@ using Clock = std::chrono::steady_clock;
 using EnvPairs = std::vector<std::pair<std::string, std::string>>;
 
 bool interrupted_since(int seen) { return interrupts::count() > seen; }
+
+/// The signal count post hooks start from, given the count the session started from:
+/// the first signal of the session lets them run (with their own timeouts) whether it
+/// came before them or arrives while they run; only one after it stops them.
+int post_hooks_seen(int session_seen) { return std::max(interrupts::count(), session_seen + 1); }
 std::string interrupted_reason() { return "interrupted by " + signal_name(interrupts::first_signal()); }
 
 /// Where a hook or a task runs: the session, the target (a batch member or not), and
@@ -195,7 +200,7 @@ std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const 
     const Phase phase = ctx.phase.value_or(Phase::Succeeded);
     for (const auto& hook : hooks) {
         if (interrupted_since(ctx.seen)) {
-            // A signal while post hooks run stops them (CONTRACT section 6).
+            // A second signal stops the post hooks (man page, SIGNALS).
             out.push_back(skipped(hook, ctx, "post hooks stopped by " + signal_name(interrupts::last_signal())));
             if (stopped) *stopped = true;
             continue;
@@ -269,6 +274,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.timeout = timeout;
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
+    request.inherit_fds = ctx.options->inherit_fds;
     auto result = run_process(request);
     if (!result) {
         task.phase = Phase::Failed;
@@ -332,7 +338,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.task_exit_code = r.task.exit_code;
     ctx.error = r.error;
-    ctx.seen = interrupts::count();  // a signal already received does not stop the post hooks
+    ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     const auto post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks, &stopped);
     r.post_hooks_stopped = stopped;
@@ -416,7 +422,7 @@ void run_batch(Context ctx, SessionResult& result) {
     ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.error = result.error;
     ctx.command.clear();
-    ctx.seen = interrupts::count();
+    ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     const auto post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks, &stopped);
     result.post_hooks_stopped = result.post_hooks_stopped || stopped;
@@ -457,6 +463,7 @@ void run_attempt(Context ctx, SessionResult& result) {
     for (const auto& m : result.members) result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {
         result.interrupted_by = interrupts::first_signal();
+        if (result.error.empty()) result.error = interrupted_reason();  // it arrived during the post hooks
         if (result.post_hooks_stopped)
             result.error = interrupted_reason() + "; post hooks stopped by " + signal_name(interrupts::last_signal());
     }

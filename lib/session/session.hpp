@@ -16,6 +16,9 @@ struct SessionOptions {
     Duration kill_grace = std::chrono::seconds(3);
     /// The session's name; empty: made from the spec's name and the time.
     std::string session_name;
+    /// Descriptors every task inherits (the run's lock, so a task left running by a
+    /// killed stash-hook keeps the next run out until it ends).
+    std::vector<int> inherit_fds;
 };
 
 /// Runs one session of `spec` (whose kind, command, timeout and statusFile already

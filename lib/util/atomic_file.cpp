@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -16,9 +17,52 @@ std::string errno_text(const std::string& what, int err) {
     return what + ": " + std::strerror(err);
 }
 
+const char* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+/// The process's umask, read without changing it (/proc/self/status, Linux 4.7+).
+mode_t current_umask() {
+    if (FILE* f = std::fopen("/proc/self/status", "re")) {
+        char line[256];
+        unsigned mask = 0;
+        bool found = false;
+        while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+        std::fclose(f);
+        if (found) return static_cast<mode_t>(mask);
+    }
+    return 022;
+}
+
 }  // namespace
 
+expected<std::string, std::string> regular_file_target(const std::string& path) {
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0) return path;  // missing (or unreachable: the write says why)
+    std::string target = path;
+    if (S_ISLNK(st.st_mode)) {
+        std::error_code ec;
+        target = std::filesystem::canonical(path, ec).string();
+        if (ec) return unexpected("it is a symbolic link to nothing (" + ec.message() + ")");
+        if (stat(target.c_str(), &st) != 0) return unexpected(errno_text("failed to stat " + target, errno));
+    }
+    if (S_ISREG(st.st_mode)) return target;
+    const std::string who = target == path ? "it" : "it links to " + target + ", which";
+    return unexpected(who + " is " + kind_of(st.st_mode) + ", not a regular file (give the path of a regular file)");
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+    auto target = regular_file_target(path_);
+    if (!target) {
+        error_ = target.error();
+        return;
+    }
+    path_ = *target;
     std::vector<char> tmpl(path_.begin(), path_.end());
     const std::string suffix = ".tmp.XXXXXX";
     tmpl.insert(tmpl.end(), suffix.begin(), suffix.end());
@@ -29,7 +73,9 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
         return;
     }
     tmp_path_ = tmpl.data();
-    fchmod(fd_, 0644);
+    // A replaced file keeps its mode (never widened); a new one gets 0666 less the umask.
+    struct stat st {};
+    fchmod(fd_, stat(path_.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask()));
 }
 
 AtomicFile::~AtomicFile() {
@@ -54,6 +100,9 @@ expected<void, std::string> AtomicFile::commit() {
     if (fd_ >= 0) {
         if (close(fd_) != 0 && ok()) error_ = errno_text("failed to close " + tmp_path_, errno);
         fd_ = -1;
+    }
+    if (ok()) {  // checked again: the target may have been replaced since
+        if (auto target = regular_file_target(path_); !target) error_ = target.error();
     }
     if (ok() && rename(tmp_path_.c_str(), path_.c_str()) != 0)
         error_ = errno_text("failed to rename " + tmp_path_ + " to " + path_, errno);

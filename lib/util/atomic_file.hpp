@@ -10,7 +10,8 @@ namespace stash_hook {
 
 class AtomicFile {
 public:
-    /// Creates the temporary file beside `path`. Check ok() / error() before writing.
+    /// Creates the temporary file beside `path` (beside its target when `path` is a
+    /// symbolic link: see regular_file_target()). Check ok() / error() before writing.
     explicit AtomicFile(std::string path);
     ~AtomicFile();  // discards the temporary file unless commit() succeeded
     AtomicFile(const AtomicFile&) = delete;
@@ -31,7 +32,15 @@ private:
     std::string error_;
 };
 
-/// Convenience: replace `path` with `content` atomically.
+/// Where a file that must stay a regular file (status, metrics) is really written:
+/// `path` itself when it is missing or a regular file, or the regular file a symbolic
+/// link at `path` points to. Refuses directories, devices, FIFOs, sockets, dangling
+/// links and links to any of those ("is a FIFO, not a regular file").
+expected<std::string, std::string> regular_file_target(const std::string& path);
+
+/// Convenience: replace `path` with `content` atomically. `path` is checked with
+/// regular_file_target() before and again just before the rename; a new file gets
+/// 0666 less the umask, a replaced one keeps its mode.
 expected<void, std::string> write_file_atomically(const std::string& path,
                                                        std::string_view content);
 

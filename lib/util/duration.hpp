@@ -2,6 +2,8 @@
 // Go-syntax durations ("500ms", "1m30s", "2h"), the only form the spec accepts.
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include "util/expected.hpp"
 #include <string>
 #include <string_view>
@@ -21,5 +23,15 @@ std::string format_duration(Duration d);
 /// For reports: rounds to whole milliseconds (microseconds below 1ms) and formats
 /// with format_duration.
 std::string format_duration_ms(Duration d);
+
+/// `now + d`, saturated at the clock's last time point instead of overflowing, so a
+/// timeout such as 2562047h47m16.854775807s (the largest) means "never" rather than
+/// a deadline in the past.
+template <class TimePoint>
+TimePoint deadline_after(TimePoint now, Duration d) {
+    const auto since = std::chrono::duration_cast<Duration>(now.time_since_epoch()).count();
+    if (d.count() > 0 && since > std::numeric_limits<int64_t>::max() - d.count()) return TimePoint::max();
+    return now + std::chrono::duration_cast<typename TimePoint::duration>(d);
+}
 
 }  // namespace stash_hook

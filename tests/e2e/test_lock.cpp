@@ -3,7 +3,11 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -56,10 +60,87 @@ TEST_CASE("--lock with --lock-wait gives up after the wait") {
 TEST_CASE("a lock left by a killed run never blocks the next") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill("lock: {DIR}/run.lock\n", {{"DIR", dir.path()}}));
-    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "touch " + (dir / "holding") + "; sleep 300"});
+    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo $$ > " + (dir / "holding") + "; sleep 300"});
     REQUIRE(test::wait_for_file(dir / "holding"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const int task = std::stoi(test::read_file(dir / "holding"));
     first.signal(SIGKILL);
     first.wait();
+    kill(-task, SIGKILL);  // the task's group, which holds the lock while it lives
+    for (int i = 0; i < 400 && test::process_alive(task); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(std::filesystem::exists(dir / "run.lock"));
     CHECK(test::run_cli({"run", "-f", dir / "s.yaml", "--", "true"}).exit_code == 0);
+}
+
+TEST_CASE("--lock on an existing file that is not a lock file takes the lock and leaves the file alone") {
+    test::TempDir dir;
+    const std::string spec = "name: t\nhooks:\n  preBackup: {exec: {command: [true]}}\n";
+    test::write_file(dir / "s.yaml", spec);
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "s.yaml", "--", "true"});
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_file(dir / "s.yaml") == spec);
+    // ... and while held, a second run is still kept out.
+    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--lock", dir / "s.yaml", "--", "sh", "-c",
+                               "touch " + (dir / "holding") + "; sleep 30"});
+    REQUIRE(test::wait_for_file(dir / "holding"));
+    CHECK(test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "s.yaml", "--", "true"}).exit_code == 122);
+    CHECK(test::read_file(dir / "s.yaml") == spec);
+}
+
+TEST_CASE("--lock never writes through a symlink and refuses what is not a regular file, with 125") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    test::write_file(dir / "precious", "");
+    std::filesystem::create_symlink(dir / "precious", dir / "link");
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "link", "--", "touch", dir / "ran"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("failed to open lock file " + (dir / "link")) != std::string::npos);
+    CHECK(r.err.find("symbolic link") != std::string::npos);
+    CHECK(test::read_file(dir / "precious") == "");
+    REQUIRE(mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "fifo", "--", "touch", dir / "ran"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("not a regular file") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "ran"));
+}
+
+TEST_CASE("a lock in a missing folder, or a lock path that is a folder, exits 125 with the reason") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "missing/run.lock", "--", "true"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("failed to open lock file " + (dir / "missing/run.lock") + ": No such file or directory") !=
+          std::string::npos);
+    CHECK(r.err.find("another run") == std::string::npos);
+    r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir.path(), "--", "true"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("failed to open lock file " + dir.path() + ": Is a directory") != std::string::npos);
+    if (geteuid() != 0) {  // root writes into read-only folders
+        std::filesystem::create_directory(dir / "ro");
+        chmod((dir / "ro").c_str(), 0555);
+        r = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "ro/run.lock", "--", "true"});
+        CHECK(r.exit_code == 125);
+        CHECK(r.err.find("Permission denied") != std::string::npos);
+    }
+}
+
+TEST_CASE("after kill -9 of stash-hook the task it left running still holds the lock") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("lock: {DIR}/run.lock\n", {{"DIR", dir.path()}}));
+    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                               "echo $$ > " + (dir / "task.pid") + "; while [ ! -e " + (dir / "release") +
+                                   " ]; do sleep 0.05; done"});
+    REQUIRE(test::wait_for_file(dir / "task.pid"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const int task = std::stoi(test::read_file(dir / "task.pid"));
+    first.signal(SIGKILL);
+    first.wait();
+    REQUIRE(test::process_alive(task));
+    auto second = test::run_cli({"run", "-f", dir / "s.yaml", "--", "touch", dir / "overlap"});
+    CHECK(second.exit_code == 122);
+    CHECK_FALSE(std::filesystem::exists(dir / "overlap"));
+    test::write_file(dir / "release", "");  // the orphaned task ends, and with it the lock
+    for (int i = 0; i < 400 && test::process_alive(task); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(test::run_cli({"run", "-f", dir / "s.yaml", "--", "touch", dir / "after"}).exit_code == 0);
+    CHECK(std::filesystem::exists(dir / "after"));
 }

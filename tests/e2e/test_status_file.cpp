@@ -136,3 +136,79 @@ TEST_CASE("a status file that cannot be written gives 125 after the post hooks r
     CHECK(std::filesystem::exists(dir / "task"));
     CHECK(std::filesystem::exists(dir / "undone"));
 }
+
+TEST_CASE("a status or metrics file naming a directory or a FIFO is refused with 125 before anything runs") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [touch, {DIR}/pre]}}\n", {{"DIR", dir.path()}}));
+    std::filesystem::create_directory(dir / "folder");
+    REQUIRE(mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    for (const char* option : {"--status-file", "--metrics-file"}) {
+        for (const std::string& target : {dir / "folder", dir / "fifo"}) {
+            CAPTURE(option);
+            CAPTURE(target);
+            auto r = run_cli({"run", "-f", dir / "s.yaml", option, target, "--", "touch", dir / "task"});
+            CHECK(r.exit_code == 125);
+            CHECK(r.err.find(target + ": ") != std::string::npos);
+            CHECK(r.err.find(target.ends_with("fifo") ? "is a FIFO" : "is a directory") != std::string::npos);
+            CHECK_FALSE(std::filesystem::exists(dir / "pre"));
+            CHECK_FALSE(std::filesystem::exists(dir / "task"));
+        }
+    }
+    CHECK(std::filesystem::is_directory(dir / "folder"));
+    CHECK(std::filesystem::is_fifo(dir / "fifo"));
+    // In the spec too.
+    test::write_file(dir / "s2.yaml", fill("statusFile: {DIR}/fifo\n", {{"DIR", dir.path()}}));
+    CHECK(run_cli({"run", "-f", dir / "s2.yaml", "--", "true"}).exit_code == 125);
+}
+
+TEST_CASE("a status file that is a symlink is followed to its regular file, which is replaced") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    test::write_file(dir / "real.json", "{}");
+    std::filesystem::create_symlink(dir / "real.json", dir / "link.json");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "link.json", "--", "true"});
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::is_symlink(dir / "link.json"));
+    CHECK(test::read_json(dir / "real.json")["phase"] == "Succeeded");
+    // A symlink to something that is not a regular file is refused.
+    std::filesystem::create_directory(dir / "folder");
+    std::filesystem::create_symlink(dir / "folder", dir / "to-folder");
+    r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "to-folder", "--", "true"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("is a directory") != std::string::npos);
+}
+
+TEST_CASE("a status file replaced by a FIFO during the session is not replaced, and the run exits 125") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup: {exec: {command: [sh, -c, "rm -f {DIR}/st.json && mkfifo {DIR}/st.json"]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("is a FIFO") != std::string::npos);
+    CHECK(std::filesystem::is_fifo(dir / "st.json"));
+}
+
+TEST_CASE("status and metrics files honour the umask and never widen an existing file's mode") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    const mode_t old = umask(077);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--metrics-file", dir / "m.prom", "--", "true"});
+    umask(old);
+    CHECK(r.exit_code == 0);
+    struct stat st {};
+    REQUIRE(stat((dir / "st.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
+    REQUIRE(stat((dir / "m.prom").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
+    // An existing file keeps its narrower mode under a wide umask.
+    test::write_file(dir / "keep.json", "{}");
+    chmod((dir / "keep.json").c_str(), 0640);
+    const mode_t old2 = umask(0);
+    r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "keep.json", "--", "true"});
+    umask(old2);
+    CHECK(r.exit_code == 0);
+    REQUIRE(stat((dir / "keep.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+}

@@ -134,3 +134,14 @@ TEST_CASE("signals ignored by whoever started stash-hook are at their default in
     CHECK(hook.exit_code == 120);
     CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] == "killed by SIGHUP");
 }
+
+TEST_CASE("the largest duration as a task or hook timeout means no timeout, not an instant one") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", R"(hooks:
+  preBackup: {exec: {command: [sleep, "0.3"]}, timeout: 2562047h47m16.854775807s}
+)");
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--timeout", "2562047h47m16.854775807s", "--lock",
+                            dir / "l", "--lock-wait", "2562047h47m16.854775807s", "--", "sleep", "0.3"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("timed out") == std::string::npos);
+}

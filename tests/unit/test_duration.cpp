@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "util/duration.hpp"
 
 using namespace stash_hook;
@@ -53,4 +55,16 @@ TEST_CASE("durations format like Go's Duration.String") {
     CHECK(format_duration(-2s) == "-2s");
     CHECK(format_duration_ms(std::chrono::nanoseconds(1'234'567'890)) == "1.235s");
     CHECK(format_duration_ms(std::chrono::nanoseconds(412'345)) == "412\xC2\xB5s");
+}
+
+TEST_CASE("the largest Go duration parses, and deadlines after it saturate instead of wrapping") {
+    auto max = parse_duration("2562047h47m16.854775807s");
+    REQUIRE(max.has_value());
+    CHECK(max->count() == std::numeric_limits<int64_t>::max());
+    CHECK_FALSE(parse_duration("2562047h47m16.854775808s").has_value());
+    const auto now = std::chrono::steady_clock::now();
+    CHECK(deadline_after(now, *max) == std::chrono::steady_clock::time_point::max());
+    CHECK(deadline_after(now, *max) > now);
+    CHECK(deadline_after(now, std::chrono::hours(1)) == now + std::chrono::hours(1));
+    CHECK(deadline_after(std::chrono::steady_clock::time_point::max(), 1ns) == std::chrono::steady_clock::time_point::max());
 }

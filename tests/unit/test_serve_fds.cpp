@@ -18,7 +18,7 @@ std::string fds_in_child(const std::vector<int>& keep) {
     request.argv = {"sh", "-c", "ls /proc/$$/fd"};
     request.env = make_environment({});
     request.capture_output = true;
-    request.keep_fds = keep;
+    request.inherit_fds = keep;
     CapturedOutput output;
     const auto result = run_process(request, &output);
     REQUIRE(result.has_value());
