@@ -11,7 +11,6 @@
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
-#include "util/atomic_file.hpp"
 #include "util/lock_file.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
@@ -77,11 +76,6 @@ int run(const RunOptions& options) {
         return 0;
     }
     check_runnable_or_throw(spec);
-    for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
-        if (path.empty()) continue;
-        if (auto target = regular_file_target(path); !target)
-            throw Error(std::string("failed to use ") + what + " " + path + ": " + target.error());
-    }
     if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
     if (!options.lock.empty()) spec.lock = options.lock;
     if (!options.lock_wait.empty()) {

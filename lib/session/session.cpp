@@ -552,6 +552,7 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
     } else {
         ctx.phase = phase_so_far;
         ctx.task_exit_code = phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
+        ctx.seen = post_hooks_seen(ctx.seen);  // as in a session: the first signal lets them run
         failed = run_post_hooks(hooks, ctx, results).has_value();
     }
     return results;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "spec/hook_template.hpp"
+#include "util/atomic_file.hpp"
 #include "util/edit_distance.hpp"
 #include "util/error.hpp"
 #include "util/secrets.hpp"
@@ -36,6 +37,11 @@ void check_runnable_or_throw(const Spec& spec) {
     };
     check_hooks(spec.hooks);
     for (const auto& m : spec.members) check_hooks(m.hooks);
+    for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
+        if (path.empty()) continue;
+        if (auto target = regular_file_target(path); !target)
+            problems.push_back(std::string("failed to use ") + what + " " + path + ": " + target.error());
+    }
     if (problems.empty()) return;
     std::string message;
     for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;

@@ -202,6 +202,23 @@ TEST_CASE("a first signal that arrives while post hooks run lets them all run, a
     CHECK(st["hooks"][1]["phase"] == "Succeeded");
 }
 
+TEST_CASE("hook POSTSTAGE: a first signal lets every post hook run, as in a session") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup:
+    - {name: slow-undo, exec: {command: [sh, -c, "touch {DIR}/post-started; sleep 1; touch {DIR}/undone"]}}
+    - {name: notify, exec: {command: [touch, {DIR}/notified]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    test::BackgroundCli run({"hook", "-f", dir / "s.yaml", "postBackup"});
+    REQUIRE(test::wait_for_file(dir / "post-started"));
+    run.signal(SIGTERM);
+    auto r = run.wait();
+    CHECK(r.exit_code == 128 + SIGTERM);
+    CHECK(std::filesystem::exists(dir / "undone"));
+    CHECK(std::filesystem::exists(dir / "notified"));
+}
+
 TEST_CASE("a second signal while post hooks run stops them, even when the first came during the post hooks") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:

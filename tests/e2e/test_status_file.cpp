@@ -159,6 +159,12 @@ TEST_CASE("a status or metrics file naming a directory or a FIFO is refused with
     // In the spec too.
     test::write_file(dir / "s2.yaml", fill("statusFile: {DIR}/fifo\n", {{"DIR", dir.path()}}));
     CHECK(run_cli({"run", "-f", dir / "s2.yaml", "--", "true"}).exit_code == 125);
+    // And serve refuses it at start, before any session could replace the FIFO.
+    test::write_file(dir / "s3.yaml", fill("statusFile: {DIR}/fifo\ncommand: [\"true\"]\n", {{"DIR", dir.path()}}));
+    auto served = run_cli({"serve", "-f", dir / "s3.yaml", "--listen", "127.0.0.1:0"});
+    CHECK(served.exit_code == 125);
+    CHECK(served.err.find("is a FIFO") != std::string::npos);
+    CHECK(std::filesystem::is_fifo(dir / "fifo"));
 }
 
 TEST_CASE("a status file that is a symlink is followed to its regular file, which is replaced") {
