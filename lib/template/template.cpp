@@ -1324,6 +1324,9 @@ Template& Template::operator=(Template&&) noexcept = default;
 Template::~Template() = default;
 
 expected<Template, TemplateError> Template::parse(std::string_view text) {
+    if (text.size() > kMaxTemplateBytes)
+        return unexpected(TemplateError{1, 1, "the template is " + std::to_string(text.size()) + " bytes; at most " +
+                                                  std::to_string(kMaxTemplateBytes) + " are allowed"});
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {

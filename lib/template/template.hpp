@@ -29,9 +29,12 @@ struct TemplateError {
 
 struct Ast;  // the parsed tree; see template.cpp
 
-/// Limits on hostile templates (man page, LIMITS). Nesting (parentheses, if, range,
-/// with, else if, and data built by dict) is at most kMaxDepth deep; the output and
-/// every value are at most kMaxBytes; rendering takes at most kMaxSteps steps.
+/// Limits on hostile templates (man page, LIMITS). A template's text is at most
+/// kMaxTemplateBytes (its parsed tree takes about 100 times that); nesting
+/// (parentheses, if, range, with, else if, and data built by dict) is at most
+/// kMaxDepth deep; the output and every value are at most kMaxBytes; rendering takes
+/// at most kMaxSteps steps.
+inline constexpr size_t kMaxTemplateBytes = 64u << 10;
 inline constexpr int kMaxDepth = 100;
 inline constexpr size_t kMaxBytes = 1u << 20;
 inline constexpr long kMaxSteps = 1'000'000;
