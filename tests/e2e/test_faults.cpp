@@ -107,6 +107,19 @@ TEST_CASE("hostile specs end in exit 125 with a clear message, within seconds") 
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
     CHECK(r.exit_code == 125);
     CHECK(r.err.find("nested too deeply") != std::string::npos);
+    // Not regular files, and an endless standard input: refused at once, within 1 MiB read.
+    auto zero = run_cli({"run", "-f", "/dev/zero", "--", "touch", dir / "ran"});
+    CHECK(zero.exit_code == 125);
+    CHECK(zero.err.find("failed to read spec: /dev/zero is a character device, not a regular file") != std::string::npos);
+    auto folder = run_cli({"validate", "-f", dir.path()});
+    CHECK(folder.err.find("is a directory, not a regular file") != std::string::npos);
+    test::CliOptions endless;
+    endless.stdin_text = std::string(3 << 20, 'x');
+    auto piped = run_cli({"run", "-f", "-", "--", "touch", dir / "ran"}, endless);
+    CHECK(piped.exit_code == 125);
+    CHECK(piped.err.find("larger than 1048576 bytes (1 MiB)") != std::string::npos);
+    CHECK(piped.max_rss_kib < 64 * 1024);
+    CHECK_FALSE(std::filesystem::exists(dir / "ran"));
 }
 
 TEST_CASE("a server that accepts and never answers fails the hook within its timeout") {
