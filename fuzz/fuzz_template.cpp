@@ -17,7 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tmpl::Value sample = template_schema();
     sample["Status"]["Error"] = "quote \" backslash \\ newline \n <tag>";
     sample["Task"]["Command"] = {"restic", "backup", "/data"};
-    auto rendered = parsed->render(sample);
+    // The step budget bounds the work; the deadline is what a hook's timeout is in
+    // production, so that libFuzzer's -timeout=10 always holds.
+    tmpl::RenderLimits limits;
+    limits.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    auto rendered = parsed->render(sample, limits);
     if (rendered) (void)tmpl::go_json(*rendered);
     return 0;
 }

@@ -108,7 +108,10 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     const std::string label = ctx.prefix() + to_string(hook.stage) + " hook \"" + hook.name + "\"";
     const auto start = Clock::now();
 
-    auto rendered = render_hook(hook, ctx.template_data(hook.stage));
+    tmpl::RenderLimits limits;
+    limits.deadline = std::chrono::steady_clock::now() + hook.timeout;
+    limits.interrupted = [seen = ctx.seen] { return interrupted_since(seen); };
+    auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
     if (rendered) {
         if (auto* exec = std::get_if<ExecAction>(&rendered->action))
             exec->command = container_command(*ctx.spec, rendered->container_name, exec->command);

@@ -54,16 +54,20 @@ void for_each_template_string(Hook& hook, const std::function<void(std::string&,
     }
 }
 
-expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data) {
+expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data,
+                                        const tmpl::RenderLimits& limits) {
     Hook rendered = hook;
     std::string failure;
+    const bool exec = std::holds_alternative<ExecAction>(hook.action);
     for_each_template_string(rendered, [&](std::string& text, const std::string& where) {
         if (!failure.empty() || !tmpl::is_template(text)) return;
-        auto out = tmpl::render_string(text, data);
-        if (out)
-            text = std::move(*out);
-        else
+        auto out = tmpl::render_string(text, data, limits);
+        if (!out)
             failure = "failed to render the template in " + where + ": " + out.error().str();
+        else if (exec && out->find('\0') != std::string::npos)  // execve would cut the argument there
+            failure = "failed to render the template in " + where + ": the result contains a NUL byte";
+        else
+            text = std::move(*out);
     });
     if (!failure.empty()) return unexpected(failure);
     if (const auto* http = std::get_if<HttpAction>(&rendered.action))

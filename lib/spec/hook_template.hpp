@@ -42,7 +42,9 @@ const tmpl::Value& template_schema();
 void for_each_template_string(Hook& hook, const std::function<void(std::string&, const std::string&)>& visit);
 
 /// A copy of `hook` with its templates rendered and trimmed, or the first error,
-/// naming the string and the problem.
-expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data);
+/// naming the string and the problem. `limits` stops rendering at the hook's
+/// timeout or on a signal.
+expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data,
+                                        const tmpl::RenderLimits& limits = {});
 
 }  // namespace stash_hook

@@ -1,7 +1,11 @@
 #include "spec/spec_loader.hpp"
 
+#include <fcntl.h>
 #include <netdb.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -37,6 +41,7 @@ const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
 const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "RestoreSession", "BackupBatch",
                                                    "RestoreBatch"};
+constexpr std::string_view kStashApiVersion = "stash.appscode.com/v1beta1";
 const std::vector<std::string_view> kBackupStageKeys = {"preBackup", "postBackup"};
 const std::vector<std::string_view> kRestoreStageKeys = {"preRestore", "postRestore"};
 const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
@@ -56,7 +61,10 @@ const std::vector<std::string_view> kTlsKeys = {"insecureSkipVerify", "caFile", 
                                                 "keyFile"};
 const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
 
-constexpr size_t kMaxSpecBytes = 16u << 20;  // a spec is configuration, not data
+// A spec is configuration, not data. yaml-cpp takes about 500 bytes a node, so the
+// node count, not the size, is what bounds its memory (man page, LIMITS).
+constexpr size_t kMaxSpecBytes = 1u << 20;
+constexpr size_t kMaxSpecNodes = 50'000;
 constexpr size_t kMaxScalarBytes = 1u << 20;
 constexpr size_t kMaxNameBytes = 253;        // a Kubernetes object name's limit
 constexpr size_t kMaxProblems = 100;
@@ -137,8 +145,9 @@ public:
     }
 
     /// A name that becomes part of the session's name and environment.
-    std::optional<std::string> name_value(const YAML::Node& node, const std::string& what) {
-        auto s = string_value(node, what, false);
+    std::optional<std::string> name_value(const YAML::Node& node, const std::string& what,
+                                          bool allow_empty = false) {
+        auto s = string_value(node, what, allow_empty);
         if (!s) return s;
         if (s->size() > kMaxNameBytes) {
             problem(node, what + " is " + std::to_string(s->size()) + " characters long; at most " +
@@ -240,6 +249,11 @@ public:
         bool ok = true;
         for (const auto& item : node) {
             auto s = scalar(item, what + " element");
+            if (s && s->find('\0') != std::string::npos) {
+                // execve would end the argument there and run something else.
+                problem(item, what + " element must not contain a NUL byte");
+                s.reset();
+            }
             if (s)
                 out.push_back(*s);
             else
@@ -427,6 +441,8 @@ public:
             if (auto s = string_value(n, "containerName", false)) {
                 if (!node["exec"])
                     problem(n, what + ": containerName applies only to exec hooks");
+                if ((*s)[0] == '-')  // it would reach docker/kubectl exec as an option
+                    problem(n, what + ": containerName " + quote(*s) + " must not start with '-'");
                 h.container_name = *s;
             }
         }
@@ -575,11 +591,12 @@ public:
             ObjectRef ref;
             const YAML::Node target = owner["target"];
             if (!target || !target.IsMap()) return ref;
-            if (auto a = target["alias"]) alias = string_value(a, "target.alias").value_or("");
+            // Names become member names, log lines and environment: our name rules.
+            if (auto a = target["alias"]) alias = name_value(a, "target.alias", true).value_or("");
             if (auto r = target["ref"]; r && r.IsMap()) {
                 if (auto n = r["apiVersion"]) ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
                 if (auto n = r["kind"]) ref.kind = string_value(n, "target.ref.kind").value_or("");
-                if (auto n = r["name"]) ref.name = string_value(n, "target.ref.name").value_or("");
+                if (auto n = r["name"]) ref.name = name_value(n, "target.ref.name", true).value_or("");
             }
             return ref;
         };
@@ -620,17 +637,23 @@ public:
             problem(root, "the spec must be a mapping with keys such as kind, command and hooks");
             return;
         }
+        // Stash's BackupConfiguration, RestoreSession, BackupBatch and RestoreBatch are all
+        // stash.appscode.com/v1beta1 (v1alpha1 holds Repository and others we do not read).
+        const auto api_version_problem = [&](const YAML::Node& n, const std::string& s) {
+            problem(n, "apiVersion must be stash-hook/v1 or " + std::string(kStashApiVersion) + ", not " + quote(s));
+        };
         if (auto n = root["apiVersion"]) {
-            if (auto s = string_value(n, "apiVersion"); s && s->rfind("stash.appscode.com/", 0) == 0) {
-                stash_manifest(root, spec, *s);
+            if (auto s = string_value(n, "apiVersion"); s && s->starts_with("stash.appscode.com/")) {
+                if (*s == kStashApiVersion)
+                    stash_manifest(root, spec, *s);
+                else
+                    api_version_problem(n, *s);
                 return;
             }
         }
         check_map(root, "the spec", kTopKeys);
         if (auto n = root["apiVersion"]) {
-            if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1")
-                problem(n, "apiVersion must be stash-hook/v1 (or a Stash manifest's stash.appscode.com/v1beta1), "
-                           "not " + quote(*s));
+            if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") api_version_problem(n, *s);
         }
         if (auto n = root["kind"]) {
             spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
@@ -654,7 +677,10 @@ public:
                                                                    {"kubectl", ContainerRuntime::Kubectl}})
                                          .value_or(ContainerRuntime::None);
         }
-        if (auto n = root["pod"]) spec.pod = string_value(n, "pod", false).value_or("");
+        if (auto n = root["pod"]) {
+            spec.pod = string_value(n, "pod", false).value_or("");
+            if (spec.pod.starts_with('-')) problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
+        }
         if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
         if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
         if (auto n = root["schedule"]) {
@@ -691,6 +717,37 @@ public:
 private:
     std::string file_;
     bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one
+};
+
+/// Counts the first document's nodes with yaml-cpp's event parser, which builds no
+/// tree, and stops past the limit: a long list is refused before it costs memory.
+class NodeCounter : public YAML::EventHandler {
+public:
+    struct TooMany {
+        YAML::Mark mark;
+    };
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { add(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { add(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        add(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        add(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        add(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void add(const YAML::Mark& mark) {
+        if (++count_ > kMaxSpecNodes) throw TooMany{mark};
+    }
+    size_t count_ = 0;
 };
 
 std::string default_name(const std::string& path) {
@@ -751,8 +808,22 @@ SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
                                    std::string("invalid UTF-8 (byte ") + hex + "): save the spec as UTF-8"});
         return result;
     }
+    const std::string copy(text);
     try {
-        root = YAML::Load(std::string(text));
+        std::istringstream in(copy);
+        YAML::Parser parser(in);
+        NodeCounter counter;
+        parser.HandleNextDocument(counter);
+    } catch (const NodeCounter::TooMany& e) {
+        result.problems.push_back({{file, e.mark.line + 1, e.mark.column + 1},
+                                   "the spec has more than " + std::to_string(kMaxSpecNodes) +
+                                       " values (scalars, lists and mappings); a spec is configuration, not data"});
+        return result;
+    } catch (const YAML::Exception&) {
+        // Reported below, where the tree is built, with the same words as always.
+    }
+    try {
+        root = YAML::Load(copy);
     } catch (const YAML::DeepRecursion& e) {
         result.problems.push_back({{file, e.mark.line + 1, e.mark.column + 1},
                                    "invalid YAML: nested too deeply (more than yaml-cpp's limit)"});
@@ -786,28 +857,48 @@ SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
 }
 
 SpecLoadResult load_spec_file(const std::string& path) {
-    std::string text;
-    if (path == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            return {std::nullopt, {{{path, 0, 0}, "failed to read spec: it is a directory"}}};
-        }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+    const std::string file = path == "-" ? "<stdin>" : path;
+    auto failed = [&](const std::string& reason) {
+        return SpecLoadResult{std::nullopt, {{{file, 0, 0}, "failed to read spec: " + reason}}};
+    };
+    int fd = 0;
+    if (path != "-") {
+        // O_NONBLOCK: opening a FIFO with no writer must not hang before we can refuse it.
+        fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
             const int err = errno;
-            return {std::nullopt,
-                    {{{path, 0, 0}, std::string("failed to read spec: ") + std::strerror(err) +
-                                        (err == ENOENT ? " (give one with -f FILE or "
-                                                         "$STASH_HOOK_SPEC)"
-                                                       : "")}}};
+            return failed(std::string(std::strerror(err)) +
+                          (err == ENOENT ? " (give one with -f FILE or $STASH_HOOK_SPEC)" : ""));
         }
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        text = buf.str();
+        struct stat st{};
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            const char* type = S_ISDIR(st.st_mode)   ? "a directory"
+                               : S_ISFIFO(st.st_mode) ? "a FIFO"
+                               : S_ISCHR(st.st_mode)  ? "a character device"
+                               : S_ISBLK(st.st_mode)  ? "a block device"
+                               : S_ISSOCK(st.st_mode) ? "a socket"
+                                                      : "not a file";
+            close(fd);
+            return failed(path + " is " + type + ", not a regular file" +
+                          (S_ISFIFO(st.st_mode) ? " (give a pipe as -f -)" : ""));
+        }
     }
-    return load_spec_text(text, path == "-" ? "<stdin>" : path);
+    // At most one byte past the limit: an endless input (-f - < /dev/zero) costs nothing.
+    std::string text;
+    char buf[64 * 1024];
+    int err = 0;
+    while (text.size() <= kMaxSpecBytes) {
+        const ssize_t n = read(fd, buf, std::min(sizeof buf, kMaxSpecBytes + 1 - text.size()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) err = errno;
+        if (n <= 0) break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    if (fd != 0) close(fd);
+    if (err != 0) return failed(std::strerror(err));
+    if (text.size() > kMaxSpecBytes)
+        return failed("it is larger than " + std::to_string(kMaxSpecBytes) + " bytes (1 MiB), the most a spec may be");
+    return load_spec_text(text, file);
 }
 
 std::string default_spec_path(const std::string& flag_value) {

@@ -77,6 +77,25 @@ struct Failure {
     std::string message;
 };
 
+const std::string kTooDeep = "template nesting deeper than " + std::to_string(kMaxDepth);
+
+/// Counts one level of nesting for as long as it lives; past kMaxDepth, throws.
+class Nesting {
+public:
+    Nesting(int& depth, size_t pos) : depth_(depth) {
+        if (++depth_ > kMaxDepth) {
+            --depth_;
+            throw Failure{pos, kTooDeep};
+        }
+    }
+    ~Nesting() { --depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+private:
+    int& depth_;
+};
+
 std::pair<int, int> line_column(std::string_view text, size_t pos) {
     int line = 1, column = 1;
     for (size_t i = 0; i < pos && i < text.size(); ++i) {
@@ -252,6 +271,7 @@ private:
     size_t stop_pos_ = 0;
     std::vector<Token> tokens_;
     size_t next_ = 0;
+    int depth_ = 0;  // parentheses and control blocks open around the parser
 
     /// Parses nodes into `list` until {{end}} or {{else ...}} or the end of the text.
     /// Returns "end", "else" (tokens_ positioned after "else"), or "" at end of text.
@@ -364,6 +384,7 @@ private:
 
     // `keyword` by value: parse_list replaces tokens_, which a reference would point into.
     Node parse_control(const std::string keyword, size_t open) {
+        const Nesting nesting(depth_, open);
         Node node;
         node.kind = keyword == "if" ? Node::If : keyword == "range" ? Node::Range : Node::With;
         node.pos = open;
@@ -469,11 +490,13 @@ private:
                     term.name = t.value;
                 }
                 break;
-            case Token::LParen:
+            case Token::LParen: {
+                const Nesting nesting(depth_, t.pos);
                 term.kind = Term::Sub;
                 term.sub = parse_pipeline(false);
                 expect_token(Token::RParen, "\")\"");
                 break;
+            }
             default: throw Failure{t.pos, "unexpected \"" + t.value + "\" in operand"};
         }
         // Field chains: .A.B, $x.A, (pipe).A
@@ -809,10 +832,15 @@ struct FmtSpec {
 
 }  // namespace
 
-std::string go_sprintf(const std::string& format, const std::vector<Value>& args) {
+const std::string kTooBig = "template value exceeds " + std::to_string(kMaxBytes >> 20) + " MiB";
+
+/// `pos` is printf's place in the template, for the error when the result grows past
+/// kMaxBytes (a width of a million is allowed, and a format may hold many).
+std::string go_sprintf(const std::string& format, const std::vector<Value>& args, size_t pos) {
     std::string out;
     size_t argi = 0;
     for (size_t i = 0; i < format.size(); ++i) {
+        if (out.size() > kMaxBytes) throw Failure{pos, kTooBig};
         if (format[i] != '%') {
             out += format[i];
             continue;
@@ -923,12 +951,27 @@ std::string go_sprintf(const std::string& format, const std::vector<Value>& args
 // Execution
 // ---------------------------------------------------------------------------
 
+/// About how many bytes `v` takes printed, counted only up to a little past
+/// kMaxBytes; throws past kMaxDepth levels (dict can nest data in a loop).
+size_t value_size(const Value& v, size_t pos, int depth = 0) {
+    if (depth > kMaxDepth) throw Failure{pos, kTooDeep};
+    if (v.is_string()) return v.get_ref<const std::string&>().size();
+    if (!v.is_structured()) return 8;
+    size_t total = 2;
+    for (auto it = v.begin(); it != v.end() && total <= kMaxBytes; ++it)
+        total += 2 + (v.is_object() ? it.key().size() : 0) + value_size(it.value(), pos, depth + 1);
+    return total;
+}
+
 class Executor {
 public:
-    explicit Executor(const Value& root) : root_(root) { vars_.push_back({"$", root}); }
+    Executor(const Value& root, const RenderLimits& limits) : root_(root), limits_(limits) {
+        vars_.push_back({"$", root});
+    }
 
     void run(const List& list, const Value& dot, std::string& out) {
         for (const Node& node : list) {
+            step(node.pos);
             switch (node.kind) {
                 case Node::Text: out += node.text; break;
                 case Node::Action: {
@@ -958,6 +1001,7 @@ public:
                         throw Failure{node.pos, "range can't iterate over " + print_value(v)};
                     bool any = false;
                     auto iterate = [&](const Value& key, const Value& elem) {
+                        step(node.pos);
                         any = true;
                         const size_t inner = vars_.size();
                         if (node.pipe->decl.size() == 1) vars_.push_back({node.pipe->decl[0], elem});
@@ -980,14 +1024,29 @@ public:
                     break;
                 }
             }
-            if (out.size() > kMaxOutput) throw Failure{node.pos, "output exceeds 16 MiB"};
+            if (out.size() > kMaxBytes)
+                throw Failure{node.pos, "template output exceeds " + std::to_string(kMaxBytes >> 20) + " MiB"};
         }
     }
 
 private:
-    static constexpr size_t kMaxOutput = 16u << 20;
     const Value& root_;
+    const RenderLimits& limits_;
     std::vector<std::pair<std::string, Value>> vars_;
+    long steps_ = 0;
+    long next_check_ = 0;
+
+    /// Counts `cost` steps of work; every few hundred, looks at the deadline and for
+    /// a signal, so that no template runs longer than its hook may.
+    void step(size_t pos, long cost = 1) {
+        steps_ += cost;
+        if (steps_ > kMaxSteps) throw Failure{pos, "template takes more than " + std::to_string(kMaxSteps) + " steps"};
+        if (steps_ < next_check_) return;
+        next_check_ = steps_ + 256;
+        if (limits_.interrupted && limits_.interrupted()) throw Failure{pos, "rendering stopped by a signal"};
+        if (limits_.deadline && std::chrono::steady_clock::now() >= *limits_.deadline)
+            throw Failure{pos, "rendering ran past its deadline"};
+    }
 
     Value& variable(const std::string& name, size_t pos) {
         for (auto it = vars_.rbegin(); it != vars_.rend(); ++it)
@@ -1054,7 +1113,18 @@ private:
         return eval_term(head, dot);
     }
 
+    /// A function's result, which is bounded in size and depth, and costs a step per
+    /// 4 KiB it holds (so that copying large values around is not free).
     Value call(const Term& fn, const std::vector<const Term*>& arg_terms, const Value& dot, const Value* piped) {
+        Value result = call_function(fn, arg_terms, dot, piped);
+        const size_t size = value_size(result, fn.pos);
+        if (size > kMaxBytes) throw Failure{fn.pos, kTooBig};
+        step(fn.pos, 1 + static_cast<long>(size / 4096));
+        return result;
+    }
+
+    Value call_function(const Term& fn, const std::vector<const Term*>& arg_terms, const Value& dot,
+                        const Value* piped) {
         const std::string& name = fn.name;
         const size_t count = arg_terms.size() + (piped ? 1 : 0);
         if (static_cast<int>(count) < kFunctions.at(name))
@@ -1131,7 +1201,7 @@ private:
         }
         if (name == "printf") {
             if (!a[0].is_string()) throw Failure{fn.pos, "printf's format must be a string"};
-            return go_sprintf(a[0].get<std::string>(), std::vector<Value>(a.begin() + 1, a.end()));
+            return go_sprintf(a[0].get<std::string>(), std::vector<Value>(a.begin() + 1, a.end()), fn.pos);
         }
         if (name == "print") {
             std::string s;
@@ -1254,6 +1324,9 @@ Template& Template::operator=(Template&&) noexcept = default;
 Template::~Template() = default;
 
 expected<Template, TemplateError> Template::parse(std::string_view text) {
+    if (text.size() > kMaxTemplateBytes)
+        return unexpected(TemplateError{1, 1, "the template is " + std::to_string(text.size()) + " bytes; at most " +
+                                                  std::to_string(kMaxTemplateBytes) + " are allowed"});
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {
@@ -1277,10 +1350,10 @@ expected<void, TemplateError> Template::check_fields(const Value& schema) const 
     return {};
 }
 
-expected<std::string, TemplateError> Template::render(const Value& data) const {
+expected<std::string, TemplateError> Template::render(const Value& data, const RenderLimits& limits) const {
     std::string out;
     try {
-        Executor(data).run(ast_->root, data, out);
+        Executor(data, limits).run(ast_->root, data, out);
     } catch (const Failure& f) {
         auto [line, column] = line_column(ast_->text, f.pos);
         return unexpected(TemplateError{line, column, f.message});
@@ -1292,10 +1365,11 @@ expected<std::string, TemplateError> Template::render(const Value& data) const {
 
 bool is_template(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
-expected<std::string, TemplateError> render_string(std::string_view text, const Value& data) {
+expected<std::string, TemplateError> render_string(std::string_view text, const Value& data,
+                                                   const RenderLimits& limits) {
     auto t = Template::parse(text);
     if (!t) return unexpected(t.error());
-    auto out = t->render(data);
+    auto out = t->render(data, limits);
     if (!out) return out;
     const size_t b = out->find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return std::string();

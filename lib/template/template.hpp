@@ -6,7 +6,10 @@
 // Data is a JSON value; objects are structs (an unknown field is an error).
 
 #include "util/expected.hpp"
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +29,23 @@ struct TemplateError {
 
 struct Ast;  // the parsed tree; see template.cpp
 
+/// Limits on hostile templates (man page, LIMITS). A template's text is at most
+/// kMaxTemplateBytes (its parsed tree takes about 100 times that); nesting
+/// (parentheses, if, range, with, else if, and data built by dict) is at most
+/// kMaxDepth deep; the output and every value are at most kMaxBytes; rendering takes
+/// at most kMaxSteps steps.
+inline constexpr size_t kMaxTemplateBytes = 64u << 10;
+inline constexpr int kMaxDepth = 100;
+inline constexpr size_t kMaxBytes = 1u << 20;
+inline constexpr long kMaxSteps = 1'000'000;
+
+/// When rendering must stop early: at `deadline` (a hook's timeout), or once
+/// `interrupted` returns true (a signal). Checked every few hundred steps.
+struct RenderLimits {
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    std::function<bool()> interrupted;
+};
+
 class Template {
 public:
     /// Parses `text`. Unknown functions and syntax errors are reported here.
@@ -37,7 +57,7 @@ public:
     expected<void, TemplateError> check_fields(const Value& schema) const;
 
     /// Renders with `data` as the root ("." and "$").
-    expected<std::string, TemplateError> render(const Value& data) const;
+    expected<std::string, TemplateError> render(const Value& data, const RenderLimits& limits = {}) const;
 
     Template(Template&&) noexcept;
     Template& operator=(Template&&) noexcept;
@@ -52,7 +72,8 @@ private:
 bool is_template(std::string_view text);
 
 /// Parses, renders and trims surrounding whitespace (how hook strings are rendered).
-expected<std::string, TemplateError> render_string(std::string_view text, const Value& data);
+expected<std::string, TemplateError> render_string(std::string_view text, const Value& data,
+                                                   const RenderLimits& limits = {});
 
 /// JSON exactly as Go's encoding/json Marshal writes it (sorted keys, <>& escaped).
 std::string go_json(const Value& value);

@@ -69,6 +69,9 @@ TEST_CASE("hostile specs end in exit 125 with a clear message, within seconds") 
         for (int i = 0; i < 9; ++i) bomb += std::string(i ? ", " : "") + "*" + static_cast<char>(c - 1);
         bomb += "]}\n";
     }
+    std::string long_list = "command: [a";  // 120 KB, 60,000 items: yaml-cpp would take 30 MB
+    for (int i = 0; i < 60'000; ++i) long_list += ",a";
+    long_list += "]\n";
     struct Case {
         const char* name;
         std::string text;
@@ -76,7 +79,8 @@ TEST_CASE("hostile specs end in exit 125 with a clear message, within seconds") 
     };
     const Case cases[] = {
         {"alias bomb", bomb, "exec.command element must be a single value, not a list"},
-        {"5 MB scalar", "name: t\ncommand: [\"" + std::string(5'000'000, 'x') + "\"]\n", "bytes long; at most 1048576"},
+        {"5 MB spec", "name: t\ncommand: [\"" + std::string(5'000'000, 'x') + "\"]\n", "larger than 1048576 bytes (1 MiB)"},
+        {"long list", long_list, "more than 50000 values"},
         {"5000-deep nesting", "hooks: " + std::string(5000, '[') + std::string(5000, ']') + "\n", "nested too deeply"},
         {"invalid UTF-8", "name: \"\xff\xfe\"\ncommand: [true]\n", "invalid UTF-8 (byte 0xff)"},
         {"tabs", "hooks:\n\tpreBackup:\n\t\texec: {command: [true]}\n", "invalid YAML"},
@@ -103,6 +107,19 @@ TEST_CASE("hostile specs end in exit 125 with a clear message, within seconds") 
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
     CHECK(r.exit_code == 125);
     CHECK(r.err.find("nested too deeply") != std::string::npos);
+    // Not regular files, and an endless standard input: refused at once, within 1 MiB read.
+    auto zero = run_cli({"run", "-f", "/dev/zero", "--", "touch", dir / "ran"});
+    CHECK(zero.exit_code == 125);
+    CHECK(zero.err.find("failed to read spec: /dev/zero is a character device, not a regular file") != std::string::npos);
+    auto folder = run_cli({"validate", "-f", dir.path()});
+    CHECK(folder.err.find("is a directory, not a regular file") != std::string::npos);
+    test::CliOptions endless;
+    endless.stdin_text = std::string(3 << 20, 'x');
+    auto piped = run_cli({"run", "-f", "-", "--", "touch", dir / "ran"}, endless);
+    CHECK(piped.exit_code == 125);
+    CHECK(piped.err.find("larger than 1048576 bytes (1 MiB)") != std::string::npos);
+    CHECK(piped.max_rss_kib < 64 * 1024);
+    CHECK_FALSE(std::filesystem::exists(dir / "ran"));
 }
 
 TEST_CASE("a server that accepts and never answers fails the hook within its timeout") {

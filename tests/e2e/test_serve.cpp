@@ -430,3 +430,20 @@ TEST_CASE("a second daemon cannot listen on a port the first one holds") {
     d.cli->signal(SIGTERM);
     CHECK(d.cli->wait().exit_code == 0);
 }
+
+TEST_CASE("SIGHUP with a spec holding 20,000 nested parentheses in a template keeps the daemon and the old spec") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    d.wait_for(name_of(d.trigger()));
+    const std::string deep = std::string(20'000, '(') + ".Name" + std::string(20'000, ')');
+    test::write_file(dir / "s.yaml", "command: [true]\nhooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep + " }}\"]}}\n");
+    d.cli->signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    d.wait_for(name_of(d.trigger()));
+    d.cli->signal(SIGTERM);
+    auto r = d.cli->wait();
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "log") == std::vector<std::string>{"first", "first"});
+    CHECK(r.err.find("template nesting deeper than 100") != std::string::npos);
+}

@@ -60,3 +60,45 @@ TEST_CASE("an unknown field in a template is a load-time error with its place") 
     CHECK(r.err == dir / "s.yaml" + ":3:5: hook \"postBackup[0]\": bad template in exec.command[1]: template:1:4: "
                                      "unknown field .Target.Nmae; did you mean .Target.Name?\n");
 }
+
+TEST_CASE("hostile templates: 20,000 nested parentheses end validate, plan and run with a clear error, never a signal") {
+    test::TempDir dir;
+    const std::string deep = std::string(20'000, '(') + ".Name" + std::string(20'000, ')');
+    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep + " }}\"]}}\n");
+    const std::string message = "bad template in exec.command[1]: template:1:104: template nesting deeper than 100";
+    auto v = run_cli({"validate", "-f", dir / "s.yaml"});
+    CHECK(v.exit_code == 1);
+    CHECK(v.err.find(message) != std::string::npos);
+    for (const auto& args : std::vector<std::vector<std::string>>{{"plan", "-f", dir / "s.yaml"},
+                                                                 {"run", "-f", dir / "s.yaml", "--", "touch", dir / "ran"}}) {
+        CAPTURE(args[0]);
+        auto r = run_cli(args);
+        CHECK(r.exit_code == 125);
+        CHECK(r.err.find(message) != std::string::npos);
+    }
+    CHECK_FALSE(std::filesystem::exists(dir / "ran"));
+}
+
+TEST_CASE("hostile templates: an endless range or a doubling variable fails its hook within seconds, post hooks run") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup:
+    - {name: endless, exec: {command: [echo, "{{ range 100000000000 }}{{ end }}"]}, onError: Continue}
+    - {name: doubling, exec: {command: [echo, '{{ $x := "ab" }}{{ range 100 }}{{ $x = printf "%s%s" $x $x }}{{ end }}{{ $x }}']}, onError: Continue}
+    - {name: nul, exec: {command: [echo, '{{ printf "a%cb" 0 }}']}, onError: Continue}
+  postBackup: {name: after, exec: {command: [touch, {DIR}/post]}}
+)",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.seconds < 20);
+    CHECK(r.max_rss_kib < 200 * 1024);
+    CHECK(std::filesystem::exists(dir / "post"));
+    const auto hooks = test::read_json(dir / "st.json")["hooks"];
+    REQUIRE(hooks.size() == 4);
+    CHECK(hooks[0]["error"] == "failed to render the template in exec.command[1]: template:1:1: template takes "
+                               "more than 1000000 steps");
+    CHECK(hooks[1]["error"] == "failed to render the template in exec.command[1]: template:1:40: template value "
+                               "exceeds 1 MiB");
+    CHECK(hooks[2]["error"] == "failed to render the template in exec.command[1]: the result contains a NUL byte");
+}

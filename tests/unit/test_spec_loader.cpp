@@ -1,4 +1,6 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "spec/spec_loader.hpp"
 
@@ -381,4 +383,64 @@ TEST_CASE("templates in hook strings are checked at load time") {
     auto ok = load("hooks:\n  postBackup:\n    httpGet: {port: 80, path: '/{{ .Target.Name }}',"
                    " httpHeaders: [{name: X, value: '{{ .Status.Phase }}'}]}\n");
     CHECK(ok.problems.empty());
+}
+
+TEST_CASE("hostile input: the spec's size and node count are bounded before yaml-cpp builds a tree") {
+    // A 600 KB spec that is one long list: under the size limit, over the node limit.
+    std::string list = "command: [";
+    for (int i = 0; i < 300'000; ++i) list += i ? ",a" : "a";
+    list += "]\n";
+    CHECK(contains(only_problem(list), "hooks.yaml:1:"));
+    CHECK(contains(only_problem(list), "the spec has more than 50000 values"));
+    CHECK(contains(only_problem("command: [" + std::string(2'000'000, 'a') + "]\n"),
+                   "the spec is 2000012 bytes; at most 1048576 are read"));
+    // Just under the node limit still loads.
+    std::string ok = "command: [";
+    for (int i = 0; i < 49'000; ++i) ok += i ? ",a" : "a";
+    CHECK(load(ok + "]\n").problems.empty());
+}
+
+TEST_CASE("hostile input: -f of a FIFO, a device or a directory is refused, and /dev/zero is not read to the end") {
+    auto first = [](const std::string& path) {
+        auto r = load_spec_file(path);
+        REQUIRE(r.problems.size() == 1);
+        return r.problems[0].str();
+    };
+    CHECK(contains(first("/dev/zero"), "failed to read spec: /dev/zero is a character device, not a regular file"));
+    CHECK(contains(first("/tmp"), "failed to read spec: /tmp is a directory, not a regular file"));
+    const std::string fifo = "/tmp/stash-hook-test-fifo-" + std::to_string(getpid());
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(contains(first(fifo), "is a FIFO, not a regular file (give a pipe as -f -)"));
+    unlink(fifo.c_str());
+}
+
+TEST_CASE("hostile input: NUL in an exec argument, an option as containerName, control characters in Stash names") {
+    CHECK(contains(only_problem("hooks:\n  preBackup: {exec: {command: [\"tr\\0ue\"]}}\n"),
+                   "exec.command element must not contain a NUL byte"));
+    CHECK(contains(only_problem("command: [\"restic\\0\", backup]\n"), "command element must not contain a NUL byte"));
+    CHECK(contains(only_problem("hooks:\n  preBackup: {exec: {command: [true]}, containerName: --privileged}\n"),
+                   "containerName \"--privileged\" must not start with '-'"));
+    const std::string batch = R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupBatch
+metadata: {name: all}
+spec:
+  members:
+    - target: {alias: "db\nINFO forged line", ref: {kind: AppBinding, name: pg}}
+)";
+    CHECK(contains(only_problem(batch), "target.alias \"db\nINFO forged line\" must not contain '/' or control characters"));
+    const std::string target = R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata: {name: all}
+spec:
+  target: {ref: {kind: Deployment, name: "web\rX"}}
+)";
+    CHECK(contains(only_problem(target), "target.ref.name"));
+}
+
+TEST_CASE("hostile input: a Stash apiVersion other than v1beta1 is refused, naming the accepted ones") {
+    const auto p = only_problem("apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\nspec: {}\n");
+    CHECK(contains(p, "hooks.yaml:1:13: apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1, "
+                      "not \"stash.appscode.com/v1alpha1\""));
+    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v2\nkind: BackupConfiguration\nspec: {}\n"),
+                   "apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1"));
 }

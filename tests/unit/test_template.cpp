@@ -230,3 +230,50 @@ TEST_CASE("string escapes take exactly their digits, as Go's literals do") {
     CHECK(parse_error("{{ \"\\ud800\" }}").find("invalid Unicode") != std::string::npos);
     CHECK(parse_error("{{ \"\\777\" }}").find("> 255") != std::string::npos);
 }
+
+TEST_CASE("hostile templates: nesting deeper than 100 is a parse error, never a stack overflow") {
+    const std::string parens = "{{ " + std::string(20'000, '(') + "1" + std::string(20'000, ')') + " }}";
+    CHECK(parse_error(parens) == "template:1:104: template nesting deeper than 100");
+    std::string ifs;
+    for (int i = 0; i < 2000; ++i) ifs += "{{if 1}}";
+    for (int i = 0; i < 2000; ++i) ifs += "{{end}}";
+    CHECK(parse_error(ifs).find("template nesting deeper than 100") != std::string::npos);
+    std::string chain = "{{if 0}}";
+    for (int i = 0; i < 2000; ++i) chain += "{{else if 0}}";
+    CHECK(parse_error(chain + "{{end}}").find("template nesting deeper than 100") != std::string::npos);
+    // A hundred levels still work.
+    CHECK(render("{{ " + std::string(99, '(') + "1" + std::string(99, ')') + " }}") == "1");
+    // Data nested by dict in a loop: bounded where it is built.
+    CHECK(render_error("{{ $x := dict }}{{ range 100000 }}{{ $x = dict \"a\" $x }}{{ end }}{{ toJson $x }}")
+              .find("template nesting deeper than 100") != std::string::npos);
+}
+
+TEST_CASE("hostile templates: output, values and work are bounded, and a deadline or a signal stops rendering") {
+    CHECK(render_error("{{ range 100000000000 }}xxxxxxxx{{ end }}").find("template output exceeds 1 MiB") !=
+          std::string::npos);
+    CHECK(render_error("{{ range 100000000000 }}{{ end }}").find("template takes more than 1000000 steps") !=
+          std::string::npos);
+    CHECK(render_error("{{ $x := \"xx\" }}{{ range 100 }}{{ $x = printf \"%s%s\" $x $x }}{{ end }}")
+              .find("template value exceeds 1 MiB") != std::string::npos);
+    CHECK(render_error("{{ printf \"%999999d%999999d%999999d\" 1 2 3 }}").find("template value exceeds 1 MiB") !=
+          std::string::npos);
+    CHECK(render_error("{{ $x := dict \"a\" 1 }}{{ range 100 }}{{ $x = dict \"a\" $x \"b\" $x }}{{ end }}")
+              .find("template value exceeds 1 MiB") != std::string::npos);
+    auto forever = Template::parse("{{ range 100000000000 }}{{ range 100000000000 }}{{ end }}{{ end }}");
+    REQUIRE(forever.has_value());
+    RenderLimits stop;
+    stop.interrupted = [] { return true; };
+    CHECK(forever->render(kData, stop).error().message == "rendering stopped by a signal");
+    RenderLimits late;
+    late.deadline = std::chrono::steady_clock::now();
+    CHECK(forever->render(kData, late).error().message == "rendering ran past its deadline");
+}
+
+TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the parsed tree's memory") {
+    std::string big;
+    while (big.size() <= 65536) big += "{{ eq 1 1 1 1 1 1 1 1 }}";
+    CHECK(parse_error(big) == "template:1:1: the template is " + std::to_string(big.size()) +
+                                  " bytes; at most 65536 are allowed");
+    big.resize(65520);
+    CHECK(Template::parse(big.substr(0, big.rfind("{{"))).has_value());
+}
