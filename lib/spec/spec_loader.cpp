@@ -863,7 +863,7 @@ SpecLoadResult load_spec_file(const std::string& path) {
     };
     int fd = 0;
     if (path != "-") {
-        // O_NONBLOCK: opening a FIFO with no writer must not hang before we can refuse it.
+        // O_NONBLOCK: opening a FIFO with no writer must not hang.
         fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
             const int err = errno;
@@ -871,7 +871,11 @@ SpecLoadResult load_spec_file(const std::string& path) {
                           (err == ENOENT ? " (give one with -f FILE or $STASH_HOOK_SPEC)" : ""));
         }
         struct stat st{};
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const bool ok = fstat(fd, &st) == 0;
+        // A pipe (`-f <(generate-spec)`, `-f /dev/stdin`) is read as stdin is, bounded; a
+        // named FIFO with no writer reads as empty instead of hanging.
+        if (ok && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        else if (!ok || !S_ISREG(st.st_mode)) {
             const char* type = S_ISDIR(st.st_mode)   ? "a directory"
                                : S_ISFIFO(st.st_mode) ? "a FIFO"
                                : S_ISCHR(st.st_mode)  ? "a character device"
@@ -879,8 +883,7 @@ SpecLoadResult load_spec_file(const std::string& path) {
                                : S_ISSOCK(st.st_mode) ? "a socket"
                                                       : "not a file";
             close(fd);
-            return failed(path + " is " + type + ", not a regular file" +
-                          (S_ISFIFO(st.st_mode) ? " (give a pipe as -f -)" : ""));
+            return failed(path + " is " + type + ", not a regular file or a pipe");
         }
     }
     // At most one byte past the limit: an endless input (-f - < /dev/zero) costs nothing.
