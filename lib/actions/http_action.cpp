@@ -1,12 +1,10 @@
 // httpGet and httpPost (man page, HTTP HOOKS). Redirects are followed here, not by
 // the client, because only same-origin redirects may be followed. Names are resolved
-// here too, on a thread that can be abandoned at the deadline or on a signal. The
-// network part is net::Client (the HTTP module, loaded on first use).
+// here too, by resolve_within (actions/resolve.hpp), bounded by the deadline and
+// signals. The network part is net::Client (the HTTP module, loaded on first use).
 
-#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +17,7 @@
 
 #include "actions/action.hpp"
 #include "actions/http_request.hpp"
+#include "actions/resolve.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
@@ -62,75 +61,6 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
         default:
             return "request to " + where + " failed: " + response.detail;
     }
-}
-
-/// Waits on `cv` (under `lock`) until `done()`, the deadline or a signal after
-/// `interrupts_seen`; sets `interrupted_by` or `timed_out` when it gave up.
-template <typename Done>
-void wait_within(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Done done,
-                 std::chrono::steady_clock::time_point deadline, int interrupts_seen, bool& timed_out,
-                 int& interrupted_by) {
-    auto interrupted = [&] { return interrupts_seen >= 0 && interrupts::count() > interrupts_seen; };
-    // Wake now and then to notice signals (they arrive on another thread).
-    while (!done() && !interrupted() && std::chrono::steady_clock::now() < deadline)
-        cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)), done);
-    if (done()) return;
-    if (interrupted())
-        interrupted_by = interrupts::last_signal();
-    else
-        timed_out = true;
-}
-
-/// The numeric addresses of `host`, in getaddrinfo's order. getaddrinfo cannot be
-/// cancelled, so it runs on a detached thread that owns its state with us: at the
-/// deadline or on a signal we stop waiting and it finishes alone, later.
-expected<std::vector<std::string>, std::string> resolve_within(const std::string& host,
-                                                               std::chrono::steady_clock::time_point deadline,
-                                                               int interrupts_seen, bool& timed_out,
-                                                               int& interrupted_by) {
-    struct Lookup {
-        std::mutex mutex;
-        std::condition_variable done_cv;
-        bool done = false;
-        int rc = 0;
-        std::vector<std::string> addresses;
-    };
-    auto lookup_once = [](const std::string& name, int flags, std::vector<std::string>& out) {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = flags;
-        addrinfo* found = nullptr;
-        const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
-        for (addrinfo* a = found; rc == 0 && a != nullptr; a = a->ai_next) {
-            char text[NI_MAXHOST];
-            if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0 &&
-                std::find(out.begin(), out.end(), text) == out.end())
-                out.emplace_back(text);
-        }
-        if (found != nullptr) freeaddrinfo(found);
-        return rc;
-    };
-    std::vector<std::string> numeric;
-    if (lookup_once(host, AI_NUMERICHOST, numeric) == 0) return numeric;  // an address already
-
-    auto lookup = std::make_shared<Lookup>();
-    std::thread([lookup, host, lookup_once] {
-        std::vector<std::string> found;
-        const int rc = lookup_once(host, 0, found);
-        std::lock_guard lock(lookup->mutex);
-        lookup->rc = rc;
-        lookup->addresses = std::move(found);
-        lookup->done = true;
-        lookup->done_cv.notify_one();
-    }).detach();
-    std::unique_lock lock(lookup->mutex);
-    wait_within(lookup->done_cv, lock, [&] { return lookup->done; }, deadline, interrupts_seen, timed_out,
-                interrupted_by);
-    if (!lookup->done) return unexpected<std::string>("abandoned");
-    if (lookup->rc != 0) return unexpected<std::string>(gai_strerror(lookup->rc));
-    if (lookup->addresses.empty()) return unexpected<std::string>("no address");
-    return lookup->addresses;
 }
 
 /// Sends `request` on a helper thread and stops the client when `deadline` passes, so

@@ -1,3 +1,7 @@
+// tcpSocket (man page, ACTIONS): succeeds if a TCP connection opens within the
+// timeout, which bounds name resolution (resolve_within) and every connect; a signal
+// ends it too.
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -10,76 +14,94 @@
 #include <algorithm>
 
 #include "actions/action.hpp"
+#include "actions/resolve.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
+#include "util/duration.hpp"
 
 namespace stash_hook {
+namespace {
 
-ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context) {
+/// Connects to `a` by the deadline, polling in slices to notice signals after
+/// `interrupts_seen`. 0 when it connected, else the errno (ETIMEDOUT at the
+/// deadline); sets `interrupted_by` when a signal stopped it.
+int connect_within(const addrinfo& a, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
+                   int& interrupted_by) {
     using Clock = std::chrono::steady_clock;
-    const auto deadline = deadline_after(Clock::now(), context.timeout);
-    const std::string target = tcp.host + ":" + std::to_string(tcp.port);
-    ActionOutcome outcome;
-
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* addresses = nullptr;
-    const std::string port = std::to_string(tcp.port);
-    if (int rc = getaddrinfo(tcp.host.c_str(), port.c_str(), &hints, &addresses); rc != 0) {
-        outcome.error = "failed to resolve " + tcp.host + ": " + gai_strerror(rc);
-        return outcome;
-    }
-    std::string last_error = "no address";
-    for (addrinfo* a = addresses; a != nullptr; a = a->ai_next) {
-        const int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                              a->ai_protocol);
-        if (fd < 0) {
-            last_error = strerror(errno);
-            continue;
-        }
-        int err = 0;
-        if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-            err = errno;
-            if (err == EINPROGRESS) {
-                pollfd p{fd, POLLOUT, 0};
-                int ready = 0;
-                bool interrupted = false;
-                // In slices, to notice signals.
-                while (true) {
-                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-                    ready = poll(&p, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, 50)));
-                    if (ready > 0 || (ready < 0 && errno != EINTR) || left.count() <= 0) break;
-                    if (context.interrupts_seen >= 0 && interrupts::count() > context.interrupts_seen) {
-                        interrupted = true;
-                        break;
-                    }
-                }
-                if (interrupted) {
-                    close(fd);
-                    freeaddrinfo(addresses);
-                    outcome.error = "interrupted by " + signal_name(interrupts::last_signal());
-                    return outcome;
-                }
-                if (ready <= 0) {
-                    err = ETIMEDOUT;
-                } else {
-                    socklen_t len = sizeof err;
-                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    const int fd = socket(a.ai_family, a.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.ai_protocol);
+    if (fd < 0) return errno;
+    int err = 0;
+    if (connect(fd, a.ai_addr, a.ai_addrlen) != 0) {
+        err = errno;
+        if (err == EINPROGRESS) {
+            pollfd p{fd, POLLOUT, 0};
+            int ready = 0;
+            while (true) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                ready = poll(&p, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, 50)));
+                if (ready > 0 || (ready < 0 && errno != EINTR) || left.count() <= 0) break;
+                if (interrupts_seen >= 0 && interrupts::count() > interrupts_seen) {
+                    interrupted_by = interrupts::last_signal();
+                    break;
                 }
             }
+            if (ready <= 0) {
+                err = ETIMEDOUT;
+            } else {
+                socklen_t len = sizeof err;
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+            }
         }
-        close(fd);
+    }
+    close(fd);
+    return err;
+}
+
+}  // namespace
+
+ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context) {
+    const auto deadline = deadline_after(std::chrono::steady_clock::now(), context.timeout);
+    const std::string port = std::to_string(tcp.port);
+    const std::string target = tcp.host + ":" + port;
+    const std::string timed_out_after = "timed out after " + format_duration(context.timeout);
+    ActionOutcome outcome;
+
+    bool timed_out = false;
+    int interrupted_by = 0;
+    auto addresses = resolve_within(tcp.host, deadline, context.interrupts_seen, timed_out, interrupted_by);
+    if (interrupted_by) {
+        outcome.error = "interrupted by " + signal_name(interrupted_by);
+        return outcome;
+    }
+    if (!addresses) {
+        outcome.error = "failed to resolve " + tcp.host + ": " + (timed_out ? timed_out_after : addresses.error());
+        return outcome;
+    }
+    // Each address in turn, in getaddrinfo's order, while the deadline allows.
+    std::string last_error = "no address";
+    for (const std::string& address : *addresses) {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;  // no lookup: the address is numeric
+        addrinfo* a = nullptr;
+        if (int rc = getaddrinfo(address.c_str(), port.c_str(), &hints, &a); rc != 0) {
+            last_error = gai_strerror(rc);
+            continue;
+        }
+        const int err = connect_within(*a, deadline, context.interrupts_seen, interrupted_by);
+        freeaddrinfo(a);
+        if (interrupted_by) {
+            outcome.error = "interrupted by " + signal_name(interrupted_by);
+            return outcome;
+        }
         if (err == 0) {
-            freeaddrinfo(addresses);
             outcome.succeeded = true;
             return outcome;
         }
-        last_error = err == ETIMEDOUT ? "timed out after " + format_duration(context.timeout)
-                                      : strerror(err);
-        if (Clock::now() >= deadline) break;
+        last_error = err == ETIMEDOUT ? timed_out_after : strerror(err);
+        if (std::chrono::steady_clock::now() >= deadline) break;
     }
-    freeaddrinfo(addresses);
     outcome.error = "failed to connect to " + target + ": " + last_error;
     return outcome;
 }

@@ -658,57 +658,8 @@ TEST_CASE("redirects to another scheme or port are not followed, and credentials
     CHECK(r.exit_code == 121);
 }
 
-namespace {
-
-/// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
-/// `resolv_conf` (root and unshare(1) needed). Returns the pid; nullopt if unavailable.
-std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
-                                            const std::string& log) {
-    if (geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) return std::nullopt;
-    std::string command = "mount --bind '" + resolv_conf + "' /etc/resolv.conf && exec '" + test::binary() + "'";
-    for (const auto& a : args) command += " '" + a + "'";
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", command.c_str(), nullptr);
-        _exit(127);
-    }
-    return pid;
-}
-
-/// A UDP socket on 127.0.0.1:53 that receives DNS queries and never answers.
-int silent_dns_server() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(53);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-int wait_exit(pid_t pid, double& seconds) {
-    const auto start = std::chrono::steady_clock::now();
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-}  // namespace
-
 TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
-    const int dns = silent_dns_server();
+    const int dns = test::silent_dns_server();
     if (dns < 0) {
         MESSAGE("skipped: cannot bind 127.0.0.1:53");
         return;
@@ -721,7 +672,7 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     test::write_file(dir / "long.yaml", R"(hooks:
   preBackup: {name: unresolved, timeout: 60s, httpGet: {host: hooks.stash-hook-test.example, port: 80, path: /}}
 )");
-    auto pid = spawn_with_resolv_conf(dir / "resolv.conf",
+    auto pid = test::spawn_with_resolv_conf(dir / "resolv.conf",
                                       {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"},
                                       dir / "log");
     if (!pid) {
@@ -730,7 +681,7 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
         return;
     }
     double seconds = 0;
-    CHECK(wait_exit(*pid, seconds) == 120);
+    CHECK(test::wait_exit(*pid, seconds) == 120);
     MESSAGE("1s hook, silent DNS server: " << seconds << " s");
     CHECK(seconds < 4);  // glibc alone waits 2 x 5 s
     const std::string error = test::read_json(dir / "st.json")["hooks"][0]["error"];
@@ -740,7 +691,7 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     char drain[512];
     while (::recv(dns, drain, sizeof drain, MSG_DONTWAIT) > 0) {
     }
-    pid = spawn_with_resolv_conf(dir / "resolv.conf",
+    pid = test::spawn_with_resolv_conf(dir / "resolv.conf",
                                  {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
                                  dir / "log2");
     REQUIRE(pid);
@@ -748,7 +699,7 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     pollfd p{dns, POLLIN, 0};
     CHECK(::poll(&p, 1, 10000) == 1);
     ::kill(*pid, SIGTERM);
-    const int code = wait_exit(*pid, seconds);
+    const int code = test::wait_exit(*pid, seconds);
     MESSAGE("SIGTERM during resolution: ended " << seconds << " s later, exit " << code);
     CHECK(seconds < 3);
     CHECK(code != 0);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +233,51 @@ int closed_port() {
     int port = 0;
     close(listen_loopback(port));
     return port;
+}
+
+/// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
+/// `resolv_conf` (root and unshare(1) needed). Returns the pid; nullopt if unavailable.
+std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
+                                            const std::string& log) {
+    if (geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) return std::nullopt;
+    std::string command = "mount --bind '" + resolv_conf + "' /etc/resolv.conf && exec '" + binary() + "'";
+    for (const auto& a : args) command += " '" + a + "'";
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", command.c_str(), nullptr);
+        _exit(127);
+    }
+    return pid;
+}
+
+/// A UDP socket on 127.0.0.1:53 that receives DNS queries and never answers.
+int silent_dns_server() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(53);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int wait_exit(pid_t pid, double& seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace test

@@ -3,6 +3,7 @@
 // and a real HTTP server on loopback that records what it received.
 
 #include <httplib.h>
+#include <sys/types.h>
 
 #include <functional>
 #include <chrono>
@@ -120,5 +121,19 @@ int listen_loopback(int& port);
 
 /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
 int closed_port();
+
+/// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
+/// `resolv_conf` (root and unshare(1) needed), its stdout and stderr to `log`.
+/// Returns the pid; nullopt if unavailable.
+std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
+                                            const std::string& log);
+
+/// A UDP socket on 127.0.0.1:53 that receives DNS queries and never answers; -1 if
+/// the port cannot be bound.
+int silent_dns_server();
+
+/// Waits for `pid`; its exit code (128+N if killed by signal N), and in `seconds`
+/// how long the wait took.
+int wait_exit(pid_t pid, double& seconds);
 
 }  // namespace test
