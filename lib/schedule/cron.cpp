@@ -286,4 +286,13 @@ std::string CronSchedule::format(std::chrono::system_clock::time_point t) const 
     return buf + std::string(info.abbrev);
 }
 
+std::string CronSchedule::describe_next(std::chrono::system_clock::time_point after, int count) const {
+    std::string out;
+    for (int i = 0; i < count && after != std::chrono::system_clock::time_point::max(); ++i) {
+        after = next_after(after);
+        out += (i ? ", " : "") + format(after);
+    }
+    return out + " (" + zone_.name() + ")";
+}
+
 }  // namespace stash_hook

@@ -35,6 +35,10 @@ public:
     /// "2026-12-01 03:00:00 CET" in the schedule's zone.
     std::string format(std::chrono::system_clock::time_point t) const;
 
+    /// The next `count` due times after `after`, formatted, then the zone's name:
+    /// "2026-12-01 03:00:00 CET, 2026-12-02 03:00:00 CET (Europe/Berlin)".
+    std::string describe_next(std::chrono::system_clock::time_point after, int count) const;
+
 private:
     int64_t next_seconds(int64_t after) const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -343,7 +344,12 @@ expected<TimeZone, std::string> TimeZone::local() {
         }
     }
     TimeZone z;
-    auto d = read_tzif("/etc/localtime", "Local");
+    // The zone's name from the link, as Debian's /etc/localtime -> /usr/share/zoneinfo/Europe/Berlin.
+    std::string name = "Local";
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink("/etc/localtime", ec).string();
+    if (const size_t at = target.find("zoneinfo/"); !ec && at != std::string::npos) name = target.substr(at + 9);
+    auto d = read_tzif("/etc/localtime", name);
     if (!d) return utc();
     z.data_ = *d;
     return z;

@@ -190,3 +190,26 @@ TEST_CASE("with a token, requests without it get 401, except /healthz") {
     CHECK(refused.exit_code == 125);
     CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
 }
+
+TEST_CASE("serve shows when the next scheduled session runs: in the log and in /metrics") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "schedule: \"0 3 * * *\"\ntimeZone: Europe/Berlin\ncommand: [true]\n");
+    Daemon d(dir / "s.yaml");
+    auto res = d.client().Get("/metrics");
+    REQUIRE(res);
+    const std::string key = "stash_hook_next_run_timestamp_seconds ";
+    const size_t at = res->body.find("\n" + key);
+    REQUIRE(at != std::string::npos);
+    const long long next = std::stoll(res->body.substr(at + 1 + key.size()));
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    CHECK(next > now);
+    CHECK(next <= now + 25 * 3600);
+    CHECK(next % 3600 == 0);  // 03:00 in Berlin is a whole hour in UTC
+    d.cli->signal(SIGTERM);
+    auto result = d.cli->wait();
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("next scheduled session: ") != std::string::npos);
+    CHECK(result.err.find(" 03:00:00 CE") != std::string::npos);
+    CHECK(result.err.find("(Europe/Berlin)") != std::string::npos);
+}
