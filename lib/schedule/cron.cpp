@@ -39,8 +39,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 struct Field {
     const char* name;
     int min;

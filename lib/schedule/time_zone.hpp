@@ -56,4 +56,7 @@ private:
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d);
 
+/// a / b rounded towards minus infinity (b > 0): the day of a time before 1970 too.
+int64_t floor_div(int64_t a, int64_t b);
+
 }  // namespace stash_hook
