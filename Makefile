@@ -14,6 +14,8 @@ DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-de
         python3 python3-yaml python3-jsonschema python3-prometheus-client zsh fish \
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
         nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
+# Only `make test` needs these: robfig/cron for the cron oracle test, faketime for serve's DST nights.
+TEST_DEBS := golang-go golang-github-robfig-cron-dev faketime
 FUZZ_DEBS := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 0
@@ -21,12 +23,15 @@ BENCH_DEBS := hyperfine borgbackup borgmatic time curl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo package bench clean test-sanitize fuzz fuzz-deps install-debs
+.PHONY: all deps test-deps configure build test demo package bench clean test-sanitize fuzz fuzz-deps install-debs
 
 all: build
 
 deps:
 	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS) $(TEST_DEBS)"
 
 fuzz-deps:
 	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS) $(FUZZ_DEBS)"
@@ -47,7 +52,8 @@ configure: deps
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+test: test-deps
+	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 demo: build

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "session/plan.hpp"
 #include "spec/spec_loader.hpp"
 
 namespace stash_hook::app {
@@ -26,6 +27,7 @@ void register_validate(CLI::App& app, Action& action) {
                       << (hooks == 1 ? " hook" : " hooks");
             if (result.spec->is_batch()) std::cout << ", " << result.spec->members.size() << " members";
             std::cout << ")\n";
+            if (!result.spec->schedule.empty()) std::cout << schedule_line(*result.spec) << "\n";
             return 0;
         };
     });

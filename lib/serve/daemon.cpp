@@ -177,8 +177,14 @@ private:
     void schedule_from_spec() {
         schedule_.reset();
         if (spec_->schedule.empty()) return;
-        schedule_ = CronSchedule::parse(spec_->schedule).value();
+        schedule_ = CronSchedule::parse(spec_->schedule, spec_->time_zone).value();
         next_due_ = schedule_->next_after(now_locked());
+        log_next_due_locked();
+    }
+
+    void log_next_due_locked() const {
+        if (schedule_)
+            spdlog::info("next scheduled session: {} ({})", schedule_->format(next_due_), schedule_->zone().name());
     }
 
     void reload() {
@@ -245,6 +251,7 @@ private:
             if (result.phase == Phase::Succeeded) last_success_ = result.completion_time;
             last_result_ = std::move(result);
             running_ = false;
+            log_next_due_locked();
         });
         lock.lock();
         return name;
@@ -312,6 +319,12 @@ private:
                     std::to_string(sessions_by_phase_[phase]) + "\n";
         text += "# HELP stash_hook_serve_running 1 while a session runs.\n# TYPE stash_hook_serve_running gauge\n";
         text += std::string("stash_hook_serve_running ") + (running_ ? "1" : "0") + "\n";
+        if (schedule_ && next_due_ != SystemClock::time_point::max())
+            text += "# HELP stash_hook_next_run_timestamp_seconds Unix time the next scheduled session is due.\n"
+                    "# TYPE stash_hook_next_run_timestamp_seconds gauge\n"
+                    "stash_hook_next_run_timestamp_seconds " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()) +
+                    "\n";
         if (last_success_) {
             text += "# HELP stash_hook_serve_last_success_time_seconds Unix time the last successful session ended.\n"
                     "# TYPE stash_hook_serve_last_success_time_seconds gauge\n";

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "schedule/cron.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -86,6 +87,7 @@ public:
             out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, " << format_duration(spec_.retries.delay)
                  << " apart\n";
         if (!spec_.status_file.empty()) out_ << "status file: " << spec_.status_file << "\n";
+        if (!spec_.schedule.empty()) out_ << schedule_line(spec_) << "\n";
         return out_.str();
     }
 
@@ -97,6 +99,13 @@ private:
 };
 
 }  // namespace
+
+std::string schedule_line(const Spec& spec) {
+    auto schedule = CronSchedule::parse(spec.schedule, spec.time_zone);
+    if (!schedule) return "schedule \"" + spec.schedule + "\": " + schedule.error();
+    return "schedule \"" + spec.schedule + "\" (serve), next runs: " +
+           schedule->describe_next(std::chrono::system_clock::now(), 3);
+}
 
 std::string describe_plan(const Spec& spec, bool colour) { return secrets::redact(PlanWriter(spec, colour).write()); }
 

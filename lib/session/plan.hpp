@@ -12,4 +12,7 @@ namespace stash_hook {
 /// the logs: call register_secrets(spec) first.
 std::string describe_plan(const Spec& spec, bool colour = false);
 
+/// "schedule \"0 3 * * *\" (serve), next runs: <3 times> (Europe/Berlin)", for plan and validate.
+std::string schedule_line(const Spec& spec);
+
 }  // namespace stash_hook

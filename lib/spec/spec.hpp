@@ -150,6 +150,7 @@ struct Spec {
     std::string status_file;
     std::string metrics_file;  // Prometheus text file for node_exporter's textfile collector
     std::string schedule;      // cron expression for `serve`
+    std::string time_zone;     // the schedule's zone (timeZone:); empty: local time
     std::string lock;       // flock this file for the whole run
     Duration lock_wait{0};  // how long to wait for another run's lock
     std::vector<std::string> secret_env;  // names of variables whose values are secrets

@@ -35,7 +35,7 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile", "schedule", "showUrls"};
+    "metricsFile", "schedule", "timeZone", "showUrls"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
@@ -683,9 +683,17 @@ public:
         }
         if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
         if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
+        if (auto n = root["timeZone"]) {
+            if (auto z = string_value(n, "timeZone", false)) {
+                if (auto loaded = TimeZone::load(*z); !loaded)
+                    problem(n, "timeZone: " + loaded.error());
+                else
+                    spec.time_zone = *z;
+            }
+        }
         if (auto n = root["schedule"]) {
             if (auto s = string_value(n, "schedule", false)) {
-                if (auto parsed = CronSchedule::parse(*s); !parsed)
+                if (auto parsed = CronSchedule::parse(*s, spec.time_zone); !parsed)
                     problem(n, "schedule: " + parsed.error());
                 else
                     spec.schedule = *s;

@@ -56,6 +56,23 @@ TEST_CASE("validate exits 0 for a valid spec and 1 with one line per problem") {
                          f + ":6:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?\n");
 }
 
+TEST_CASE("validate and plan print a schedule's next runs in its zone, and robfig's refusals say what to write") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "command: [true]\nschedule: \"30 2 * * *\"\ntimeZone: America/New_York\n");
+    for (const char* cmd : {"validate", "plan"}) {
+        auto r = run_cli({cmd, "-f", dir / "s.yaml"});
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("schedule \"30 2 * * *\" (serve), next runs: ") != std::string::npos);
+        CHECK(r.out.find(" 02:30:00 E") != std::string::npos);
+        CHECK(r.out.find("(America/New_York)\n") != std::string::npos);
+    }
+    test::write_file(dir / "bad.yaml", "command: [true]\nschedule: \"0 0 * * 7\"\ntimeZone: Mars/Olympus\n");
+    auto bad = run_cli({"validate", "-f", dir / "bad.yaml"});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("timeZone: unknown time zone \"Mars/Olympus\"") != std::string::npos);
+    CHECK(bad.err.find("schedule: day of week: 7 is out of range (0-6): write 0 or sun for Sunday") != std::string::npos);
+}
+
 TEST_CASE("the spec comes from -f, then $STASH_HOOK_SPEC, then ./stash-hook.yaml, or stdin with -") {
     test::TempDir dir;
     test::write_file(dir / "stash-hook.yaml", "name: from-cwd\ncommand: [true]\n");

@@ -10,8 +10,10 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "test_support.hpp"
@@ -446,4 +448,89 @@ TEST_CASE("SIGHUP with a spec holding 20,000 nested parentheses in a template ke
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "log") == std::vector<std::string>{"first", "first"});
     CHECK(r.err.find("template nesting deeper than 100") != std::string::npos);
+}
+
+TEST_CASE("serve shows when the next scheduled session runs: in the log and in /metrics") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "schedule: \"0 3 * * *\"\ntimeZone: Europe/Berlin\ncommand: [true]\n");
+    Daemon d(dir / "s.yaml");
+    auto res = d.client().Get("/metrics");
+    REQUIRE(res);
+    const std::string key = "stash_hook_next_run_timestamp_seconds ";
+    const size_t at = res->body.find("\n" + key);
+    REQUIRE(at != std::string::npos);
+    const long long next = std::stoll(res->body.substr(at + 1 + key.size()));
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    CHECK(next > now);
+    CHECK(next <= now + 25 * 3600);
+    CHECK(next % 3600 == 0);  // 03:00 in Berlin is a whole hour in UTC
+    d.cli->signal(SIGTERM);
+    auto result = d.cli->wait();
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("next scheduled session: ") != std::string::npos);
+    CHECK(result.err.find(" 03:00:00 CE") != std::string::npos);
+    CHECK(result.err.find("(Europe/Berlin)") != std::string::npos);
+}
+
+// Debian's faketime (make test installs it): serve on a clock that starts before a DST
+// change and runs 600 times faster, so 8 s cover 80 minutes of the night.
+TEST_CASE("serve on a faked clock across DST nights starts the sessions the man page promises") {
+    const std::string lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    if (!std::filesystem::exists(lib)) {
+        MESSAGE("faketime is not installed: skipped (make test installs it)");
+        return;
+    }
+    test::TempDir dir;
+    struct Night {
+        const char* name;
+        const char* schedule;
+        const char* start;  // UTC
+        size_t at_least;             // sessions that must have started in the 8 s
+        std::vector<long long> due;  // what may have started, in order
+    };
+    const std::vector<Night> nights = {
+        // America/New_York, 2024-11-03: 02:00 EDT -> 01:00 EST at 06:00 UTC.
+        {"fixed", "30 1 * * *", "2024-11-03 05:28:00", 1, {1730611800}},  // 01:30 EDT only
+        {"step", "*/20 * * * *", "2024-11-03 05:28:00", 4,              // both passes of 01:xx
+         {1730612400, 1730613600, 1730614800, 1730616000, 1730617200}},
+        // 2024-03-10: 02:00 EST -> 03:00 EDT at 07:00 UTC; 02:30 does not exist.
+        {"skipped", "30 2 * * *", "2024-03-10 06:48:00", 1, {1710054000}},  // at the transition
+    };
+    std::vector<std::unique_ptr<Daemon>> daemons;
+    for (const auto& n : nights) {
+        test::write_file(dir / (std::string(n.name) + ".yaml"),
+                         fill(R"(schedule: "{S}"
+timeZone: America/New_York
+command: [true]
+)",
+                              {{"S", n.schedule}}));
+        test::CliOptions options;
+        options.env = {{"LD_PRELOAD", lib}, {"FAKETIME", std::string("@") + n.start + " x600"}, {"TZ", "UTC"}};
+        daemons.push_back(std::make_unique<Daemon>(dir / (std::string(n.name) + ".yaml"), std::vector<std::string>{}, options));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(8));
+    for (size_t k = 0; k < nights.size(); ++k) {
+        const Night& n = nights[k];
+        daemons[k]->cli->signal(SIGTERM);
+        const auto result = daemons[k]->cli->wait();
+        CHECK(result.exit_code == 0);
+        // "session <name>-20241103-053000-1a2b starting (schedule)": the daemon's (faked) UTC start.
+        std::vector<long long> ran;
+        std::istringstream lines(result.err);
+        for (std::string line; std::getline(lines, line);) {
+            const size_t at = line.find(" starting (schedule)");
+            if (at == std::string::npos || at < 21) continue;
+            std::tm tm{};
+            REQUIRE(strptime(line.substr(at - 20, 15).c_str(), "%Y%m%d-%H%M%S", &tm) != nullptr);
+            ran.push_back(static_cast<long long>(timegm(&tm)));
+        }
+        INFO(std::string(n.name) << ": " << ran.size() << " sessions\n" << result.err);
+        REQUIRE(ran.size() >= n.at_least);
+        REQUIRE(ran.size() <= n.due.size());
+        for (size_t i = 0; i < ran.size(); ++i) {
+            CHECK(ran[i] >= n.due[i]);
+            CHECK(ran[i] < n.due[i] + 120);  // a 100 ms tick is a minute here
+        }
+    }
 }
