@@ -285,12 +285,16 @@ private:
             res.headers.emplace_back("WWW-Authenticate", "Bearer");
             return res;
         }
-        if (req.path == "/sessions" ? req.method != "POST" : !get)
-            return method_not_allowed(req.path == "/sessions" ? "POST" : "GET, HEAD");
+        if (req.path == "/sessions" ? !get && req.method != "POST" : !get)
+            return method_not_allowed(req.path == "/sessions" ? "GET, HEAD, POST" : "GET, HEAD");
         if (req.body_over_limit)
             return json_response(413, {{"error", "the request body is too large: at most " +
                                                      std::to_string(net::kServerMaxBody) +
                                                      " bytes, with a Content-Length"}});
+        if (req.path == "/sessions" && get) {
+            std::lock_guard lock(mutex_);
+            return json_response(200, overview_locked());
+        }
         if (req.path == "/sessions") {
             std::unique_lock lock(mutex_);
             if (interrupts::count() > 0) return json_response(503, {{"error", "stopping"}});
@@ -307,6 +311,23 @@ private:
         for (const auto& [name, status] : sessions_)
             if (name == wanted) return {200, "application/json", status + "\n", {}};
         return json_response(404, {{"error", "no such session"}});
+    }
+
+    /// GET /sessions: the sessions kept, oldest first, the running one, and when the
+    /// schedule next starts one.
+    nlohmann::json overview_locked() const {
+        nlohmann::json names = nlohmann::json::array();
+        for (const auto& entry : sessions_) names.push_back(entry.first);
+        nlohmann::json out{{"sessions", names},
+                           {"running", running_ && !sessions_.empty() ? nlohmann::json(sessions_.back().first)
+                                                                      : nlohmann::json()},
+                           {"nextRun", nullptr}};
+        if (schedule_ && next_due_ != SystemClock::time_point::max())
+            out["nextRun"] = {{"time", schedule_->format(next_due_)},
+                              {"timeZone", schedule_->zone().name()},
+                              {"unixSeconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                                  next_due_.time_since_epoch()).count()}};
+        return out;
     }
 
     std::string metrics() {

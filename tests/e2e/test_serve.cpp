@@ -412,7 +412,8 @@ TEST_CASE("HEAD /healthz answers 200 and a wrong method 405") {
     auto del = d.client().Delete("/sessions");
     REQUIRE(del);
     CHECK(del->status == 405);
-    CHECK(d.client().Get("/sessions")->status == 405);
+    CHECK(del->get_header_value("Allow") == "GET, HEAD, POST");
+    CHECK(d.client().Patch("/sessions/latest", "", "text/plain")->status == 405);
     CHECK(d.client().Head("/metrics")->status == 200);
     d.cli->signal(SIGTERM);
     CHECK(d.cli->wait().exit_code == 0);
@@ -465,6 +466,16 @@ TEST_CASE("serve shows when the next scheduled session runs: in the log and in /
     CHECK(next > now);
     CHECK(next <= now + 25 * 3600);
     CHECK(next % 3600 == 0);  // 03:00 in Berlin is a whole hour in UTC
+    // The sessions endpoint says it too.
+    auto overview = d.client().Get("/sessions");
+    REQUIRE(overview);
+    CHECK(overview->status == 200);
+    const auto o = nlohmann::json::parse(overview->body);
+    CHECK(o["sessions"] == nlohmann::json::array());
+    CHECK(o["running"].is_null());
+    CHECK(o["nextRun"]["unixSeconds"] == next);
+    CHECK(o["nextRun"]["timeZone"] == "Europe/Berlin");
+    CHECK(o["nextRun"]["time"].get<std::string>().find(" 03:00:00 CE") != std::string::npos);
     d.cli->signal(SIGTERM);
     auto result = d.cli->wait();
     CHECK(result.exit_code == 0);
