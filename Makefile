@@ -72,9 +72,9 @@ test-sanitize: deps
 fuzz: fuzz-deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSTASH_HOOK_FUZZ=ON -DSTASH_HOOK_BUILD_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_spec_loader fuzz_template fuzz_http_request
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_spec_loader fuzz_template fuzz_http_request fuzz_schedule
 	@mkdir -p build-fuzz/artifacts
-	@for t in spec_loader template http_request; do \
+	@for t in spec_loader template http_request schedule; do \
 	  corpus=build-fuzz/corpus-$$t; rm -rf $$corpus; mkdir -p $$corpus; \
 	  cp fuzz/corpus/$${t%_loader}/* $$corpus/; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
