@@ -1,11 +1,14 @@
 #include "schedule/time_zone.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <set>
 
@@ -280,10 +283,27 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
     return data;
 }
 
+/// A zone file is a regular file of a few KiB: a directory (`TZ=Europe`), a device
+/// (`TZ=/dev/zero`) or anything past 256 KiB is refused, never read without end.
 expected<std::shared_ptr<TimeZone::Data>, std::string> read_tzif(const std::string& path, const std::string& name) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return unexpected(std::string("no such file"));
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    constexpr size_t kMaxZoneFile = 256 * 1024;
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return unexpected(std::string(std::strerror(errno)));
+    struct stat st{};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxZoneFile) {
+        close(fd);
+        return unexpected(std::string("not a time zone file"));
+    }
+    std::string bytes;
+    char buf[16 * 1024];
+    while (bytes.size() <= kMaxZoneFile) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        bytes.append(buf, static_cast<size_t>(n));
+    }
+    close(fd);
+    if (bytes.size() > kMaxZoneFile) return unexpected(std::string("not a time zone file"));
     return parse_tzif(bytes, name);
 }
 

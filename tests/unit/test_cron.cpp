@@ -149,6 +149,11 @@ TEST_CASE("cron: what robfig refuses is refused, saying what to write") {
     CHECK(error_of("0 0 0 * * *").find("a seconds field is not supported") != std::string::npos);
     CHECK(error_of("CRON_TZ=Mars/Olympus 0 3 * * *").find("unknown time zone \"Mars/Olympus\"") != std::string::npos);
     CHECK(error_of("CRON_TZ=Europe/Berlin").find("needs a schedule after the zone") != std::string::npos);
+    // A zone that names a folder of the tz database or a device is an error, not a crash
+    // or an endless read (found by fuzz_schedule).
+    CHECK(error_of("TZ=Europe 0 3 * * *").find("unknown time zone \"Europe\"") != std::string::npos);
+    CHECK(error_of("CRON_TZ=/dev/zero 0 3 * * *").find("not a time zone file") != std::string::npos);
+    CHECK(error_of("CRON_TZ=/tmp 0 3 * * *").find("not a time zone file") != std::string::npos);
     CHECK(error_of("1/2/3 * * * *") == "minute: too many slashes in \"1/2/3\"");
     CHECK(error_of("1-2-3 * * * *") == "minute: too many hyphens in \"1-2-3\"");
     CHECK(error_of("* 22-2 * * *") == "hour: range 22-2 runs backwards (write 22-23,0-2)");
