@@ -11,6 +11,7 @@
 #include "session/metrics_writer.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
+#include "util/duration.hpp"
 
 namespace stash_hook {
 namespace {
@@ -109,7 +110,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     const auto start = Clock::now();
 
     tmpl::RenderLimits limits;
-    limits.deadline = std::chrono::steady_clock::now() + hook.timeout;
+    if (hook.timeout.count() > 0) limits.deadline = deadline_after(std::chrono::steady_clock::now(), hook.timeout);
     limits.interrupted = [seen = ctx.seen] { return interrupted_since(seen); };
     auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
     if (rendered) {
