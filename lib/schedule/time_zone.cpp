@@ -1,5 +1,7 @@
 #include "schedule/time_zone.hpp"
 
+#include "util/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -294,17 +296,10 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> read_tzif(const std::stri
         close(fd);
         return unexpected(std::string("not a time zone file"));
     }
-    std::string bytes;
-    char buf[16 * 1024];
-    while (bytes.size() <= kMaxZoneFile) {
-        const ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        bytes.append(buf, static_cast<size_t>(n));
-    }
+    auto bytes = read_at_most(fd, kMaxZoneFile);
     close(fd);
-    if (bytes.size() > kMaxZoneFile) return unexpected(std::string("not a time zone file"));
-    return parse_tzif(bytes, name);
+    if (!bytes || bytes->size() > kMaxZoneFile) return unexpected(std::string("not a time zone file"));
+    return parse_tzif(*bytes, name);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 
 #include "schedule/cron.hpp"
 #include "spec/hook_template.hpp"
+#include "util/atomic_file.hpp"
 #include "util/edit_distance.hpp"
 #include "util/utf8.hpp"
 #include "util/error.hpp"
@@ -884,32 +885,18 @@ SpecLoadResult load_spec_file(const std::string& path) {
         // named FIFO with no writer reads as empty instead of hanging.
         if (ok && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
         else if (!ok || !S_ISREG(st.st_mode)) {
-            const char* type = S_ISDIR(st.st_mode)   ? "a directory"
-                               : S_ISFIFO(st.st_mode) ? "a FIFO"
-                               : S_ISCHR(st.st_mode)  ? "a character device"
-                               : S_ISBLK(st.st_mode)  ? "a block device"
-                               : S_ISSOCK(st.st_mode) ? "a socket"
-                                                      : "not a file";
+            const std::string kind = ok ? file_kind(st.st_mode) : std::strerror(errno);
             close(fd);
-            return failed(path + " is " + type + ", not a regular file or a pipe");
+            return failed(path + " is " + kind + ", not a regular file or a pipe");
         }
     }
     // At most one byte past the limit: an endless input (-f - < /dev/zero) costs nothing.
-    std::string text;
-    char buf[64 * 1024];
-    int err = 0;
-    while (text.size() <= kMaxSpecBytes) {
-        const ssize_t n = read(fd, buf, std::min(sizeof buf, kMaxSpecBytes + 1 - text.size()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) err = errno;
-        if (n <= 0) break;
-        text.append(buf, static_cast<size_t>(n));
-    }
+    auto text = read_at_most(fd, kMaxSpecBytes);
     if (fd != 0) close(fd);
-    if (err != 0) return failed(std::strerror(err));
-    if (text.size() > kMaxSpecBytes)
+    if (!text) return failed(std::strerror(text.error()));
+    if (text->size() > kMaxSpecBytes)
         return failed("it is larger than " + std::to_string(kMaxSpecBytes) + " bytes (1 MiB), the most a spec may be");
-    return load_spec_text(text, file);
+    return load_spec_text(*text, file);
 }
 
 std::string default_spec_path(const std::string& flag_value) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,15 +16,6 @@ namespace {
 
 std::string errno_text(const std::string& what, int err) {
     return what + ": " + std::strerror(err);
-}
-
-const char* kind_of(mode_t mode) {
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISCHR(mode)) return "a character device";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISSOCK(mode)) return "a socket";
-    return "not a regular file";
 }
 
 /// The process's umask, read without changing it (/proc/self/status, Linux 4.7+).
@@ -53,7 +45,7 @@ expected<std::string, std::string> regular_file_target(const std::string& path) 
     }
     if (S_ISREG(st.st_mode)) return target;
     const std::string who = target == path ? "it" : "it links to " + target + ", which";
-    return unexpected(who + " is " + kind_of(st.st_mode) + ", not a regular file (give the path of a regular file)");
+    return unexpected(who + " is " + file_kind(st.st_mode) + ", not a regular file (give the path of a regular file)");
 }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
@@ -124,6 +116,28 @@ expected<void, std::string> write_file_atomically(const std::string& path,
     AtomicFile file(path);
     file.write(content);
     return file.commit();
+}
+
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+expected<std::string, int> read_at_most(int fd, size_t limit) {
+    std::string bytes;
+    char buf[64 * 1024];
+    while (bytes.size() <= limit) {
+        const ssize_t n = read(fd, buf, std::min(sizeof buf, limit + 1 - bytes.size()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return unexpected(errno);
+        if (n == 0) break;
+        bytes.append(buf, static_cast<size_t>(n));
+    }
+    return bytes;
 }
 
 }  // namespace stash_hook

@@ -2,6 +2,8 @@
 // Durable, atomic replacement of a file: readers see the old content or the new,
 // never a mix (temp file in the same folder, write, fsync, rename, fsync the folder).
 
+#include <sys/types.h>
+
 #include "util/expected.hpp"
 #include <string>
 #include <string_view>
@@ -43,5 +45,13 @@ expected<std::string, std::string> regular_file_target(const std::string& path);
 /// 0666 less the umask, a replaced one keeps its mode.
 expected<void, std::string> write_file_atomically(const std::string& path,
                                                        std::string_view content);
+
+/// What kind of file a mode is, for messages: "a directory", "a FIFO", "a character
+/// device", "a block device", "a socket", else "not a regular file".
+const char* file_kind(mode_t mode);
+
+/// Reads `fd` to its end, but never more than one byte past `limit`: an endless input
+/// (/dev/zero, a pipe that never closes) costs at most limit + 1 bytes. The errno on failure.
+expected<std::string, int> read_at_most(int fd, size_t limit);
 
 }  // namespace stash_hook
