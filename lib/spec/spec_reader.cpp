@@ -1,0 +1,401 @@
+#include "spec/spec_reader.hpp"
+
+#include <filesystem>
+#include <set>
+
+#include "schedule/cron.hpp"
+#include "schedule/time_zone.hpp"
+#include "spec/hook_template.hpp"
+#include "template/template.hpp"
+
+namespace stash_hook {
+
+namespace {
+
+const std::vector<std::string_view> kTopKeys = {
+    "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
+    "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
+    "metricsFile", "schedule", "timeZone", "showUrls"};
+const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
+const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
+const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
+                                                  "postRestore"};
+const std::vector<std::string_view> kHookKeys = {
+    "name", "exec", "httpGet", "httpPost", "tcpSocket", "containerName",
+    "executionPolicy", "timeout", "retry", "onError"};
+const std::vector<std::string_view> kExecKeys = {"command"};
+const std::vector<std::string_view> kHttpGetKeys = {"scheme", "host", "port", "path",
+                                                    "httpHeaders", "tls", "showUrl"};
+const std::vector<std::string_view> kHttpPostKeys = {"scheme", "host", "port", "path",
+                                                     "httpHeaders", "tls", "body", "form", "showUrl"};
+const std::vector<std::string_view> kTcpKeys = {"host", "port"};
+const std::vector<std::string_view> kHeaderKeys = {"name", "value"};
+const std::vector<std::string_view> kFormKeys = {"key", "values"};
+const std::vector<std::string_view> kTlsKeys = {"insecureSkipVerify", "caFile", "certFile",
+                                                "keyFile"};
+const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
+
+}  // namespace
+
+// ---- actions ----------------------------------------------------------
+
+std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
+    if (!check_map(node, "exec", kExecKeys)) return std::nullopt;
+    require(node, "command", "exec");
+    ExecAction exec;
+    if (node["command"]) {
+        auto cmd = string_list(node["command"], "exec.command");
+        if (!cmd) return std::nullopt;
+        exec.command = std::move(*cmd);
+    }
+    return exec;
+}
+
+std::optional<TlsOptions> SpecReader::tls_options(const YAML::Node& node, const std::string& what) {
+    if (!check_map(node, what, kTlsKeys)) return std::nullopt;
+    TlsOptions tls;
+    if (auto n = node["insecureSkipVerify"])
+        tls.insecure_skip_verify = bool_value(n, what + ".insecureSkipVerify").value_or(false);
+    auto file = [&](const char* key, std::string& out) {
+        if (auto n = node[key]) {
+            if (auto s = string_value(n, what + "." + key, false)) {
+                if (!std::filesystem::exists(*s))
+                    problem(n, what + "." + key + " " + quote(*s) + " does not exist");
+                out = *s;
+            }
+        }
+    };
+    file("caFile", tls.ca_file);
+    file("certFile", tls.cert_file);
+    file("keyFile", tls.key_file);
+    if (tls.cert_file.empty() != tls.key_file.empty())
+        problem(node, what + " needs both certFile and keyFile for a client certificate");
+    return tls;
+}
+
+std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool post) {
+    const std::string what = post ? "httpPost" : "httpGet";
+    if (!check_map(node, what, post ? kHttpPostKeys : kHttpGetKeys)) return std::nullopt;
+    require(node, "port", what);
+    HttpAction http;
+    http.post = post;
+    if (auto n = node["scheme"]) {
+        if (auto s = string_value(n, what + ".scheme")) {
+            std::string upper;
+            for (char c : *s) upper += static_cast<char>(std::toupper(c));
+            if (upper == "HTTP" || upper == "HTTPS")
+                http.scheme = upper;
+            else
+                problem(n, what + ".scheme must be HTTP or HTTPS, not " + quote(*s));
+        }
+    }
+    if (auto n = node["host"]) http.host = string_value(n, what + ".host", false).value_or("");
+    if (auto n = node["port"]) http.port = port_value(n, what + ".port").value_or(0);
+    if (auto n = node["path"]) {
+        if (auto s = string_value(n, what + ".path")) {
+            http.path = s->empty() ? "/" : *s;
+            if (http.path[0] != '/') http.path = "/" + http.path;
+        }
+    }
+    if (auto n = node["httpHeaders"]) {
+        if (!n.IsSequence()) {
+            problem(n, what + ".httpHeaders must be a list of {name, value}");
+        } else {
+            for (const auto& h : n) {
+                if (!check_map(h, what + ".httpHeaders element", kHeaderKeys)) continue;
+                require(h, "name", what + ".httpHeaders element");
+                HttpHeader header;
+                if (h["name"])
+                    header.name = string_value(h["name"], "header name", false).value_or("");
+                if (h["value"]) header.value = string_value(h["value"], "header value").value_or("");
+                http.headers.push_back(std::move(header));
+            }
+        }
+    }
+    if (auto n = node["tls"]) {
+        if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
+    }
+    http.show_url = show_urls_;
+    if (auto n = node["showUrl"]) http.show_url = bool_value(n, what + ".showUrl").value_or(show_urls_);
+    if (post) {
+        if (auto n = node["body"]) http.body = string_value(n, what + ".body").value_or("");
+        if (auto n = node["form"]) {
+            if (!n.IsSequence()) {
+                problem(n, what + ".form must be a list of {key, values}");
+            } else {
+                for (const auto& f : n) {
+                    if (!check_map(f, what + ".form element", kFormKeys)) continue;
+                    require(f, "key", what + ".form element");
+                    FormField field;
+                    if (f["key"]) field.key = string_value(f["key"], "form key", false).value_or("");
+                    if (f["values"]) {
+                        if (f["values"].IsSequence()) {
+                            for (const auto& v : f["values"])
+                                if (auto s = scalar(v, "form value")) field.values.push_back(*s);
+                        } else {
+                            problem(f["values"], "form values must be a list, e.g. [a, b]");
+                        }
+                    }
+                    http.form.push_back(std::move(field));
+                }
+            }
+        }
+        if (node["body"] && node["form"])
+            problem(node, what + " has both body and form; use one of them");
+    }
+    return http;
+}
+
+std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
+    if (!check_map(node, "tcpSocket", kTcpKeys)) return std::nullopt;
+    require(node, "port", "tcpSocket");
+    TcpAction tcp;
+    if (auto n = node["host"]) tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
+    if (auto n = node["port"]) tcp.port = port_value(n, "tcpSocket.port").value_or(0);
+    return tcp;
+}
+
+// ---- hooks ------------------------------------------------------------
+
+std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t index) {
+    const std::string label = std::string(to_string(stage)) + "[" + std::to_string(index) + "]";
+    if (!check_map(node, "hook " + label, kHookKeys)) return std::nullopt;
+    Hook h;
+    h.stage = stage;
+    h.location = at(node);
+    h.name = label;
+    if (auto n = node["name"]) {
+        if (auto s = string_value(n, "hook name", false)) h.name = *s;
+    }
+    const std::string what = "hook " + quote(h.name);
+
+    int actions = 0;
+    for (auto key : {"exec", "httpGet", "httpPost", "tcpSocket"}) actions += node[key] ? 1 : 0;
+    if (actions == 0) {
+        problem(node, what + " has no action: give exactly one of exec, httpGet, httpPost, "
+                          "tcpSocket");
+        return std::nullopt;
+    }
+    if (actions > 1) {
+        problem(node, what + " has " + std::to_string(actions) +
+                          " actions: give exactly one of exec, httpGet, httpPost, tcpSocket "
+                          "(split it into several hooks)");
+        return std::nullopt;
+    }
+    std::optional<Action> action;
+    if (auto n = node["exec"]) {
+        if (auto a = exec_action(n)) action = std::move(*a);
+    } else if (auto n2 = node["httpGet"]) {
+        if (auto a = http_action(n2, false)) action = std::move(*a);
+    } else if (auto n3 = node["httpPost"]) {
+        if (auto a = http_action(n3, true)) action = std::move(*a);
+    } else if (auto n4 = node["tcpSocket"]) {
+        if (auto a = tcp_action(n4)) action = std::move(*a);
+    }
+    if (auto n = node["containerName"]) {
+        if (auto s = string_value(n, "containerName", false)) {
+            if (!node["exec"])
+                problem(n, what + ": containerName applies only to exec hooks");
+            if ((*s)[0] == '-')  // it would reach docker/kubectl exec as an option
+                problem(n, what + ": containerName " + quote(*s) + " must not start with '-'");
+            h.container_name = *s;
+        }
+    }
+    if (auto n = node["executionPolicy"]) {
+        if (is_pre(stage)) {
+            problem(n, what + ": executionPolicy applies only to post hooks (postBackup, "
+                              "postRestore); a pre hook always runs");
+        } else {
+            h.policy = enum_value<ExecutionPolicy>(
+                           n, "executionPolicy",
+                           {{"Always", ExecutionPolicy::Always},
+                            {"OnSuccess", ExecutionPolicy::OnSuccess},
+                            {"OnFailure", ExecutionPolicy::OnFailure},
+                            {"OnFinalRetryFailure", ExecutionPolicy::OnFinalRetryFailure}})
+                           .value_or(ExecutionPolicy::Always);
+        }
+    }
+    if (auto n = node["timeout"])
+        h.timeout = duration_value(n, what + " timeout", false).value_or(kDefaultHookTimeout);
+    if (auto n = node["retry"]) {
+        if (check_map(n, what + " retry", kRetryKeys)) {
+            if (auto a = n["attempts"])
+                h.retry.attempts =
+                    static_cast<int>(int_value(a, "retry.attempts", 0, 100).value_or(0));
+            if (auto d = n["delay"])
+                h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
+        }
+    }
+    if (auto n = node["onError"]) {
+        h.on_error = enum_value<OnError>(n, "onError",
+                                         {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
+                         .value_or(OnError::Fail);
+    }
+    if (!action) return std::nullopt;
+    h.action = std::move(*action);
+    for_each_template_string(h, [&](std::string& text, const std::string& where) {
+        if (!tmpl::is_template(text)) return;
+        auto parsed = tmpl::Template::parse(text);
+        auto checked = parsed ? parsed->check_fields(template_schema())
+                              : expected<void, tmpl::TemplateError>(unexpected(parsed.error()));
+        if (!checked)
+            problems.push_back({h.location, what + ": bad template in " + where + ": " + checked.error().str()});
+    });
+    return h;
+}
+
+/// A `hooks:` mapping of stage names to a hook or a list of hooks.
+StageHooks SpecReader::hooks(const YAML::Node& node, const std::vector<std::string_view>& stage_keys,
+                 const std::string& what) {
+    StageHooks result;
+    if (node.IsNull()) return result;
+    if (!check_map(node, what, stage_keys)) return result;
+    for (auto key : stage_keys) {
+        const YAML::Node stage_node = node[std::string(key)];
+        if (!stage_node) continue;
+        const Stage stage = *stage_from_string(key);
+        std::vector<Hook> list;
+        if (stage_node.IsSequence()) {
+            if (stage_node.size() == 0) problem(stage_node, std::string(key) + " is an empty list");
+            size_t i = 0;
+            for (const auto& item : stage_node)
+                if (auto h = hook(item, stage, i++)) list.push_back(std::move(*h));
+        } else if (stage_node.IsMap()) {
+            if (auto h = hook(stage_node, stage, 0)) list.push_back(std::move(*h));
+        } else {
+            problem(stage_node, std::string(key) + " must be a hook or a list of hooks");
+        }
+        std::set<std::string> names;
+        for (const auto& h : list)
+            if (!names.insert(h.name).second)
+                problems.push_back({h.location, "two hooks in " + std::string(key) +
+                                                    " are named " + quote(h.name) +
+                                                    "; give each a unique name"});
+        result[stage] = std::move(list);
+    }
+    return result;
+}
+
+/// The task command: a list of arguments.
+std::optional<std::vector<std::string>> SpecReader::command(const YAML::Node& n) {
+    if (n.IsScalar()) {
+        problem(n, "command must be a list of arguments, e.g. [restic, backup, /data]; "
+                   "for a shell line write [sh, -c, \"...\"]");
+        return std::nullopt;
+    }
+    return string_list(n, "command");
+}
+
+void SpecReader::members(const YAML::Node& node, Spec& spec) {
+    if (!node.IsSequence() || node.size() == 0) {
+        problem(node, "members must be a non-empty list of {name, command, hooks, timeout}");
+        return;
+    }
+    std::set<std::string> names;
+    for (const auto& m : node) {
+        if (!check_map(m, "member", kMemberKeys)) continue;
+        require(m, "name", "member");
+        Member member;
+        member.location = at(m);
+        if (auto n = m["name"]) member.name = name_value(n, "member name").value_or("");
+        if (!member.name.empty() && !names.insert(member.name).second)
+            problem(m["name"], "two members are named " + quote(member.name));
+        member.target = {"", "", member.name};
+        if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
+        if (auto n = m["timeout"]) member.timeout = duration_value(n, "member timeout", false);
+        if (auto n = m["hooks"]) member.hooks = hooks(n, kStageKeys, "member " + quote(member.name) + " hooks");
+        spec.members.push_back(std::move(member));
+    }
+}
+
+void SpecReader::top(const YAML::Node& root, Spec& spec) {
+    if (!root.IsMap()) {
+        problem(root, "the spec must be a mapping with keys such as kind, command and hooks");
+        return;
+    }
+    // Stash's BackupConfiguration, RestoreSession, BackupBatch and RestoreBatch are all
+    // stash.appscode.com/v1beta1 (v1alpha1 holds Repository and others we do not read).
+    const auto api_version_problem = [&](const YAML::Node& n, const std::string& s) {
+        problem(n, "apiVersion must be stash-hook/v1 or " + std::string(kStashApiVersion) + ", not " + quote(s));
+    };
+    if (auto n = root["apiVersion"]) {
+        if (auto s = string_value(n, "apiVersion"); s && s->starts_with("stash.appscode.com/")) {
+            if (*s == kStashApiVersion)
+                stash_manifest(root, spec, *s);
+            else
+                api_version_problem(n, *s);
+            return;
+        }
+    }
+    check_map(root, "the spec", kTopKeys);
+    if (auto n = root["apiVersion"]) {
+        if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") api_version_problem(n, *s);
+    }
+    if (auto n = root["kind"]) {
+        spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
+                        .value_or(Kind::Backup);
+    }
+    if (auto n = root["name"]) spec.name = name_value(n, "name").value_or(spec.name);
+    if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
+    if (auto n = root["command"]) spec.command = command(n).value_or(std::vector<std::string>{});
+    if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
+    if (auto n = root["statusFile"])
+        spec.status_file = string_value(n, "statusFile", false).value_or("");
+    if (auto n = root["showUrls"]) show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
+    if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
+    if (auto n = root["members"]) members(n, spec);
+    if (auto n = root["parallelism"])
+        spec.parallelism = static_cast<int>(int_value(n, "parallelism", 1, 1024).value_or(1));
+    if (auto n = root["containerRuntime"]) {
+        spec.container_runtime = enum_value<ContainerRuntime>(n, "containerRuntime",
+                                                              {{"docker", ContainerRuntime::Docker},
+                                                               {"podman", ContainerRuntime::Podman},
+                                                               {"kubectl", ContainerRuntime::Kubectl}})
+                                     .value_or(ContainerRuntime::None);
+    }
+    if (auto n = root["pod"]) {
+        spec.pod = string_value(n, "pod", false).value_or("");
+        if (spec.pod.starts_with('-')) problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
+    }
+    if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
+    if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
+    if (auto n = root["timeZone"]) {
+        if (auto z = string_value(n, "timeZone", false)) {
+            if (auto loaded = TimeZone::load(*z); !loaded)
+                problem(n, "timeZone: " + loaded.error());
+            else
+                spec.time_zone = *z;
+        }
+    }
+    if (auto n = root["schedule"]) {
+        if (auto s = string_value(n, "schedule", false)) {
+            if (auto parsed = CronSchedule::parse(*s, spec.time_zone); !parsed)
+                problem(n, "schedule: " + parsed.error());
+            else
+                spec.schedule = *s;
+        }
+    }
+    if (auto n = root["lockWait"]) {
+        spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
+        if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");
+    }
+    if (auto n = root["secretEnv"]) {
+        if (!n.IsSequence())
+            problem(n, "secretEnv must be a list of environment variable names, e.g. [RESTIC_PASSWORD]");
+        else
+            for (const auto& item : n)
+                if (auto s = string_value(item, "secretEnv element", false)) spec.secret_env.push_back(*s);
+    }
+    if (auto n = root["retries"]) {
+        if (check_map(n, "retries", kSessionRetryKeys)) {
+            if (auto a = n["attempts"])
+                spec.retries.attempts = static_cast<int>(int_value(a, "retries.attempts", 0, 100).value_or(0));
+            if (auto d = n["delay"])
+                spec.retries.delay = duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
+        }
+    }
+    spec.invoker = {"stash-hook", "StashHookSpec", spec.name};
+    spec.target = {"", "", spec.name};
+}
+
+}  // namespace stash_hook

@@ -1,0 +1,95 @@
+#include <set>
+
+#include "spec/spec_reader.hpp"
+
+namespace stash_hook {
+
+namespace {
+
+// Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
+const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "RestoreSession", "BackupBatch",
+                                                   "RestoreBatch"};
+const std::vector<std::string_view> kBackupStageKeys = {"preBackup", "postBackup"};
+const std::vector<std::string_view> kRestoreStageKeys = {"preRestore", "postRestore"};
+
+}  // namespace
+
+void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::string& api_version) {
+    const YAML::Node kind_node = root["kind"];
+    std::string kind;
+    if (!kind_node) {
+        problem(root, "a Stash manifest needs kind: BackupConfiguration, RestoreSession, BackupBatch "
+                      "or RestoreBatch");
+        return;
+    }
+    kind = string_value(kind_node, "kind").value_or("");
+    bool known = false;
+    for (auto k : kStashKinds) known = known || k == kind;
+    if (!known) {
+        std::string msg = "stash-hook reads Stash manifests of kind " + one_of(kStashKinds) + ", not " + quote(kind);
+        if (auto guess = closest_match(kind, kStashKinds)) msg += "; did you mean " + quote(*guess) + "?";
+        problem(kind_node, msg);
+        return;
+    }
+    const bool restore = kind == "RestoreSession" || kind == "RestoreBatch";
+    const bool batch = kind == "BackupBatch" || kind == "RestoreBatch";
+    const auto& stage_keys = restore ? kRestoreStageKeys : kBackupStageKeys;
+    spec.kind = restore ? Kind::Restore : Kind::Backup;
+    spec.api_version = api_version;
+    if (auto meta = root["metadata"]; meta && meta.IsMap()) {
+        if (auto n = meta["name"]) spec.name = name_value(n, "metadata.name").value_or(spec.name);
+        if (auto n = meta["namespace"]) spec.ns = string_value(n, "metadata.namespace").value_or("");
+    }
+    const size_t slash = api_version.find('/');
+    spec.invoker = {api_version.substr(0, slash), kind, spec.name};
+    const YAML::Node body = root["spec"];
+    if (!body || !body.IsMap()) {
+        problem(root, "a Stash " + kind + " needs a spec: mapping");
+        return;
+    }
+    auto target_of = [&](const YAML::Node& owner, std::string& alias) {
+        ObjectRef ref;
+        const YAML::Node target = owner["target"];
+        if (!target || !target.IsMap()) return ref;
+        // Names become member names, log lines and environment: our name rules.
+        if (auto a = target["alias"]) alias = name_value(a, "target.alias", true).value_or("");
+        if (auto r = target["ref"]; r && r.IsMap()) {
+            if (auto n = r["apiVersion"]) ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
+            if (auto n = r["kind"]) ref.kind = string_value(n, "target.ref.kind").value_or("");
+            if (auto n = r["name"]) ref.name = name_value(n, "target.ref.name", true).value_or("");
+        }
+        return ref;
+    };
+    std::string alias;
+    spec.target = target_of(body, alias);
+    if (auto n = body["hooks"]) spec.hooks = hooks(n, stage_keys, "spec.hooks");
+    if (!batch) return;
+    const YAML::Node list = body["members"];
+    if (!list || !list.IsSequence() || list.size() == 0) {
+        problem(body, "a Stash " + kind + " needs spec.members: a list of targets");
+        return;
+    }
+    std::set<std::string> names;
+    for (const auto& m : list) {
+        if (!m.IsMap()) {
+            problem(m, "each member must be a mapping with a target");
+            continue;
+        }
+        Member member;
+        member.location = at(m);
+        std::string member_alias;
+        member.target = target_of(m, member_alias);
+        member.name = !member_alias.empty() ? member_alias : member.target.name;
+        if (member.name.empty()) {
+            problem(m, "member needs target.alias or target.ref.name to be named");
+            continue;
+        }
+        if (!names.insert(member.name).second)
+            problem(m, "two members are named " + quote(member.name) + "; give one a target.alias");
+        if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
+        if (auto n = m["hooks"]) member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
+        spec.members.push_back(std::move(member));
+    }
+}
+
+}  // namespace stash_hook
