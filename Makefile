@@ -20,10 +20,14 @@ FUZZ_DEBS := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 0
 BENCH_DEBS := hyperfine borgbackup borgmatic time curl
+# make format-check and make tidy: the style and the bug checks CI runs.
+LINT_DEBS := clang-format-14 clang-tidy-14
+CLANG_FORMAT ?= clang-format-14
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps configure build test demo package bench clean test-sanitize fuzz fuzz-deps install-debs
+.PHONY: all deps test-deps configure build test demo package bench clean test-sanitize fuzz fuzz-deps install-debs \
+        lint-deps format format-check tidy
 
 all: build
 
@@ -81,6 +85,25 @@ fuzz: fuzz-deps
 	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ $$corpus || exit 1; \
 	done
+
+lint-deps:
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(LINT_DEBS)"
+
+# Every C++ file of the tree in .clang-format's style: `make format` rewrites them,
+# `make format-check` (CI) lists the ones that differ and fails.
+format: lint-deps
+	git ls-files '*.cpp' '*.hpp' | xargs $(CLANG_FORMAT) -i
+
+format-check: lint-deps
+	@bad=$$(git ls-files '*.cpp' '*.hpp' | while read -r f; do \
+	  $(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "not formatted (run make format):"; echo "$$bad"; exit 1; fi; \
+	echo "format-check: every C++ file matches .clang-format"
+
+# clang-tidy with .clang-tidy's checks on the sources changed since they last passed.
+tidy: lint-deps
+	@$(MAKE) --no-print-directory build
+	JOBS=$(JOBS) .ci/tidy $(BUILD_DIR)
 
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
