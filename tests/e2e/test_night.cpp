@@ -62,3 +62,33 @@ TEST_CASE("relative paths in a spec on stdin resolve against the current folder"
     CHECK(std::filesystem::exists(dir / "st.json"));
     CHECK(std::filesystem::exists(dir / "task-ran"));
 }
+
+TEST_CASE("{{ }} where templates are not rendered is refused at load, naming the key") {
+    test::TempDir dir;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"statusFile: /tmp/{{ .Hostname }}.json\n", "statusFile"},
+        {"metricsFile: \"{{ .Name }}.prom\"\n", "metricsFile"},
+        {"lock: \"/run/{{ .Name }}.lock\"\n", "lock"},
+        {"command: [restic, backup, \"{{ .Name }}\"]\n", "command[2]"},
+        {"name: \"{{ .Hostname }}\"\n", "name"},
+        {"hooks:\n  preBackup: {name: \"n-{{ .Name }}\", exec: {command: [\"true\"]}}\n", "hook name"},
+        {"hooks:\n  preBackup: {tcpSocket: {host: \"{{ .Hostname }}\", port: 80}}\n", "tcpSocket.host"},
+        {"hooks:\n  preBackup: {httpGet: {host: \"{{ .Hostname }}\", port: 80}}\n", "httpGet.host"},
+        {"members:\n  - {name: db, command: [pg_dump, \"{{ .Member }}\"]}\n", "command[1]"},
+    };
+    for (const auto& [text, key] : cases) {
+        CAPTURE(text);
+        test::write_file(dir / "s.yaml", text);
+        auto r = run_cli({"validate", "-f", dir / "s.yaml"});
+        CHECK(r.exit_code == 1);
+        CHECK(r.err.find(key + " is not rendered as a template") != std::string::npos);
+        r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+        CHECK(r.exit_code == 125);
+        CHECK_FALSE(std::filesystem::exists(dir / "st.json"));
+    }
+    // Where they are rendered, they still are.
+    test::write_file(dir / "ok.yaml", fill("hooks:\n  preBackup: {exec: {command: [touch, \"{DIR}/{{ .Stage }}\"]}}\n",
+                                           {{"DIR", dir.path()}}));
+    CHECK(run_cli({"run", "-f", dir / "ok.yaml", "--", "true"}).exit_code == 0);
+    CHECK(std::filesystem::exists(dir / "preBackup"));
+}
