@@ -33,7 +33,9 @@ struct RunOptions {
 };
 
 std::string session_summary(const SessionResult& r) {
-    std::string s = "session " + r.name + " " + to_string(r.phase) + " in " +
+    // Never "Succeeded" with a non-zero exit code (the status or metrics file failed).
+    const char* phase = r.exit_code != 0 && r.phase == Phase::Succeeded ? "Failed" : to_string(r.phase);
+    std::string s = "session " + r.name + " " + phase + " in " +
                     format_duration_ms(r.duration) + ", exit code " + std::to_string(r.exit_code);
     auto first_failed_hook = [](const std::vector<HookResult>& hooks, const std::string& scope) -> std::string {
         for (const auto& h : hooks)
@@ -48,6 +50,7 @@ std::string session_summary(const SessionResult& r) {
     }
     s += hook;
     if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
+    if (!r.status_error.empty()) s += "; " + r.status_error;
     if (r.attempts.size() > 1) s += "; after " + std::to_string(r.attempts.size()) + " attempts";
     return s;
 }
@@ -98,7 +101,7 @@ int run(const RunOptions& options) {
     const SessionResult result = run_session(spec, session_options);
     if (const int stray = orphans::kill_all_children(); stray > 0)
         spdlog::warn("killed {} leftover process{} started during the session", stray, stray == 1 ? "" : "es");
-    if (result.phase == Phase::Succeeded)
+    if (result.phase == Phase::Succeeded && result.exit_code == 0)
         spdlog::info("{}", session_summary(result));
     else
         spdlog::error("{}", session_summary(result));

@@ -84,7 +84,8 @@ std::string metrics_text(const std::string& target, const SessionResult& r) {
         m.add("stash_hook_last_completion_time_seconds", "Unix time the last session ended.", kind,
               unix_seconds(*r.completion_time));
     m.add("stash_hook_last_duration_seconds", "How long the last session took.", kind, seconds(r.duration));
-    m.add("stash_hook_last_success", "1 if the last session succeeded, else 0.", kind, r.phase == Phase::Succeeded ? 1 : 0);
+    m.add("stash_hook_last_success", "1 if the last session succeeded, else 0.", kind,
+          r.phase == Phase::Succeeded && r.exit_code == 0 ? 1 : 0);  // never 1 beside a non-zero exit code
     m.add("stash_hook_last_exit_code", "The exit code of the last session.", kind, r.exit_code);
     m.add("stash_hook_last_attempts", "How many attempts the last session made (session retries).", kind,
           static_cast<double>(std::max<size_t>(1, r.attempts.size())));

@@ -39,8 +39,8 @@ void check_runnable_or_throw(const Spec& spec) {
     for (const auto& m : spec.members) check_hooks(m.hooks);
     for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
         if (path.empty()) continue;
-        if (auto target = regular_file_target(path); !target)
-            problems.push_back(std::string("failed to use ") + what + " " + path + ": " + target.error());
+        if (auto ready = prepare_file_for_writing(path); !ready)
+            problems.push_back(std::string("failed to use ") + what + " " + path + ": " + ready.error());
     }
     if (problems.empty()) return;
     std::string message;

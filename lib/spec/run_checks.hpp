@@ -9,7 +9,9 @@
 
 namespace stash_hook {
 
-/// Throws Error (exit 125) listing every reason `spec` cannot run as it stands.
+/// Throws Error (exit 125) listing every reason `spec` cannot run as it stands. Creates
+/// the missing folders of the status and metrics files and checks they take a file
+/// (prepare_file_for_writing), so 125 means nothing ran.
 void check_runnable_or_throw(const Spec& spec);
 
 /// Headers whose values describe the request and are never secret: Content-Type,

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "spec/spec_paths.hpp"
 #include "spec/spec_reader.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -59,6 +60,7 @@ SpecLoadResult load_spec_file(const std::string& path) {
         return SpecLoadResult{std::nullopt, {{{file, 0, 0}, "failed to read spec: " + reason}}};
     };
     int fd = 0;
+    bool from_pipe = false;
     if (path != "-") {
         // O_NONBLOCK: opening a FIFO with no writer must not hang.
         fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -71,7 +73,8 @@ SpecLoadResult load_spec_file(const std::string& path) {
         const bool ok = fstat(fd, &st) == 0;
         // A pipe (`-f <(generate-spec)`, `-f /dev/stdin`) is read as stdin is, bounded; a
         // named FIFO with no writer reads as empty instead of hanging.
-        if (ok && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        from_pipe = ok && S_ISFIFO(st.st_mode);
+        if (from_pipe) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
         else if (!ok || !S_ISREG(st.st_mode)) {
             const std::string kind = ok ? file_kind(st.st_mode) : std::strerror(errno);
             close(fd);
@@ -84,7 +87,10 @@ SpecLoadResult load_spec_file(const std::string& path) {
     if (!text) return failed(std::strerror(text.error()));
     if (text->size() > kMaxSpecBytes)
         return failed("it is larger than " + std::to_string(kMaxSpecBytes) + " bytes (1 MiB), the most a spec may be");
-    return load_spec_text(*text, file);
+    SpecLoadResult result = load_spec_text(*text, file);
+    // A file's relative paths mean its folder; stdin's and a pipe's, the current one.
+    if (result.spec && path != "-" && !from_pipe) resolve_relative_paths(*result.spec, std::filesystem::path(path).parent_path());
+    return result;
 }
 
 std::string default_spec_path(const std::string& flag_value) {

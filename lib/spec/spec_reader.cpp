@@ -37,6 +37,17 @@ const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
 
 }  // namespace
 
+void SpecReader::not_a_template(const YAML::Node& n, const std::string& key) {
+    if (n.IsSequence()) {
+        for (size_t i = 0; i < n.size(); ++i) not_a_template(n[i], key + "[" + std::to_string(i) + "]");
+        return;
+    }
+    if (!n.IsScalar() || !tmpl::is_template(n.Scalar())) return;
+    problem(n, key + " is not rendered as a template, so {{ }} would be taken literally: write the value "
+                     "itself (templates are rendered only in exec.command, path, header and form values "
+                     "and httpPost.body; man page, TEMPLATES)");
+}
+
 // ---- actions ----------------------------------------------------------
 
 std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
@@ -89,7 +100,10 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
                 problem(n, what + ".scheme must be HTTP or HTTPS, not " + quote(*s));
         }
     }
-    if (auto n = node["host"]) http.host = string_value(n, what + ".host", false).value_or("");
+    if (auto n = node["host"]) {
+        http.host = string_value(n, what + ".host", false).value_or("");
+        not_a_template(n, what + ".host");
+    }
     if (auto n = node["port"]) http.port = port_value(n, what + ".port").value_or(0);
     if (auto n = node["path"]) {
         if (auto s = string_value(n, what + ".path")) {
@@ -150,7 +164,10 @@ std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
     if (!check_map(node, "tcpSocket", kTcpKeys)) return std::nullopt;
     require(node, "port", "tcpSocket");
     TcpAction tcp;
-    if (auto n = node["host"]) tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
+    if (auto n = node["host"]) {
+        tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
+        not_a_template(n, "tcpSocket.host");
+    }
     if (auto n = node["port"]) tcp.port = port_value(n, "tcpSocket.port").value_or(0);
     return tcp;
 }
@@ -166,6 +183,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     h.name = label;
     if (auto n = node["name"]) {
         if (auto s = string_value(n, "hook name", false)) h.name = *s;
+        not_a_template(n, "hook name");
     }
     const std::string what = "hook " + quote(h.name);
 
@@ -199,6 +217,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
             if ((*s)[0] == '-')  // it would reach docker/kubectl exec as an option
                 problem(n, what + ": containerName " + quote(*s) + " must not start with '-'");
             h.container_name = *s;
+            not_a_template(n, "containerName");
         }
     }
     if (auto n = node["executionPolicy"]) {
@@ -298,6 +317,8 @@ void SpecReader::members(const YAML::Node& node, Spec& spec) {
         Member member;
         member.location = at(m);
         if (auto n = m["name"]) member.name = name_value(n, "member name").value_or("");
+        for (const char* key : {"name", "command"})
+            if (auto n = m[key]) not_a_template(n, key == std::string_view("name") ? "member name" : key);
         if (!member.name.empty() && !names.insert(member.name).second)
             problem(m["name"], "two members are named " + quote(member.name));
         member.target = {"", "", member.name};
@@ -331,6 +352,8 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     if (auto n = root["apiVersion"]) {
         if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") api_version_problem(n, *s);
     }
+    for (const char* key : {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
+        if (auto n = root[key]) not_a_template(n, key);
     if (auto n = root["kind"]) {
         spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
                         .value_or(Kind::Backup);

@@ -33,6 +33,9 @@ private:
     /// The task command: a list of arguments.
     std::optional<std::vector<std::string>> command(const YAML::Node& n);
     void members(const YAML::Node& node, Spec& spec);
+    /// `{{` in a string that is never rendered (statusFile, the task's command, a name,
+    /// a host...) is refused, naming `key`: it would be taken literally (man page, TEMPLATES).
+    void not_a_template(const YAML::Node& n, const std::string& key);
 
     bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one
 };

@@ -48,6 +48,26 @@ expected<std::string, std::string> regular_file_target(const std::string& path) 
     return unexpected(who + " is " + file_kind(st.st_mode) + ", not a regular file (give the path of a regular file)");
 }
 
+expected<void, std::string> prepare_file_for_writing(const std::string& path) {
+    auto target = regular_file_target(path);
+    if (!target) return unexpected(target.error());
+    std::filesystem::path folder = std::filesystem::path(*target).parent_path();
+    if (folder.empty()) folder = ".";
+    // Each missing folder from the top down, so every one gets 0755 (less the umask).
+    std::filesystem::path so_far;
+    for (const auto& part : folder) {
+        so_far /= part;
+        if (mkdir(so_far.c_str(), 0755) != 0 && errno != EEXIST)
+            return unexpected(errno_text("cannot create folder " + so_far.string(), errno));
+    }
+    std::string probe = (folder / ".stash-hook-probe.XXXXXX").string();
+    const int fd = mkostemp(probe.data(), O_CLOEXEC);
+    if (fd < 0) return unexpected(errno_text("cannot create a file in " + folder.string(), errno));
+    close(fd);
+    unlink(probe.c_str());
+    return {};
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     auto target = regular_file_target(path_);
     if (!target) {

@@ -40,6 +40,12 @@ private:
 /// links and links to any of those ("is a FIFO, not a regular file").
 expected<std::string, std::string> regular_file_target(const std::string& path);
 
+/// Makes `path` ready to be replaced by write_file_atomically() before anything runs:
+/// checks it with regular_file_target(), creates its missing parent folders (0755 less
+/// the umask, owned by whoever runs), and proves the folder takes a new file by creating
+/// and removing one there. The reason on failure ("cannot create folder /a: ...").
+expected<void, std::string> prepare_file_for_writing(const std::string& path);
+
 /// Convenience: replace `path` with `content` atomically. `path` is checked with
 /// regular_file_target() before and again just before the rename; a new file gets
 /// 0666 less the umask, a replaced one keeps its mode.

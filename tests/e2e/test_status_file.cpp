@@ -126,15 +126,77 @@ TEST_CASE("a restore session uses the restore stages and kind") {
     CHECK_FALSE(std::filesystem::exists(dir / "backup-hook"));
 }
 
-TEST_CASE("a status file that cannot be written gives 125 after the post hooks ran") {
+TEST_CASE("a status file that cannot be written gives 125 after the post hooks ran, and nothing says success") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill("hooks:\n  postBackup: {exec: {command: [touch, {DIR}/undone]}}\n",
+    // The folder is there at the start and replaced by a plain file during the session.
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  postBackup: {exec: {command: [sh, -c, "rm -rf {DIR}/gone && touch {DIR}/gone {DIR}/undone"]}}
+)",
                                           {{"DIR", dir.path()}}));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "missing/st.json", "--", "touch", dir / "task"});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "gone/st.json", "--metrics-file",
+                      dir / "m.prom", "--", "touch", dir / "task"});
     CHECK(r.exit_code == 125);
-    CHECK(r.err.find("failed to write status file " + (dir / "missing/st.json")) != std::string::npos);
+    CHECK(r.err.find("failed to write status file " + (dir / "gone/st.json")) != std::string::npos);
     CHECK(std::filesystem::exists(dir / "task"));
     CHECK(std::filesystem::exists(dir / "undone"));
+    // The closing line and the metrics agree with the exit code.
+    CHECK(r.err.find("Succeeded in") == std::string::npos);
+    CHECK(r.err.find("Failed in") != std::string::npos);
+    const std::string metrics = test::read_file(dir / "m.prom");
+    CHECK(metrics.find("stash_hook_last_exit_code{target=\"s\",kind=\"backup\"} 125") != std::string::npos);
+    CHECK(metrics.find("stash_hook_last_success{target=\"s\",kind=\"backup\"} 0") != std::string::npos);
+}
+
+TEST_CASE("a fresh install: the missing folders of the status and metrics files are created 0755") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    const mode_t old = umask(022);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "var/lib/stash-hook/t.json", "--metrics-file",
+                      dir / "textfile/stash-hook/t.prom", "--", "true"});
+    umask(old);
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_json(dir / "var/lib/stash-hook/t.json")["phase"] == "Succeeded");
+    CHECK(test::read_file(dir / "textfile/stash-hook/t.prom").find("stash_hook_last_success") != std::string::npos);
+    for (const char* folder : {"var", "var/lib", "var/lib/stash-hook", "textfile", "textfile/stash-hook"}) {
+        CAPTURE(folder);
+        struct stat st {};
+        REQUIRE(stat((dir / folder).c_str(), &st) == 0);
+        CHECK((st.st_mode & 07777) == 0755);
+        CHECK(st.st_uid == geteuid());
+    }
+    // No probe file left behind.
+    CHECK(std::distance(std::filesystem::directory_iterator(dir / "var/lib/stash-hook"),
+                        std::filesystem::directory_iterator()) == 1);
+}
+
+TEST_CASE("a status or metrics folder that cannot be written is refused with 125 before any hook ran") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [touch, {DIR}/w/pre]}}\n", {{"DIR", dir.path()}}));
+    std::filesystem::create_directory(dir / "w");
+    test::write_file(dir / "plain", "");
+    for (const char* option : {"--status-file", "--metrics-file"}) {
+        CAPTURE(option);
+        auto r = run_cli({"run", "-f", dir / "s.yaml", option, dir / "plain/sub/st.json", "--", "touch", dir / "task"});
+        CHECK(r.exit_code == 125);
+        CHECK(r.err.find("plain/sub/st.json: cannot create") != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir / "w/pre"));
+        CHECK_FALSE(std::filesystem::exists(dir / "task"));
+    }
+    // A folder the user may not write (root may write anywhere: run as nobody).
+    if (geteuid() == 0 && std::filesystem::exists("/usr/bin/setpriv")) {
+        std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+        std::filesystem::permissions(dir / "w", std::filesystem::perms(0777));
+        std::filesystem::create_directory(dir / "ro");
+        std::filesystem::permissions(dir / "ro", std::filesystem::perms(0555));
+        const std::string command = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " + test::binary() +
+                                    " run -f " + (dir / "s.yaml") + " --status-file " + (dir / "ro/st.json") +
+                                    " -- true 2>" + (dir / "w/err");
+        const int status = std::system(command.c_str());
+        CHECK(WEXITSTATUS(status) == 125);
+        CHECK(test::read_file(dir / "w/err").find("failed to use status file " + (dir / "ro/st.json") +
+                                                   ": cannot create a file in " + (dir / "ro")) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir / "w/pre"));
+    }
 }
 
 TEST_CASE("a status or metrics file naming a directory or a FIFO is refused with 125 before anything runs") {

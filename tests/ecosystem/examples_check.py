@@ -68,6 +68,23 @@ for spec in re.findall(r"-f (examples/\S+\.yaml)", script):
     else:
         validates(open(path).read(), f"gitlab-ci.yml {spec}")
 
+# A pipeline under a plain `sh -c` ends with the last command's status: a dump that
+# fails half way still becomes a "successful" backup. Every shipped pipeline runs
+# under bash with `set -o pipefail` (README and every example).
+shell_line = re.compile(r"\[\s*(sh|bash|/bin/sh|/bin/bash|dash)\s*,\s*-c\s*,\s*(.*)\]")
+root = os.path.dirname(os.path.abspath(examples))
+shipped = [os.path.join(root, "README.md")]
+for folder, _, names in os.walk(examples):
+    shipped += [os.path.join(folder, n) for n in names if not n.endswith((".cpp", ".txt"))]
+for path in sorted(shipped):
+    for number, line in enumerate(open(path, errors="replace"), 1):
+        m = shell_line.search(line)
+        if not m or not re.search(r"(?<!\|)\|(?!\|)", m.group(2)):
+            continue
+        if m.group(1).endswith("sh") and not m.group(1).endswith("bash") or "pipefail" not in m.group(2):
+            failures.append(f"{os.path.relpath(path, root)}:{number}: a pipeline under {m.group(1)} -c without "
+                            "set -o pipefail hides a failed dump: use [bash, -c, \"set -o pipefail; ...\"]")
+
 for f in failures:
     print(f)
 print("examples: CronJob, sidecar Deployment, systemd units, crontab and CI step checked")

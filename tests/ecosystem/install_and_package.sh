@@ -32,7 +32,7 @@ deb=$(ls "$work"/pkg/stash-hook_*.deb)
 contents=$(dpkg-deb -c "$deb")
 info=$(dpkg-deb -I "$deb")
 for f in ./usr/bin/stash-hook "./$module" ./usr/share/man/man1/stash-hook.1 ./usr/share/bash-completion/completions/stash-hook \
-         ./usr/share/zsh/vendor-completions/_stash-hook ./usr/share/fish/vendor_completions.d/stash-hook.fish; do
+         ./usr/share/zsh/vendor-completions/_stash-hook ./usr/share/fish/vendor_completions.d/stash-hook.fish ./var/lib/stash-hook/; do
     grep -q " $f\$" <<<"$contents" || { echo "package lacks $f"; fail=1; }
 done
 for dep in libcpp-httplib0.11 libssl3 libc6; do
