@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "actions/action.hpp"
-#include "actions/http_request.hpp"
 #include "actions/resolve.hpp"
 #include "net/http_backend.hpp"
+#include "net/http_request.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "util/error.hpp"
