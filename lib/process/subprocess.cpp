@@ -284,14 +284,13 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         }
     };
 
-    int signals_handled = request.interrupts_seen;
+    interrupts::Watch signals(request.interrupts_seen);
     while (true) {
         const auto now = Clock::now();
-        if (signals_handled >= 0 && interrupts::count() > signals_handled) {
+        if (signals.fired()) {
             // Forward what we received to the whole group; SIGKILL after the grace.
-            const int sig = interrupts::last_signal();
+            const int sig = signals.acknowledge();
             killpg(pgid, sig);
-            signals_handled = interrupts::count();
             if (result.interrupted_by == 0) result.interrupted_by = sig;
             if (!term_sent) {
                 term_sent = true;
@@ -334,13 +333,7 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
             err_slot = static_cast<int>(n);
             fds[n++] = {err_read.get(), POLLIN, 0};
         }
-        if (signals_handled >= 0 && interrupts::wake_fd() >= 0) {
-            if (interrupts::count() == 0) {
-                fds[n++] = {interrupts::wake_fd(), POLLIN, 0};
-            } else {  // the eventfd stays readable: look again now and then
-                earliest(Clock::now() + std::chrono::milliseconds(50));
-            }
-        }
+        if (signals.fd() >= 0) fds[n++] = {signals.fd(), POLLIN, 0};
         int timeout_ms = poll_timeout_ms(wake);
         if (!exited && !pidfd.open()) {  // no pidfd (old kernel): check now and then
             timeout_ms = timeout_ms < 0 ? 20 : std::min(timeout_ms, 20);

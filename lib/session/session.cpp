@@ -137,7 +137,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts || interrupted_since(ctx.seen)) break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
                          outcome.error, format_duration(delay));
-            if (!interrupts::sleep_for(delay, ctx.seen)) {
+            if (!interrupts::Watch(ctx.seen).sleep_for(delay)) {
                 outcome.error += "; retries stopped: " + interrupted_reason();
                 break;
             }
@@ -518,7 +518,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0) break;
         spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt, 1 + spec.retries.attempts,
                      result.error, format_duration(spec.retries.delay));
-        if (!interrupts::sleep_for(spec.retries.delay, ctx.seen)) {
+        if (!interrupts::Watch(ctx.seen).sleep_for(spec.retries.delay)) {
             result.interrupted_by = interrupts::first_signal();
             result.error = interrupted_reason() + " while waiting to retry";
             break;
