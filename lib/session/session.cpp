@@ -291,15 +291,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     task.exit_code = result->exit_code;
     task.signal = result->signal;
     task.timed_out = result->timed_out;
-    if (result->interrupted_by != 0) {
-        task.error = "interrupted by " + signal_name(result->interrupted_by);
-    } else if (task.timed_out) {
-        task.error = "timed out after " + format_duration(*timeout);
-    } else if (task.signal) {
-        task.error = "killed by " + signal_name(*task.signal);
-    } else if (task.exit_code != 0) {
-        task.error = "exit code " + std::to_string(*task.exit_code);
-    }
+    task.error = describe_end(*result, timeout.value_or(Duration{0}));
     task.phase = task.error.empty() ? Phase::Succeeded : Phase::Failed;
     if (task.phase == Phase::Succeeded)
         spdlog::info("{} succeeded in {}", what, format_duration_ms(task.duration));
