@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "actions/http_request.hpp"
+#include "net/http_request.hpp"
 
 namespace {
 

@@ -39,17 +39,9 @@ ActionOutcome run_exec_action(const ExecAction& exec, const ActionContext& conte
     outcome.exit_code = result->exit_code;
     const std::string hint = last_line(captured.stderr_only.str());
     const std::string suffix = hint.empty() ? "" : ": " + hint;
-    if (result->interrupted_by != 0) {
-        outcome.error = "interrupted by " + signal_name(result->interrupted_by) + suffix;
-    } else if (result->timed_out) {
-        outcome.error = "timed out after " + format_duration(context.timeout) + suffix;
-    } else if (result->signal) {
-        outcome.error = "killed by " + signal_name(*result->signal) + suffix;
-    } else if (result->exit_code != 0) {
-        outcome.error = "exit code " + std::to_string(*result->exit_code) + suffix;
-    } else {
-        outcome.succeeded = true;
-    }
+    const std::string end = describe_end(*result, context.timeout);
+    outcome.succeeded = end.empty();
+    if (!end.empty()) outcome.error = end + suffix;
     return outcome;
 }
 

@@ -3,22 +3,21 @@
 // here too, by resolve_within (actions/resolve.hpp), bounded by the deadline and
 // signals. The network part is net::Client (the HTTP module, loaded on first use).
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "actions/action.hpp"
-#include "actions/http_request.hpp"
 #include "actions/resolve.hpp"
 #include "net/http_backend.hpp"
+#include "net/http_request.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "util/error.hpp"
@@ -69,9 +68,7 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
 /// Returns false with `timed_out` set when the deadline cut it short.
 bool send_within(net::Client& client, net::ClientResponse& response, std::chrono::steady_clock::time_point deadline,
                  int interrupts_seen, bool& timed_out, int& interrupted_by) {
-    std::mutex mutex;
-    std::condition_variable done_cv;
-    bool done = false;
+    DoneSignal done;
     bool ok = false;
     std::thread worker([&] {
         // OpenSSL writes with write(2): a close_notify on a socket that stop() shut
@@ -82,23 +79,17 @@ bool send_within(net::Client& client, net::ClientResponse& response, std::chrono
         sigaddset(&pipe, SIGPIPE);
         pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
         net::ClientResponse got = client.send();
-        std::lock_guard lock(mutex);
         ok = got.failure == net::ClientFailure::None;
         response = std::move(got);
-        done = true;
-        done_cv.notify_one();
+        done.set();  // after the writes: the eventfd's write and read order them
     });
-    std::unique_lock lock(mutex);
-    wait_within(done_cv, lock, [&] { return done; }, deadline, interrupts_seen, timed_out, interrupted_by);
-    if (!done) {
+    wait_within(done, deadline, interrupts_seen, timed_out, interrupted_by);
+    if (timed_out || interrupted_by != 0) {
         // stop() only reaches a socket that is open; retry until the request gives up.
-        while (!done_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return done; })) {
-            lock.unlock();
-            client.stop();
-            lock.lock();
-        }
+        pollfd p{done.fd(), POLLIN, 0};
+        do client.stop();
+        while (::poll(&p, 1, 20) == 0);
     }
-    lock.unlock();
     worker.join();
     return ok && !timed_out && interrupted_by == 0;
 }

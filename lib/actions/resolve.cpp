@@ -4,11 +4,17 @@
 #include "actions/resolve.hpp"
 
 #include <netdb.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <thread>
+
+#include "process/interrupts.hpp"
 
 namespace stash_hook {
 namespace {
@@ -32,13 +38,39 @@ int lookup_once(const std::string& name, int flags, std::vector<std::string>& ou
 
 }  // namespace
 
+DoneSignal::DoneSignal() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+DoneSignal::~DoneSignal() {
+    if (fd_ >= 0) close(fd_);
+}
+
+void DoneSignal::set() {
+    const uint64_t one = 1;
+    [[maybe_unused]] auto n = write(fd_, &one, sizeof one);
+}
+
+void wait_within(const DoneSignal& done, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
+                 bool& timed_out, int& interrupted_by) {
+    interrupts::Watch signals(interrupts_seen);
+    switch (signals.wait(done.fd(), POLLIN, deadline)) {
+        case interrupts::Watch::Wake::Ready:
+            return;
+        case interrupts::Watch::Wake::Fired:
+            interrupted_by = signals.acknowledge();
+            return;
+        case interrupts::Watch::Wake::Deadline:
+            timed_out = true;
+            return;
+    }
+}
+
 expected<std::vector<std::string>, std::string> resolve_within(const std::string& host,
                                                                std::chrono::steady_clock::time_point deadline,
                                                                int interrupts_seen, bool& timed_out,
                                                                int& interrupted_by) {
     struct Lookup {
         std::mutex mutex;
-        std::condition_variable done_cv;
+        DoneSignal done_signal;
         bool done = false;
         int rc = 0;
         std::vector<std::string> addresses;
@@ -54,11 +86,10 @@ expected<std::vector<std::string>, std::string> resolve_within(const std::string
         lookup->rc = rc;
         lookup->addresses = std::move(found);
         lookup->done = true;
-        lookup->done_cv.notify_one();
+        lookup->done_signal.set();
     }).detach();
-    std::unique_lock lock(lookup->mutex);
-    wait_within(lookup->done_cv, lock, [&] { return lookup->done; }, deadline, interrupts_seen, timed_out,
-                interrupted_by);
+    wait_within(lookup->done_signal, deadline, interrupts_seen, timed_out, interrupted_by);
+    std::lock_guard lock(lookup->mutex);
     if (!lookup->done) return unexpected<std::string>("abandoned");
     if (lookup->rc != 0) return unexpected<std::string>(gai_strerror(lookup->rc));
     if (lookup->addresses.empty()) return unexpected<std::string>("no address");

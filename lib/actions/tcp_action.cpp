@@ -22,30 +22,21 @@
 namespace stash_hook {
 namespace {
 
-/// Connects to `a` by the deadline, polling in slices to notice signals after
+/// Connects to `a` by the deadline, or until a signal after
 /// `interrupts_seen`. 0 when it connected, else the errno (ETIMEDOUT at the
 /// deadline); sets `interrupted_by` when a signal stopped it.
 int connect_within(const addrinfo& a, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
                    int& interrupted_by) {
-    using Clock = std::chrono::steady_clock;
     const int fd = socket(a.ai_family, a.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.ai_protocol);
     if (fd < 0) return errno;
     int err = 0;
     if (connect(fd, a.ai_addr, a.ai_addrlen) != 0) {
         err = errno;
         if (err == EINPROGRESS) {
-            pollfd p{fd, POLLOUT, 0};
-            int ready = 0;
-            while (true) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-                ready = poll(&p, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, 50)));
-                if (ready > 0 || (ready < 0 && errno != EINTR) || left.count() <= 0) break;
-                if (interrupts_seen >= 0 && interrupts::count() > interrupts_seen) {
-                    interrupted_by = interrupts::last_signal();
-                    break;
-                }
-            }
-            if (ready <= 0) {
+            interrupts::Watch signals(interrupts_seen);
+            const auto wake = signals.wait(fd, POLLOUT, deadline);
+            if (wake == interrupts::Watch::Wake::Fired) interrupted_by = signals.acknowledge();
+            if (wake != interrupts::Watch::Wake::Ready) {
                 err = ETIMEDOUT;
             } else {
                 socklen_t len = sizeof err;

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "actions/http_request.hpp"
+#include "net/http_request.hpp"
 #include "spec/spec.hpp"
 #include "util/duration.hpp"
 

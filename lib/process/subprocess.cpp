@@ -67,6 +67,8 @@ public:
     TerminalHandover() {
         if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) active_ = true;
     }
+    TerminalHandover(TerminalHandover&& o) noexcept : active_(std::exchange(o.active_, false)) {}
+    TerminalHandover& operator=(TerminalHandover&&) = delete;
     ~TerminalHandover() {
         if (active_) give_to(getpgrp());
     }
@@ -181,12 +183,25 @@ std::vector<std::string> make_environment(
     return env;
 }
 
-expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
-                                                     CapturedOutput* output) {
+namespace {
+
+/// A spawned child and what the wait for it holds: its group, the read ends of its
+/// output pipes, its pidfd and the terminal handed to it.
+struct Child {
+    pid_t pid = -1;
+    Fd out_read, err_read, pidfd;
+    std::optional<TerminalHandover> terminal;
+    Clock::time_point start;
+};
+
+/// Step 1, spawn set-up: pipes, descriptors, signal state and process group, then
+/// posix_spawn.
+expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     if (request.argv.empty()) return unexpected(SpawnError{SpawnFailure::Other, "empty command"});
     const std::string& program = request.argv.front();
 
-    Fd out_read, out_write, err_read, err_write;
+    Child child;
+    Fd out_write, err_write;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawnattr_t attr;
@@ -205,12 +220,12 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         if (pipe2(p, O_CLOEXEC) != 0)
             return unexpected(SpawnError{SpawnFailure::Other,
                                               std::string("failed to create a pipe: ") + strerror(errno)});
-        out_read = Fd(p[0]);
+        child.out_read = Fd(p[0]);
         out_write = Fd(p[1]);
         if (pipe2(p, O_CLOEXEC) != 0)
             return unexpected(SpawnError{SpawnFailure::Other,
                                               std::string("failed to create a pipe: ") + strerror(errno)});
-        err_read = Fd(p[0]);
+        child.err_read = Fd(p[0]);
         err_write = Fd(p[1]);
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
@@ -218,10 +233,9 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
     }
     // dup2 onto itself clears FD_CLOEXEC in the child only (POSIX.1-2024, glibc 2.29+).
     for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
-    std::optional<TerminalHandover> terminal;
     if (request.take_terminal) {
-        terminal.emplace();
-        if (terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
+        child.terminal.emplace();
+        if (child.terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
     }
 
     // Nothing above 2 reaches the child but what the request keeps: descriptors
@@ -246,11 +260,11 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
 
     auto argv = c_strings(request.argv);
     auto envp = c_strings(request.env);
-    const auto start = Clock::now();
-    pid_t pid = -1;
+    child.start = Clock::now();
     int lookup_error = 0;
     const std::string file = find_program(program, lookup_error);
-    const int rc = file.empty() ? lookup_error : posix_spawn(&pid, file.c_str(), &actions, &attr, argv.data(), envp.data());
+    const int rc =
+        file.empty() ? lookup_error : posix_spawn(&child.pid, file.c_str(), &actions, &attr, argv.data(), envp.data());
     if (rc != 0) {
         SpawnFailure kind = SpawnFailure::Other;
         if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;
@@ -258,19 +272,67 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         std::string why = kind == SpawnFailure::NotFound ? "command not found" : strerror(rc);
         return unexpected(SpawnError{kind, "failed to start " + program + ": " + why});
     }
-    out_write.reset();
-    err_write.reset();
-    const pid_t pgid = pid;
+    child.pidfd = Fd(static_cast<int>(syscall(SYS_pidfd_open, child.pid, 0)));
+    return child;
+}
 
-    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
-    const bool has_deadline = request.timeout.has_value();
-    const Clock::time_point deadline = deadline_after(start, request.timeout.value_or(Duration{0}));
+/// Step 3, timeout escalation: signals forwarded to the group, SIGTERM at the deadline,
+/// SIGKILL after the grace.
+class Escalation {
+public:
+    Escalation(const SpawnRequest& request, pid_t group, Clock::time_point start)
+        : request_(request), group_(group), has_deadline_(request.timeout.has_value()),
+          deadline_(deadline_after(start, request.timeout.value_or(Duration{0}))), signals_(request.interrupts_seen) {}
 
-    ProcessResult result;
+    void act(Clock::time_point now, ProcessResult& result) {
+        if (signals_.fired()) {
+            // Forward what we received to the whole group; SIGKILL after the grace.
+            const int sig = signals_.acknowledge();
+            killpg(group_, sig);
+            if (result.interrupted_by == 0) result.interrupted_by = sig;
+            start_grace(now);
+        }
+        if (!term_sent_ && has_deadline_ && now >= deadline_) {
+            killpg(group_, SIGTERM);
+            result.timed_out = true;
+            start_grace(now);
+        }
+        if (term_sent_ && !kill_sent_ && now >= kill_at_) {
+            killpg(group_, SIGKILL);
+            kill_sent_ = true;
+        }
+    }
+    /// The next time act() has something to do, if any.
+    std::optional<Clock::time_point> next() const {
+        if (has_deadline_ && !term_sent_) return deadline_;
+        if (term_sent_ && !kill_sent_) return kill_at_;
+        return std::nullopt;
+    }
+    bool stopping() const { return term_sent_; }
+    int signal_fd() const { return signals_.fd(); }
+
+private:
+    void start_grace(Clock::time_point now) {
+        if (term_sent_) return;
+        term_sent_ = true;
+        kill_at_ = now + request_.kill_grace;
+    }
+    const SpawnRequest& request_;
+    pid_t group_;
+    bool has_deadline_;
+    Clock::time_point deadline_;
+    interrupts::Watch signals_;
+    bool term_sent_ = false;
+    bool kill_sent_ = false;
+    Clock::time_point kill_at_{};
+};
+
+/// Step 2, the drain loop: reads both pipes into `output` until the child exited and
+/// its pipes closed (or lingered too long), with escalation acting on the way.
+void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput* output, ProcessResult& result) {
+    const pid_t pid = child.pid;
+    Escalation escalation(request, pid, child.start);
     bool exited = false;
-    bool term_sent = false;
-    bool kill_sent = false;
-    Clock::time_point kill_at{};
     std::optional<Clock::time_point> linger_until;
     constexpr size_t kBufferSize = 64 * 1024;
     const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed: read() fills it
@@ -284,76 +346,47 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
         }
     };
 
-    int signals_handled = request.interrupts_seen;
     while (true) {
         const auto now = Clock::now();
-        if (signals_handled >= 0 && interrupts::count() > signals_handled) {
-            // Forward what we received to the whole group; SIGKILL after the grace.
-            const int sig = interrupts::last_signal();
-            killpg(pgid, sig);
-            signals_handled = interrupts::count();
-            if (result.interrupted_by == 0) result.interrupted_by = sig;
-            if (!term_sent) {
-                term_sent = true;
-                kill_at = now + request.kill_grace;
-            }
-        }
-        if (!term_sent && has_deadline && now >= deadline) {
-            killpg(pgid, SIGTERM);
-            term_sent = true;
-            result.timed_out = true;
-            kill_at = now + request.kill_grace;
-        }
-        if (term_sent && !kill_sent && now >= kill_at) {
-            killpg(pgid, SIGKILL);
-            kill_sent = true;
-        }
-        const bool pipes_open = out_read.open() || err_read.open();
+        escalation.act(now, result);
+        const bool pipes_open = child.out_read.open() || child.err_read.open();
         if (exited && (!pipes_open || now >= *linger_until)) break;
 
-        std::optional<Clock::time_point> wake;
+        std::optional<Clock::time_point> wake = escalation.next();
         auto earliest = [&](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
-        if (has_deadline && !term_sent) earliest(deadline);
-        if (term_sent && !kill_sent) earliest(kill_at);
         if (exited) earliest(*linger_until);
-        const bool job_control = terminal && terminal->active() && !exited;
+        const bool job_control = child.terminal && child.terminal->active() && !exited;
         if (job_control) earliest(Clock::now() + std::chrono::milliseconds(100));  // to notice a Ctrl-Z
 
         pollfd fds[4];
         nfds_t n = 0;
         int pid_slot = -1, out_slot = -1, err_slot = -1;
-        if (!exited && pidfd.open()) {
+        if (!exited && child.pidfd.open()) {
             pid_slot = static_cast<int>(n);
-            fds[n++] = {pidfd.get(), POLLIN, 0};
+            fds[n++] = {child.pidfd.get(), POLLIN, 0};
         }
-        if (out_read.open()) {
+        if (child.out_read.open()) {
             out_slot = static_cast<int>(n);
-            fds[n++] = {out_read.get(), POLLIN, 0};
+            fds[n++] = {child.out_read.get(), POLLIN, 0};
         }
-        if (err_read.open()) {
+        if (child.err_read.open()) {
             err_slot = static_cast<int>(n);
-            fds[n++] = {err_read.get(), POLLIN, 0};
+            fds[n++] = {child.err_read.get(), POLLIN, 0};
         }
-        if (signals_handled >= 0 && interrupts::wake_fd() >= 0) {
-            if (interrupts::count() == 0) {
-                fds[n++] = {interrupts::wake_fd(), POLLIN, 0};
-            } else {  // the eventfd stays readable: look again now and then
-                earliest(Clock::now() + std::chrono::milliseconds(50));
-            }
-        }
+        if (escalation.signal_fd() >= 0) fds[n++] = {escalation.signal_fd(), POLLIN, 0};
         int timeout_ms = poll_timeout_ms(wake);
-        if (!exited && !pidfd.open()) {  // no pidfd (old kernel): check now and then
+        if (!exited && !child.pidfd.open()) {  // no pidfd (old kernel): check now and then
             timeout_ms = timeout_ms < 0 ? 20 : std::min(timeout_ms, 20);
         }
         const int ready = poll(fds, n, timeout_ms);
         if (ready < 0 && errno != EINTR) break;
         if (pid_slot >= 0 && (fds[pid_slot].revents & POLLIN)) check_exited();
-        if (!exited && !pidfd.open()) check_exited();
+        if (!exited && !child.pidfd.open()) check_exited();
         if (job_control) {
             siginfo_t info{};
             if (waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG) == 0 && info.si_pid == pid &&
-                !term_sent)
-                terminal->suspend_with(pgid);
+                !escalation.stopping())
+                child.terminal->suspend_with(pid);
         }
         auto drain = [&](int slot, Fd& fd, bool is_stderr) {
             if (slot < 0 || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR))) return;
@@ -368,20 +401,41 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                 fd.reset();
             }
         };
-        drain(out_slot, out_read, false);
-        drain(err_slot, err_read, true);
+        drain(out_slot, child.out_read, false);
+        drain(err_slot, child.err_read, true);
     }
+}
 
+/// Step 4, reap: SIGKILL what is left of the group, reap the child, read its status.
+void reap(const Child& child, ProcessResult& result) {
     // The group id is still ours while the child is an unreaped zombie, so this
     // cannot hit an unrelated group.
-    killpg(pgid, SIGKILL);
+    killpg(child.pid, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
     }
-    result.duration = Clock::now() - start;
+    result.duration = Clock::now() - child.start;
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+}
+
+}  // namespace
+
+expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request, CapturedOutput* output) {
+    auto child = spawn_child(request);
+    if (!child) return unexpected(child.error());
+    ProcessResult result;
+    drain_until_exit(*child, request, output, result);
+    reap(*child, result);
     return result;
+}
+
+std::string describe_end(const ProcessResult& result, Duration timeout) {
+    if (result.interrupted_by != 0) return "interrupted by " + signal_name(result.interrupted_by);
+    if (result.timed_out) return "timed out after " + format_duration(timeout);
+    if (result.signal) return "killed by " + signal_name(*result.signal);
+    if (result.exit_code != 0) return "exit code " + std::to_string(result.exit_code.value_or(-1));
+    return "";
 }
 
 }  // namespace stash_hook

@@ -69,6 +69,11 @@ struct ProcessResult {
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                      CapturedOutput* output = nullptr);
 
+/// How the process ended, as the one line hooks and the task report: "interrupted by
+/// SIGTERM" (a signal we forwarded), "timed out after 5s" (`timeout`), "killed by
+/// SIGKILL", "exit code 3"; empty when it exited with 0.
+std::string describe_end(const ProcessResult& result, Duration timeout);
+
 /// "SIGTERM" for 15, "signal 99" for unknown numbers.
 std::string signal_name(int signal);
 

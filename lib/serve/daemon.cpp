@@ -120,15 +120,12 @@ public:
         spdlog::info("serving on {}:{} (spec {}{})", host, bound, spec()->path,
                      schedule_ ? ", schedule \"" + schedule_->text() + "\"" : ", no schedule: on demand only");
 
-        int hangups_seen = interrupts::hangups();
+        interrupts::Watch signals(0, /*hangups=*/true);
         while (true) {
-            if (interrupts::count() > 0) break;
-            if (interrupts::hangups() > hangups_seen) {
-                hangups_seen = interrupts::hangups();
-                reload();
-            }
+            if (signals.fired()) break;
+            if (signals.hung_up()) reload();
             tick_schedule();
-            std::this_thread::sleep_for(kTick);
+            signals.wait(-1, 0, std::chrono::steady_clock::now() + kTick);
             if (options_.fake_clock_step.count() > 0) {
                 std::lock_guard lock(mutex_);
                 fake_offset_ += std::chrono::duration_cast<SystemClock::duration>(options_.fake_clock_step);

@@ -137,7 +137,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts || interrupted_since(ctx.seen)) break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
                          outcome.error, format_duration(delay));
-            if (!interrupts::sleep_for(delay, ctx.seen)) {
+            if (!interrupts::Watch(ctx.seen).sleep_for(delay)) {
                 outcome.error += "; retries stopped: " + interrupted_reason();
                 break;
             }
@@ -291,15 +291,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     task.exit_code = result->exit_code;
     task.signal = result->signal;
     task.timed_out = result->timed_out;
-    if (result->interrupted_by != 0) {
-        task.error = "interrupted by " + signal_name(result->interrupted_by);
-    } else if (task.timed_out) {
-        task.error = "timed out after " + format_duration(*timeout);
-    } else if (task.signal) {
-        task.error = "killed by " + signal_name(*task.signal);
-    } else if (task.exit_code != 0) {
-        task.error = "exit code " + std::to_string(*task.exit_code);
-    }
+    task.error = describe_end(*result, timeout.value_or(Duration{0}));
     task.phase = task.error.empty() ? Phase::Succeeded : Phase::Failed;
     if (task.phase == Phase::Succeeded)
         spdlog::info("{} succeeded in {}", what, format_duration_ms(task.duration));
@@ -518,7 +510,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0) break;
         spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt, 1 + spec.retries.attempts,
                      result.error, format_duration(spec.retries.delay));
-        if (!interrupts::sleep_for(spec.retries.delay, ctx.seen)) {
+        if (!interrupts::Watch(ctx.seen).sleep_for(spec.retries.delay)) {
             result.interrupted_by = interrupts::first_signal();
             result.error = interrupted_reason() + " while waiting to retry";
             break;

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "actions/http_request.hpp"
+#include "net/http_request.hpp"
 
 using namespace stash_hook;
 

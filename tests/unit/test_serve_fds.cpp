@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 
 #include "process/subprocess.hpp"
@@ -41,4 +42,21 @@ TEST_CASE("a descriptor without O_CLOEXEC does not reach the child unless kept")
     CHECK(kept.find("\n0\n") != std::string::npos);
     close(leaky[0]);
     close(leaky[1]);
+}
+
+TEST_CASE("how a process ended is one line: exit code, killed by, timed out, or empty for success") {
+    auto run = [](std::vector<std::string> argv, std::optional<Duration> timeout = std::nullopt) {
+        SpawnRequest request;
+        request.argv = std::move(argv);
+        request.capture_output = true;
+        request.timeout = timeout;
+        request.kill_grace = std::chrono::milliseconds(200);
+        auto result = run_process(request);
+        REQUIRE(result.has_value());
+        return describe_end(*result, timeout.value_or(Duration{0}));
+    };
+    CHECK(run({"/bin/true"}) == "");
+    CHECK(run({"/bin/sh", "-c", "exit 3"}) == "exit code 3");
+    CHECK(run({"/bin/sh", "-c", "kill -KILL $$"}) == "killed by SIGKILL");
+    CHECK(run({"/bin/sleep", "30"}, Duration(std::chrono::milliseconds(200))) == "timed out after 200ms");
 }

@@ -1,4 +1,4 @@
-#include "actions/http_request.hpp"
+#include "net/http_request.hpp"
 
 #include <algorithm>
 #include <cstdlib>
