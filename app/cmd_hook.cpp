@@ -6,7 +6,7 @@
 #include "session/session.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 

@@ -7,7 +7,7 @@
 
 #include "commands.hpp"
 #include "session/plan.hpp"
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 #include "spec/spec_loader.hpp"
 
 namespace stash_hook::app {

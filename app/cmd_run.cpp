@@ -10,7 +10,7 @@
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 #include "util/lock_file.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"

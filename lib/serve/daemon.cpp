@@ -22,7 +22,7 @@
 #include "session/metrics_writer.hpp"
 #include "session/session.hpp"
 #include "session/status_writer.hpp"
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"

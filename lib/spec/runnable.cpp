@@ -1,4 +1,4 @@
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 
 #include <algorithm>
 
