@@ -36,13 +36,13 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", global.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}));
 
-    app::Action action;
-    app::register_run(app, action);
-    app::register_validate(app, action);
-    app::register_plan(app, action);
-    app::register_hook(app, action);
-    app::register_serve(app, action);
-    app::register_version(app, action);
+    app::Invocation chosen;
+    app::register_run(app, chosen);
+    app::register_validate(app, chosen);
+    app::register_plan(app, chosen);
+    app::register_hook(app, chosen);
+    app::register_serve(app, chosen);
+    app::register_version(app, chosen);
 
     try {
         app.parse(argc, argv);
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     }
     app::configure_logging(global);
     try {
-        return action ? action() : kExitUsage;
+        return chosen ? chosen() : kExitUsage;
     } catch (const Error& e) {
         log_error(e.what());
         return e.exit_code();

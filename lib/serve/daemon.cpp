@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command/command.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
@@ -22,7 +24,6 @@
 #include "session/metrics_writer.hpp"
 #include "session/session.hpp"
 #include "session/status_writer.hpp"
-#include "spec/runnable.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
@@ -84,10 +85,7 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 
 /// Loads and checks a spec for the daemon: it must be runnable as it stands.
 std::shared_ptr<const Spec> load_for_serve(const std::string& path) {
-    auto spec = std::make_shared<Spec>(load_spec_or_throw(path));
-    check_runnable_or_throw(*spec);
-    register_secrets(*spec);
-    return spec;
+    return std::make_shared<const Spec>(load_runnable_spec(path, Overrides{}));
 }
 
 class Daemon {
@@ -139,7 +137,6 @@ public:
         join_worker();
         server_->stop();
         http.join();
-        orphans::kill_all_children();
         spdlog::info("stopped");
         return 0;
     }
@@ -240,10 +237,8 @@ private:
                 spdlog::warn("session {}: killed {} leftover process{} started during the session", name, stray,
                              stray == 1 ? "" : "es");
             const std::string status = status_document(result);  // redacted, as the status file
-            spdlog::log(result.phase == Phase::Succeeded ? spdlog::level::info : spdlog::level::err,
-                        "session {} {} in {}, exit code {}{}", name, to_string(result.phase),
-                        format_duration_ms(result.duration), result.exit_code,
-                        result.error.empty() ? "" : ": " + result.error);
+            spdlog::log(result.phase == Phase::Succeeded ? spdlog::level::info : spdlog::level::err, "{}",
+                        session_summary(result));
             std::lock_guard guard(mutex_);
             for (auto& [n, s] : sessions_)
                 if (n == name) s = status;
@@ -359,9 +354,16 @@ private:
 
 }  // namespace
 
-int serve_sessions(const ServeOptions& options) {
-    interrupts::install(/*hangup_interrupts=*/false);
-    orphans::become_subreaper();
+int serve_sessions(const ServeOptions& given) {
+    ServeOptions options = given;
+    options.spec_path = default_spec_path(given.spec_path);
+    if (options.token.empty())
+        if (const char* env = std::getenv("STASH_HOOK_TOKEN")) options.token = env;
+    // Hooks and tasks inherit our environment: the token is the daemon's alone (no
+    // thread runs yet, so unsetenv is safe), and it is redacted everywhere.
+    ::unsetenv("STASH_HOOK_TOKEN");
+    secrets::add(options.token);
+    CommandScope scope(/*hangup_interrupts=*/false);  // sweeps what is left when the daemon stops
     Daemon daemon(options, load_for_serve(options.spec_path));
     return daemon.run();
 }

@@ -38,4 +38,24 @@ int exit_code_for(const SessionResult& r) {
     return 0;
 }
 
+std::string session_summary(const SessionResult& r) {
+    std::string s = "session " + r.name + " " + to_string(r.phase) + " in " + format_duration_ms(r.duration) +
+                    ", exit code " + std::to_string(r.exit_code);
+    auto first_failed_hook = [](const std::vector<HookResult>& hooks, const std::string& scope) -> std::string {
+        for (const auto& h : hooks)
+            if (h.phase == Phase::Failed && !h.continued)
+                return "; first failed hook: " + scope + to_string(h.stage) + " \"" + h.name + "\" (" + h.error + ")";
+        return "";
+    };
+    std::string hook = first_failed_hook(r.hooks, r.members.empty() ? "" : "global ");
+    for (const auto& m : r.members) {
+        if (hook.empty()) hook = first_failed_hook(m.hooks, "member " + m.name + " ");
+        if (m.task.phase == Phase::Failed) s += "; member " + m.name + " task: " + m.task.error;
+    }
+    s += hook;
+    if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
+    if (r.attempts.size() > 1) s += "; after " + std::to_string(r.attempts.size()) + " attempts";
+    return s;
+}
+
 }  // namespace stash_hook

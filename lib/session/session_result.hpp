@@ -107,4 +107,8 @@ int task_exit_code(const TaskResult& task);
 /// failure, else 0.
 int exit_code_for(const SessionResult& result);
 
+/// The closing log line: "session NAME Succeeded in 1.2s, exit code 0", then the first
+/// failed hook, a failed task and the attempts when there is more to say.
+std::string session_summary(const SessionResult& result);
+
 }  // namespace stash_hook
