@@ -71,7 +71,7 @@ int run_command(const RunSettings& settings) {
     if (!spec.lock.empty()) {
         auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
         if (!taken) {
-            if (interrupts::count() > 0) return 128 + interrupts::first_signal();
+            if (interrupts::count() > 0) return decide_exit_code({.interrupted_by = interrupts::first_signal()});
             throw Error(taken.error().message, taken.error().held ? kExitLocked : kExitUsage);
         }
         lock.emplace(std::move(*taken));
@@ -101,9 +101,9 @@ int hook_command(const HookSettings& settings) {
     run_stage(spec, settings.stage, settings.phase, make_session_name(spec.name, std::chrono::system_clock::now()),
               member, failed);
     scope.sweep();
-    if (interrupts::count() > 0) return 128 + interrupts::first_signal();
-    if (!failed) return 0;
-    return is_pre(settings.stage) ? 120 : 121;
+    return decide_exit_code({.interrupted_by = interrupts::count() > 0 ? interrupts::first_signal() : 0,
+                             .pre_hook_failed = failed && is_pre(settings.stage),
+                             .post_hook_failed = failed && !is_pre(settings.stage)});
 }
 
 int validate_command(const std::string& spec_path) {

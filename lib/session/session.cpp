@@ -353,10 +353,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     }
     r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
     r.duration = Clock::now() - started;
-    r.exit_code = r.task.phase == Phase::Failed ? task_exit_code(r.task)
-                  : r.pre_hook_failed           ? 120
-                  : r.post_hook_failed          ? 121
-                                                : 0;
+    r.exit_code = exit_code_for(r);
     return r;
 }
 
@@ -455,14 +452,7 @@ void run_attempt(Context ctx, SessionResult& result) {
         run_batch(ctx, result);
     } else {
         ctx.command = spec.command;
-        MemberResult target = run_target(ctx, spec.hooks, spec.timeout);
-        result.task = std::move(target.task);
-        result.hooks = std::move(target.hooks);
-        result.conditions = std::move(target.conditions);
-        result.error = std::move(target.error);
-        result.pre_hook_failed = target.pre_hook_failed;
-        result.post_hook_failed = target.post_hook_failed;
-        result.post_hooks_stopped = target.post_hooks_stopped;
+        static_cast<TargetResult&>(result) = std::move(run_target(ctx, spec.hooks, spec.timeout));
     }
     for (const auto& m : result.members) result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {
