@@ -27,6 +27,7 @@
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
+#include "util/prometheus.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -327,26 +328,19 @@ private:
 
     std::string metrics() {
         std::lock_guard lock(mutex_);
-        std::string text =
-            "# HELP stash_hook_serve_sessions_total Sessions finished since the daemon started, by phase.\n"
-            "# TYPE stash_hook_serve_sessions_total counter\n";
+        PrometheusText m;
         for (const char* phase : {"Succeeded", "Failed"})
-            text += std::string("stash_hook_serve_sessions_total{phase=\"") + phase + "\"} " +
-                    std::to_string(sessions_by_phase_[phase]) + "\n";
-        text += "# HELP stash_hook_serve_running 1 while a session runs.\n# TYPE stash_hook_serve_running gauge\n";
-        text += std::string("stash_hook_serve_running ") + (running_ ? "1" : "0") + "\n";
+            m.add("stash_hook_serve_sessions_total", "Sessions finished since the daemon started, by phase.",
+                  std::string("phase=\"") + phase + "\"", sessions_by_phase_[phase], "counter");
+        m.add("stash_hook_serve_running", "1 while a session runs.", "", running_ ? 1 : 0);
         if (schedule_ && next_due_ != SystemClock::time_point::max())
-            text += "# HELP stash_hook_next_run_timestamp_seconds Unix time the next scheduled session is due.\n"
-                    "# TYPE stash_hook_next_run_timestamp_seconds gauge\n"
-                    "stash_hook_next_run_timestamp_seconds " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()) +
-                    "\n";
-        if (last_success_) {
-            text += "# HELP stash_hook_serve_last_success_time_seconds Unix time the last successful session ended.\n"
-                    "# TYPE stash_hook_serve_last_success_time_seconds gauge\n";
-            text += "stash_hook_serve_last_success_time_seconds " +
-                    std::to_string(std::chrono::duration<double>(last_success_->time_since_epoch()).count()) + "\n";
-        }
+            m.add("stash_hook_next_run_timestamp_seconds", "Unix time the next scheduled session is due.", "",
+                  static_cast<double>(
+                      std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()));
+        if (last_success_)
+            m.add("stash_hook_serve_last_success_time_seconds", "Unix time the last successful session ended.", "",
+                  std::chrono::duration<double>(last_success_->time_since_epoch()).count());
+        std::string text = m.str();
         if (last_result_) text += metrics_text(spec_->name, *last_result_);
         return text;
     }

@@ -12,6 +12,7 @@
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
@@ -90,7 +91,7 @@ void log_output_tail(spdlog::level::level_enum level, const std::string& output)
 }
 
 std::string capitalized(std::string s) {
-    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    if (!s.empty()) s[0] = ascii_upper(s[0]);
     return s;
 }
 
