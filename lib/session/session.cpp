@@ -308,7 +308,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
         spdlog::error("{} failed in {}: {}", what, format_duration_ms(task.duration), task.error);
 }
 
-/// One target: its pre hooks, its task, its post hooks (CONTRACT section 4, rules 1-6).
+/// One target: its pre hooks, its task, its post hooks (man page, SESSION).
 MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Duration> timeout) {
     const Spec& spec = *ctx.spec;
     const Stage pre = pre_stage(spec.kind);
