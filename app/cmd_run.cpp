@@ -1,141 +1,65 @@
-// stash-hook run: one session (pre hooks, task, post hooks).
+// stash-hook run: one session (pre hooks, the task, post hooks).
 
-#include <spdlog/spdlog.h>
-
-#include <iostream>
-
+#include "command/command.hpp"
 #include "commands.hpp"
-#include "session/plan.hpp"
-#include "session/session.hpp"
-#include "net/http_backend.hpp"
-#include "process/interrupts.hpp"
-#include "process/orphans.hpp"
-#include "spec/run_checks.hpp"
-#include "util/lock_file.hpp"
-#include "spec/spec_loader.hpp"
-#include "util/error.hpp"
 
 namespace stash_hook::app {
-namespace {
-
-struct RunOptions {
-    std::string spec_path;
-    std::string kind;
-    std::string status_file;
-    std::string timeout;
-    bool dry_run = false;
-    std::vector<std::string> members;
-    std::string container_runtime;
-    std::string lock;
-    std::string lock_wait;
-    std::string metrics_file;
-    std::vector<std::string> command;
-};
-
-std::string session_summary(const SessionResult& r) {
-    // Never "Succeeded" with a non-zero exit code (the status or metrics file failed).
-    const char* phase = r.exit_code != 0 && r.phase == Phase::Succeeded ? "Failed" : to_string(r.phase);
-    std::string s = "session " + r.name + " " + phase + " in " +
-                    format_duration_ms(r.duration) + ", exit code " + std::to_string(r.exit_code);
-    auto first_failed_hook = [](const std::vector<HookResult>& hooks, const std::string& scope) -> std::string {
-        for (const auto& h : hooks)
-            if (h.phase == Phase::Failed && !h.continued)
-                return "; first failed hook: " + scope + to_string(h.stage) + " \"" + h.name + "\" (" + h.error + ")";
-        return "";
-    };
-    std::string hook = first_failed_hook(r.hooks, r.members.empty() ? "" : "global ");
-    for (const auto& m : r.members) {
-        if (hook.empty()) hook = first_failed_hook(m.hooks, "member " + m.name + " ");
-        if (m.task.phase == Phase::Failed) s += "; member " + m.name + " task: " + m.task.error;
-    }
-    s += hook;
-    if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
-    if (!r.status_error.empty()) s += "; " + r.status_error;
-    if (r.attempts.size() > 1) s += "; after " + std::to_string(r.attempts.size()) + " attempts";
-    return s;
-}
-
-int run(const RunOptions& options) {
-    // Before any thread starts: signals are collected, not delivered (interrupts.hpp),
-    // and orphaned grandchildren come to us to be reaped.
-    interrupts::install();
-    orphans::become_subreaper();
-    Spec spec = load_spec_or_throw(default_spec_path(options.spec_path));
-    if (auto kind = kind_from_string(options.kind)) spec.kind = *kind;
-    if (!options.command.empty()) spec.command = options.command;
-    if (!options.status_file.empty()) spec.status_file = options.status_file;
-    if (!options.metrics_file.empty()) spec.metrics_file = options.metrics_file;
-    if (!options.timeout.empty()) {
-        auto d = parse_duration(options.timeout);
-        if (!d) throw Error("invalid --timeout: " + d.error() + " (write e.g. 30s, 1m30s, 2h)");
-        if (d->count() <= 0) throw Error("invalid --timeout: it must be more than zero");
-        spec.timeout = *d;
-    }
-    if (auto runtime = container_runtime_from_string(options.container_runtime)) spec.container_runtime = *runtime;
-    select_members_or_throw(spec, options.members);
-    register_secrets(spec);  // the plan is redacted too
-    if (options.dry_run) {
-        std::cout << describe_plan(spec, stdout_wants_colour());
-        return 0;
-    }
-    check_runnable_or_throw(spec);
-    if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
-    if (!options.lock.empty()) spec.lock = options.lock;
-    if (!options.lock_wait.empty()) {
-        auto d = parse_duration(options.lock_wait);
-        if (!d || d->count() < 0) throw Error("invalid --lock-wait: " + (d ? "it must not be negative" : d.error()));
-        spec.lock_wait = *d;
-    }
-    std::optional<LockFile> lock;
-    if (!spec.lock.empty()) {
-        auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
-        if (!taken) {
-            if (interrupts::count() > 0) return 128 + interrupts::first_signal();
-            throw Error(taken.error().message, taken.error().held ? kExitLocked : kExitUsage);
-        }
-        lock.emplace(std::move(*taken));
-    }
-
-    SessionOptions session_options;
-    if (lock) session_options.inherit_fds.push_back(lock->fd());  // the task holds the lock too
-    const SessionResult result = run_session(spec, session_options);
-    if (const int stray = orphans::kill_all_children(); stray > 0)
-        spdlog::warn("killed {} leftover process{} started during the session", stray, stray == 1 ? "" : "es");
-    if (result.phase == Phase::Succeeded && result.exit_code == 0)
-        spdlog::info("{}", session_summary(result));
-    else
-        spdlog::error("{}", session_summary(result));
-    return result.exit_code;
-}
-
-}  // namespace
 
 void add_spec_option(CLI::App& command, std::string& path) {
-    command.add_option("-f,--spec", path,
-                       "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml");
+    command.add_option("-f,--spec", path, "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml")
+        ->type_name("FILE");
 }
 
-void register_run(CLI::App& app, Action& action) {
-    auto options = std::make_shared<RunOptions>();
+CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std::optional<Duration>& out,
+                                 const std::string& help, DurationRule rule) {
+    return command
+        .add_option_function<std::string>(
+            name,
+            [&out, name, rule](const std::string& text) {
+                auto d = parse_duration(text);
+                if (!d) throw CLI::ValidationError("invalid " + name + ": " + d.error());
+                if (rule == DurationRule::Positive && d->count() <= 0)
+                    throw CLI::ValidationError("invalid " + name + ": it must be more than zero");
+                if (rule == DurationRule::NotNegative && d->count() < 0)
+                    throw CLI::ValidationError("invalid " + name + ": it must not be negative");
+                out = *d;
+            },
+            help)
+        ->type_name("DURATION");
+}
+
+void register_run(CLI::App& app, Invocation& chosen) {
+    auto settings = std::make_shared<RunSettings>();
+    auto kind = std::make_shared<std::string>();
+    auto runtime = std::make_shared<std::string>();
+    Overrides& o = settings->overrides;
     CLI::App* cmd = app.add_subcommand("run", "Run one session: pre hooks, the task, post hooks");
     cmd->footer("Example:\n  stash-hook run -f hooks.yaml --status-file /var/lib/stash-hook/db.json "
                 "-- restic backup /data");
-    add_spec_option(*cmd, options->spec_path);
-    cmd->add_option("--kind", options->kind, "backup or restore (overrides the spec's kind)")
-        ->check(CLI::IsMember({"backup", "restore"}));
-    cmd->add_option("--status-file", options->status_file, "Write the session's status JSON here");
-    cmd->add_option("--metrics-file", options->metrics_file,
-                    "Write Prometheus metrics here (node_exporter textfile collector)");
-    cmd->add_option("--timeout", options->timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)");
-    cmd->add_option("--member", options->members, "Run only this batch member (repeatable)");
-    cmd->add_option("--container-runtime", options->container_runtime,
-                    "Runtime for hooks with containerName (overrides the spec)")
-        ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
-    cmd->add_option("--lock", options->lock, "Hold an exclusive lock on FILE for the run; another run exits 122");
-    cmd->add_option("--lock-wait", options->lock_wait, "Wait this long for the lock before giving up (Go duration)");
-    cmd->add_flag("--dry-run", options->dry_run, "Print the plan and run nothing (same as plan)");
-    cmd->add_option("command", options->command, "The task, after --; overrides the spec's command");
-    cmd->callback([options, &action] { action = [options] { return run(*options); }; });
+    add_spec_option(*cmd, settings->spec_path);
+    cmd->add_option("--kind", *kind, "backup or restore (overrides the spec's kind)")
+        ->check(CLI::IsMember({"backup", "restore"}))
+        ->type_name("KIND");
+    cmd->add_option("--status-file", o.status_file, "Write the session's status JSON here")->type_name("FILE");
+    cmd->add_option("--metrics-file", o.metrics_file, "Write Prometheus metrics here (node_exporter textfile collector)")
+        ->type_name("FILE");
+    add_duration_option(*cmd, "--timeout", o.timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)",
+                        DurationRule::Positive);
+    cmd->add_option("--member", o.members, "Run only this batch member (repeatable)")->type_name("NAME");
+    cmd->add_option("--container-runtime", *runtime, "Runtime for hooks with containerName (overrides the spec)")
+        ->check(CLI::IsMember({"docker", "podman", "kubectl"}))
+        ->type_name("RUNTIME");
+    cmd->add_option("--lock", o.lock, "Hold an exclusive lock on FILE for the run; another run exits 122")
+        ->type_name("FILE");
+    add_duration_option(*cmd, "--lock-wait", o.lock_wait, "Wait this long for the lock before giving up (Go duration)",
+                        DurationRule::NotNegative);
+    cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
+    cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")->type_name("COMMAND");
+    cmd->callback([settings, kind, runtime, &chosen] {
+        settings->overrides.kind = kind_from_string(*kind);
+        settings->overrides.container_runtime = container_runtime_from_string(*runtime);
+        chosen = [settings] { return run_command(*settings); };
+    });
 }
 
 }  // namespace stash_hook::app

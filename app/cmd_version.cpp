@@ -6,10 +6,10 @@
 
 namespace stash_hook::app {
 
-void register_version(CLI::App& app, Action& action) {
+void register_version(CLI::App& app, Invocation& chosen) {
     CLI::App* cmd = app.add_subcommand("version", "Print the version");
-    cmd->callback([&action] {
-        action = [] {
+    cmd->callback([&chosen] {
+        chosen = [] {
             std::cout << "stash-hook " << STASH_HOOK_VERSION << "\n";
             return 0;
         };

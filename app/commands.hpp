@@ -1,10 +1,14 @@
 #pragma once
-// One register_* function per subcommand (one file each). Each adds its options
-// to `app` and sets `action` to the library call it wires up; main() runs it.
+// One register_* function per subcommand (one file each). Each declares its options on
+// `app` and sets `chosen` to the one library call (command/command.hpp) they feed;
+// main() runs it.
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
+
+#include "util/duration.hpp"
 
 namespace stash_hook::app {
 
@@ -15,21 +19,25 @@ struct GlobalOptions {
     std::string log_format = "text";
 };
 
-/// The chosen subcommand's work; returns the process exit code.
-using Action = std::function<int()>;
+/// The chosen subcommand's library call; returns the process exit code.
+using Invocation = std::function<int()>;
 
-void register_run(CLI::App& app, Action& action);
-void register_validate(CLI::App& app, Action& action);
-void register_plan(CLI::App& app, Action& action);
-void register_hook(CLI::App& app, Action& action);
-void register_version(CLI::App& app, Action& action);
-void register_serve(CLI::App& app, Action& action);
-
-/// Whether to colour what goes to standard output: a terminal, and NO_COLOR unset or
-/// empty (no-color.org).
-bool stdout_wants_colour();
+void register_run(CLI::App& app, Invocation& chosen);
+void register_validate(CLI::App& app, Invocation& chosen);
+void register_plan(CLI::App& app, Invocation& chosen);
+void register_hook(CLI::App& app, Invocation& chosen);
+void register_version(CLI::App& app, Invocation& chosen);
+void register_serve(CLI::App& app, Invocation& chosen);
 
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);
+
+/// Which durations an option accepts.
+enum class DurationRule { Positive, NotNegative };
+
+/// Adds an option taking a Go duration (30s, 1m30s, 2h), parsed while the command line
+/// is: a bad one is a usage error naming the option.
+CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std::optional<Duration>& out,
+                                 const std::string& help, DurationRule rule);
 
 }  // namespace stash_hook::app

@@ -4,11 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
 #include "logging.hpp"
+#include "util/edit_distance.hpp"
 #include "util/error.hpp"
 
 namespace {
@@ -16,6 +18,24 @@ namespace {
 void log_error(const std::string& message) {
     std::istringstream lines(message);
     for (std::string line; std::getline(lines, line);) spdlog::error("{}", line);
+}
+
+/// When the first word that is not an option is no subcommand: says so, with the
+/// closest subcommand if one is near ("rnu" -> run).
+std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--log-format") ++i;  // its value
+        if (arg.starts_with("-")) continue;
+        std::vector<std::string_view> names;
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+            names.push_back(sub->get_name());
+        if (std::find(names.begin(), names.end(), arg) != names.end()) return std::nullopt;
+        std::string message = "unknown subcommand \"" + std::string(arg) + "\"";
+        if (auto guess = stash_hook::closest_match(arg, names)) message += "; did you mean '" + *guess + "'?";
+        return message;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -36,23 +56,28 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", global.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}));
 
-    app::Action action;
-    app::register_run(app, action);
-    app::register_validate(app, action);
-    app::register_plan(app, action);
-    app::register_hook(app, action);
-    app::register_serve(app, action);
-    app::register_version(app, action);
+    app::Invocation chosen;
+    app::register_run(app, chosen);
+    app::register_validate(app, chosen);
+    app::register_plan(app, chosen);
+    app::register_hook(app, chosen);
+    app::register_serve(app, chosen);
+    app::register_version(app, chosen);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() != 0 && app.get_subcommands().empty())
+            if (auto unknown = unknown_subcommand(app, argc, argv)) {
+                std::cerr << *unknown << "\nRun with --help for more information.\n";
+                return kExitUsage;
+            }
         const int code = app.exit(e);  // prints help, version or the usage error
         return code == 0 ? 0 : kExitUsage;
     }
     app::configure_logging(global);
     try {
-        return action ? action() : kExitUsage;
+        return chosen ? chosen() : kExitUsage;
     } catch (const Error& e) {
         log_error(e.what());
         return e.exit_code();

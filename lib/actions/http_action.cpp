@@ -21,16 +21,12 @@
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
 
 constexpr int kMaxRedirects = 10;
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string describe(const net::ClientResponse& response, const HttpTarget& target, Duration timeout) {
     const std::string where = target.authority();
@@ -116,7 +112,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
             return outcome;
         }
         request.headers.emplace_back(h.name, h.value);
-        has_content_type = has_content_type || lower(h.name) == "content-type";
+        has_content_type = has_content_type || ascii_lower(h.name) == "content-type";
     }
     if (http.post) {
         if (!http.form.empty()) {
@@ -186,7 +182,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
                 if (!keep_method && request.method == "POST") {
                     request.method = "GET";
                     request.body.clear();
-                    std::erase_if(request.headers, [](const auto& h) { return lower(h.first) == "content-type"; });
+                    std::erase_if(request.headers, [](const auto& h) { return ascii_lower(h.first) == "content-type"; });
                 }
                 target = *next;
                 continue;

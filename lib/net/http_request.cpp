@@ -1,4 +1,5 @@
 #include "net/http_request.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -6,11 +7,6 @@
 
 namespace stash_hook {
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string query_escape(const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
@@ -36,18 +32,18 @@ const char* getenv_either(const char* upper, const char* low) {
 }
 
 bool is_loopback(const std::string& host) {
-    const std::string h = lower(host);
+    const std::string h = ascii_lower(host);
     return h == "localhost" || h.ends_with(".localhost") || h.rfind("127.", 0) == 0 ||
            h == "::1" || h == "[::1]";
 }
 
 bool no_proxy_matches(const std::string& host, int port, const std::string& list) {
-    const std::string h = lower(host);
+    const std::string h = ascii_lower(host);
     size_t start = 0;
     while (start <= list.size()) {
         size_t end = list.find(',', start);
         if (end == std::string::npos) end = list.size();
-        std::string entry = lower(list.substr(start, end - start));
+        std::string entry = ascii_lower(list.substr(start, end - start));
         start = end + 1;
         entry.erase(0, entry.find_first_not_of(" \t"));
         entry.erase(entry.find_last_not_of(" \t") + 1);
@@ -86,7 +82,7 @@ std::string encode_form(const std::vector<FormField>& form) {
 expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, const std::string& location) {
     if (location.empty()) return unexpected<std::string>("empty Location");
     HttpTarget next = current;
-    const std::string l = lower(location);
+    const std::string l = ascii_lower(location);
     std::string rest;
     if (l.rfind("http://", 0) == 0 || l.rfind("https://", 0) == 0) {
         next.https = l[4] == 's';
@@ -134,7 +130,7 @@ expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, co
 }
 
 bool same_origin(const HttpTarget& a, const HttpTarget& b) {
-    return a.https == b.https && a.port == b.port && lower(a.host) == lower(b.host);
+    return a.https == b.https && a.port == b.port && ascii_lower(a.host) == ascii_lower(b.host);
 }
 
 expected<void, std::string> check_header(const std::string& name, const std::string& value) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "util/duration.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
@@ -15,12 +16,6 @@ const std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "m
                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
 const std::array<std::string_view, 7> kDays = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 constexpr std::string_view kSpace = " \t\n\v\f\r";
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     const size_t b = s.find_first_not_of(kSpace);
@@ -52,7 +47,7 @@ std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 /// A number as Go's strconv.Atoi reads it (an optional sign), or a name.
 expected<int, std::string> value(std::string_view token, const Field& f) {
     if (f.names) {
-        const std::string t = lower(token);
+        const std::string t = ascii_lower(token);
         for (size_t i = 0; i < f.name_count; ++i)
             if (t == f.names[i]) return f.min + static_cast<int>(i);
     }
@@ -169,7 +164,7 @@ expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text, s
                 found = true;
             }
         if (!found) {
-            const std::string low = lower(expr);
+            const std::string low = ascii_lower(expr);
             for (auto [name, meaning] : kDescriptors)
                 if (low == name) return unexpected("descriptors are lower-case: write " + std::string(name));
             if (low.starts_with("@every")) return unexpected(std::string("write @every, a space and a duration, such as \"@every 1h30m\""));

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command/command.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
@@ -22,10 +24,10 @@
 #include "session/metrics_writer.hpp"
 #include "session/session.hpp"
 #include "session/status_writer.hpp"
-#include "spec/run_checks.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
+#include "util/prometheus.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -84,10 +86,7 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 
 /// Loads and checks a spec for the daemon: it must be runnable as it stands.
 std::shared_ptr<const Spec> load_for_serve(const std::string& path) {
-    auto spec = std::make_shared<Spec>(load_spec_or_throw(path));
-    check_runnable_or_throw(*spec);
-    register_secrets(*spec);
-    return spec;
+    return std::make_shared<const Spec>(load_runnable_spec(path, Overrides{}));
 }
 
 class Daemon {
@@ -136,7 +135,6 @@ public:
         join_worker();
         server_->stop();
         http.join();
-        orphans::kill_all_children();
         spdlog::info("stopped");
         return 0;
     }
@@ -237,10 +235,10 @@ private:
                 spdlog::warn("session {}: killed {} leftover process{} started during the session", name, stray,
                              stray == 1 ? "" : "es");
             const std::string status = status_document(result);  // redacted, as the status file
-            spdlog::log(result.phase == Phase::Succeeded ? spdlog::level::info : spdlog::level::err,
-                        "session {} {} in {}, exit code {}{}", name, to_string(result.phase),
-                        format_duration_ms(result.duration), result.exit_code,
-                        result.error.empty() ? "" : ": " + result.error);
+            spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info
+                                                                                  : spdlog::level::err,
+                        "{}",
+                        session_summary(result));
             std::lock_guard guard(mutex_);
             for (auto& [n, s] : sessions_)
                 if (n == name) s = status;
@@ -329,26 +327,19 @@ private:
 
     std::string metrics() {
         std::lock_guard lock(mutex_);
-        std::string text =
-            "# HELP stash_hook_serve_sessions_total Sessions finished since the daemon started, by phase.\n"
-            "# TYPE stash_hook_serve_sessions_total counter\n";
+        PrometheusText m;
         for (const char* phase : {"Succeeded", "Failed"})
-            text += std::string("stash_hook_serve_sessions_total{phase=\"") + phase + "\"} " +
-                    std::to_string(sessions_by_phase_[phase]) + "\n";
-        text += "# HELP stash_hook_serve_running 1 while a session runs.\n# TYPE stash_hook_serve_running gauge\n";
-        text += std::string("stash_hook_serve_running ") + (running_ ? "1" : "0") + "\n";
+            m.add("stash_hook_serve_sessions_total", "Sessions finished since the daemon started, by phase.",
+                  std::string("phase=\"") + phase + "\"", sessions_by_phase_[phase], "counter");
+        m.add("stash_hook_serve_running", "1 while a session runs.", "", running_ ? 1 : 0);
         if (schedule_ && next_due_ != SystemClock::time_point::max())
-            text += "# HELP stash_hook_next_run_timestamp_seconds Unix time the next scheduled session is due.\n"
-                    "# TYPE stash_hook_next_run_timestamp_seconds gauge\n"
-                    "stash_hook_next_run_timestamp_seconds " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()) +
-                    "\n";
-        if (last_success_) {
-            text += "# HELP stash_hook_serve_last_success_time_seconds Unix time the last successful session ended.\n"
-                    "# TYPE stash_hook_serve_last_success_time_seconds gauge\n";
-            text += "stash_hook_serve_last_success_time_seconds " +
-                    std::to_string(std::chrono::duration<double>(last_success_->time_since_epoch()).count()) + "\n";
-        }
+            m.add("stash_hook_next_run_timestamp_seconds", "Unix time the next scheduled session is due.", "",
+                  static_cast<double>(
+                      std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()));
+        if (last_success_)
+            m.add("stash_hook_serve_last_success_time_seconds", "Unix time the last successful session ended.", "",
+                  std::chrono::duration<double>(last_success_->time_since_epoch()).count());
+        std::string text = m.str();
         if (last_result_) text += metrics_text(spec_->name, *last_result_);
         return text;
     }
@@ -356,9 +347,16 @@ private:
 
 }  // namespace
 
-int serve_sessions(const ServeOptions& options) {
-    interrupts::install(/*hangup_interrupts=*/false);
-    orphans::become_subreaper();
+int serve_sessions(const ServeOptions& given) {
+    ServeOptions options = given;
+    options.spec_path = default_spec_path(given.spec_path);
+    if (options.token.empty())
+        if (const char* env = std::getenv("STASH_HOOK_TOKEN")) options.token = env;
+    // Hooks and tasks inherit our environment: the token is the daemon's alone (no
+    // thread runs yet, so unsetenv is safe), and it is redacted everywhere.
+    ::unsetenv("STASH_HOOK_TOKEN");
+    secrets::add(options.token);
+    CommandScope scope(/*hangup_interrupts=*/false);  // sweeps what is left when the daemon stops
     Daemon daemon(options, load_for_serve(options.spec_path));
     return daemon.run();
 }

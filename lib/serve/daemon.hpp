@@ -10,16 +10,17 @@
 namespace stash_hook {
 
 struct ServeOptions {
-    std::string spec_path;
+    std::string spec_path;                  // as given to -f; empty: the default
     std::string listen = "127.0.0.1:9142";  // HOST:PORT; port 0 picks a free one
-    std::string token;                      // bearer token; required off loopback
+    std::string token;                      // bearer token (else $STASH_HOOK_TOKEN); required off loopback
     std::string port_file;                  // write the bound port here once listening
     /// Test only: the daemon's clock starts now and advances this much per 100 ms
     /// tick, so a schedule can be observed quickly. Zero: the real clock.
     Duration fake_clock_step{0};
 };
 
-/// Runs the daemon until SIGTERM or SIGINT (after the running session, if any, has
+/// `stash-hook serve`, its command function (command/command.hpp): runs the daemon
+/// until SIGTERM or SIGINT (after the running session, if any, has
 /// run its post hooks). Returns the exit code: 0 then, 125 for bad options or a spec
 /// that does not load at start.
 int serve_sessions(const ServeOptions& options);

@@ -1,66 +1,21 @@
 #include "session/metrics_writer.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <map>
-#include <sstream>
 
 #include "util/atomic_file.hpp"
+#include "util/prometheus.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
 namespace {
 
-/// A label value escaped as the format requires: backslash, quote, newline.
-std::string label(const std::string& value) {
-    std::string out;
-    for (char c : secrets::redact(value)) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
-    }
-    return out;
-}
-
-std::string number(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
-}
+/// A label value: redacted, then escaped.
+std::string label(const std::string& value) { return prometheus_label(secrets::redact(value)); }
 
 double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 double unix_seconds(WallTime t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
-/// Collects samples per metric so each family is written once, with HELP and TYPE.
-class Families {
-public:
-    void add(const std::string& name, const std::string& help, const std::string& labels, double value) {
-        auto& f = families_[name];
-        f.help = help;
-        f.samples.push_back(name + "{" + labels + "} " + number(value));
-        if (order_.empty() || std::find(order_.begin(), order_.end(), name) == order_.end()) order_.push_back(name);
-    }
-    std::string str() const {
-        std::ostringstream out;
-        for (const auto& name : order_) {
-            const auto& f = families_.at(name);
-            out << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " gauge\n";
-            for (const auto& s : f.samples) out << s << "\n";
-        }
-        return out.str();
-    }
-
-private:
-    struct Family {
-        std::string help;
-        std::vector<std::string> samples;
-    };
-    std::map<std::string, Family> families_;
-    std::vector<std::string> order_;
-};
-
-void add_hooks(Families& m, const std::string& base, const std::string& member, const std::vector<HookResult>& hooks) {
+void add_hooks(PrometheusText& m, const std::string& base, const std::string& member, const std::vector<HookResult>& hooks) {
     for (const auto& h : hooks) {
         if (h.phase == Phase::Skipped) continue;
         const std::string labels = base + ",member=\"" + label(member) + "\",stage=\"" + to_string(h.stage) +
@@ -76,7 +31,7 @@ void add_hooks(Families& m, const std::string& base, const std::string& member, 
 }  // namespace
 
 std::string metrics_text(const std::string& target, const SessionResult& r) {
-    Families m;
+    PrometheusText m;
     const std::string base = "target=\"" + label(target) + "\"";
     const std::string kind = base + ",kind=\"" + to_string(r.kind) + "\"";
     m.add("stash_hook_last_start_time_seconds", "Unix time the last session started.", kind, unix_seconds(r.start_time));

@@ -12,6 +12,7 @@
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
 #include "util/duration.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
@@ -90,7 +91,7 @@ void log_output_tail(spdlog::level::level_enum level, const std::string& output)
 }
 
 std::string capitalized(std::string s) {
-    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    if (!s.empty()) s[0] = ascii_upper(s[0]);
     return s;
 }
 
@@ -299,7 +300,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
         spdlog::error("{} failed in {}: {}", what, format_duration_ms(task.duration), task.error);
 }
 
-/// One target: its pre hooks, its task, its post hooks (CONTRACT section 4, rules 1-6).
+/// One target: its pre hooks, its task, its post hooks (man page, SESSION).
 MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Duration> timeout) {
     const Spec& spec = *ctx.spec;
     const Stage pre = pre_stage(spec.kind);
@@ -345,10 +346,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     }
     r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
     r.duration = Clock::now() - started;
-    r.exit_code = r.task.phase == Phase::Failed ? task_exit_code(r.task)
-                  : r.pre_hook_failed           ? 120
-                  : r.post_hook_failed          ? 121
-                                                : 0;
+    r.exit_code = exit_code_for(r);
     return r;
 }
 
@@ -447,14 +445,7 @@ void run_attempt(Context ctx, SessionResult& result) {
         run_batch(ctx, result);
     } else {
         ctx.command = spec.command;
-        MemberResult target = run_target(ctx, spec.hooks, spec.timeout);
-        result.task = std::move(target.task);
-        result.hooks = std::move(target.hooks);
-        result.conditions = std::move(target.conditions);
-        result.error = std::move(target.error);
-        result.pre_hook_failed = target.pre_hook_failed;
-        result.post_hook_failed = target.post_hook_failed;
-        result.post_hooks_stopped = target.post_hooks_stopped;
+        static_cast<TargetResult&>(result) = std::move(run_target(ctx, spec.hooks, spec.timeout));
     }
     for (const auto& m : result.members) result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {

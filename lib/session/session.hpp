@@ -1,5 +1,5 @@
 #pragma once
-// A session: pre hooks, the task, post hooks (CONTRACT section 4), and its outcome.
+// A session: pre hooks, the task, post hooks (man page, SESSION), and its outcome.
 
 #include <string>
 #include <vector>

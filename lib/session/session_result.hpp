@@ -48,18 +48,24 @@ struct Condition {
     std::string message;
 };
 
-/// One target's run: a batch member's, or (inside SessionResult) the single target's.
-struct MemberResult {
-    std::string name;
-    Phase phase = Phase::Skipped;
-    int exit_code = 0;
-    std::string error;
+/// What one target did: its task, its hooks and their conditions. A batch member's
+/// result and the session's are both this, so a single target's becomes the session's
+/// in one assignment, never field by field.
+struct TargetResult {
     TaskResult task;
     std::vector<HookResult> hooks;
     std::vector<Condition> conditions;
-    bool pre_hook_failed = false;
-    bool post_hook_failed = false;
-    bool post_hooks_stopped = false;  // a signal stopped them
+    std::string error;               // the first reason it failed
+    bool pre_hook_failed = false;    // a pre hook failed (a batch session: a global one)
+    bool post_hook_failed = false;   // likewise for post hooks
+    bool post_hooks_stopped = false; // a signal stopped them
+};
+
+/// One batch member's run.
+struct MemberResult : TargetResult {
+    std::string name;
+    Phase phase = Phase::Skipped;
+    int exit_code = 0;  // exit_code_for(*this), set when it ends
     Duration duration{0};
 };
 
@@ -73,38 +79,47 @@ struct AttemptSummary {
     Duration duration{0};
 };
 
-struct SessionResult {
+struct SessionResult : TargetResult {
     std::string name;  // unique session name
     Kind kind = Kind::Backup;
     Phase phase = Phase::Running;
-    int exit_code = 0;
+    int exit_code = 0;  // exit_code_for(*this), set when it ends
     WallTime start_time{};
     std::optional<WallTime> completion_time;
     Duration duration{0};
-    std::string error;  // the first reason the session failed
-    std::vector<Condition> conditions;
-    TaskResult task;
-    std::vector<HookResult> hooks;
 
-    bool pre_hook_failed = false;   // a pre hook of this target, or a global one, failed
-    bool post_hook_failed = false;  // likewise for post hooks
-    std::string status_error;  // set when the status file could not be written
-    int interrupted_by = 0;           // the first SIGINT/SIGTERM/SIGHUP received, if any
-    bool post_hooks_stopped = false;  // a signal stopped the post hooks
+    std::string status_error;  // set when the status or metrics file could not be written
+    int interrupted_by = 0;    // the first SIGINT/SIGTERM/SIGHUP received, if any
 
     std::vector<MemberResult> members;     // a batch's members, in spec order
     int attempt = 1;                       // which attempt this is (session retries)
     std::vector<AttemptSummary> attempts;  // every attempt so far, this one last when done
 };
 
-/// The exit code for a failed task: its own code, 124 timed out, 128+N signal N,
-/// 126/127 could not start; 0 when it did not fail.
-int task_exit_code(const TaskResult& task);
+/// The facts an exit code is decided from, by every command (man page, EXIT STATUS).
+struct ExitFacts {
+    bool report_failed = false;               // the status or metrics file was not written
+    int interrupted_by = 0;                   // a signal stopped the command
+    const TaskResult* failed_task = nullptr;  // the task that failed (a batch: the first in spec order)
+    bool pre_hook_failed = false;
+    bool post_hook_failed = false;
+};
 
-/// The exit code for a finished session, by CONTRACT section 6's precedence:
-/// status-file failure (125), then the task's failure (for a batch, the first failed
-/// member's in spec order), then 120 for a pre-hook failure, then 121 for a post-hook
-/// failure, else 0.
-int exit_code_for(const SessionResult& result);
+/// The only place an exit code is decided, in the man page's precedence: 125 for a
+/// report not written, 128+N for signal N, the failed task's code (its own, 124 timed
+/// out, 128+N killed by signal N, 126/127 could not start), 120 for a pre-hook failure,
+/// 121 for a post-hook failure, else 0. (A spec that does not load, 125, and a lock
+/// held, 122, end the command before any of this: util/error.hpp.)
+int decide_exit_code(const ExitFacts& facts);
+
+/// The facts of a finished session, or of one batch member, and so its exit code.
+ExitFacts exit_facts(const SessionResult& result);
+ExitFacts exit_facts(const MemberResult& result);
+inline int exit_code_for(const SessionResult& result) { return decide_exit_code(exit_facts(result)); }
+inline int exit_code_for(const MemberResult& result) { return decide_exit_code(exit_facts(result)); }
+
+/// The closing log line: "session NAME Succeeded in 1.2s, exit code 0", then the first
+/// failed hook, a failed task and the attempts when there is more to say.
+std::string session_summary(const SessionResult& result);
 
 }  // namespace stash_hook

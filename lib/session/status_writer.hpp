@@ -1,5 +1,5 @@
 #pragma once
-// The status file (CONTRACT section 6): the session as JSON, replaced atomically.
+// The status file (man page, STATUS FILE): the session as JSON, replaced atomically.
 
 #include "util/expected.hpp"
 #include <string>

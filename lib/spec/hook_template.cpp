@@ -79,7 +79,7 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
         }
     if (const auto* http = std::get_if<HttpAction>(&rendered.action);
         http && !http->show_url && tmpl::is_template(std::get<HttpAction>(hook.action).path)) {
-        secrets::add(http->path);  // a templated path is known only now (run_checks.hpp)
+        secrets::add(http->path);  // a templated path is known only now (runnable.hpp)
         secrets::add(http->url());
     }
     return rendered;

@@ -170,7 +170,7 @@ struct Spec {
 };
 
 /// The argv that runs `command` in `container` through `spec`'s runtime
-/// (CONTRACT section 5), or `command` itself when there is no container.
+/// (man page, SPEC: containerRuntime and containerName), or `command` itself when there is no container.
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
                                            const std::vector<std::string>& command);
 

@@ -7,6 +7,7 @@
 #include "schedule/time_zone.hpp"
 #include "spec/hook_template.hpp"
 #include "template/template.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 
@@ -92,8 +93,7 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
     http.post = post;
     if (auto n = node["scheme"]) {
         if (auto s = string_value(n, what + ".scheme")) {
-            std::string upper;
-            for (char c : *s) upper += static_cast<char>(std::toupper(c));
+            const std::string upper = ascii_upper(*s);
             if (upper == "HTTP" || upper == "HTTPS")
                 http.scheme = upper;
             else

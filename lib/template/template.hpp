@@ -1,6 +1,6 @@
 #pragma once
-// A Go text/template engine for the subset Stash's hooks use (CONTRACT section 4,
-// "Templates"): fields, variables, pipelines, if/else if/else, range, with,
+// A Go text/template engine for the subset Stash's hooks use (man page, TEMPLATES):
+// fields, variables, pipelines, if/else if/else, range, with,
 // literals, {{- -}} trimming, and the functions eq ne lt le gt ge and or not len
 // index printf print quote toJson dict default env lower upper trim.
 // Data is a JSON value; objects are structs (an unknown field is an error).

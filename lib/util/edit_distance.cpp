@@ -1,16 +1,14 @@
 #include "util/edit_distance.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace stash_hook {
 
 int edit_distance(std::string_view a, std::string_view b) {
     // Optimal string alignment: insertions, deletions, substitutions and swaps of two
     // neighbours ("exce" -> "exec" is one edit), ignoring ASCII case.
-    auto same = [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    };
+    auto same = [](char x, char y) { return ascii_lower(x) == ascii_lower(y); };
     const size_t n = a.size(), m = b.size();
     std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
     for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);

@@ -7,7 +7,7 @@
 
 namespace stash_hook {
 
-/// Exit code for "stash-hook itself failed" (CONTRACT section 6).
+/// Exit code for "stash-hook itself failed" (man page, EXIT STATUS).
 inline constexpr int kExitUsage = 125;
 /// Exit code for "another run holds the lock; nothing ran".
 inline constexpr int kExitLocked = 122;

@@ -1,4 +1,4 @@
-// Batches (CONTRACT section 5): order across global and member hooks, parallelism,
+// Batches (man page, SESSION and SPEC members): order across global and member hooks, parallelism,
 // failure rules, --member, and the status file's members.
 
 #include <doctest/doctest.h>

@@ -208,3 +208,15 @@ TEST_CASE("plan colours its output on a terminal, and not with NO_COLOR or into 
     CHECK(on_tty("NO_COLOR=1").find("\x1b[") == std::string::npos);
     CHECK(test::run_cli({"plan", "-f", dir / "s.yaml"}).out.find("\x1b[") == std::string::npos);
 }
+
+TEST_CASE("an unknown subcommand is a usage error that suggests the closest one") {
+    auto r = run_cli({"rnu", "-f", "x.yaml"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("unknown subcommand \"rnu\"; did you mean 'run'?") != std::string::npos);
+    auto v = run_cli({"-q", "valdiate"});
+    CHECK(v.exit_code == 125);
+    CHECK(v.err.find("did you mean 'validate'?") != std::string::npos);
+    auto far = run_cli({"frobnicate"});
+    CHECK(far.exit_code == 125);
+    CHECK(far.err.find("did you mean") == std::string::npos);
+}

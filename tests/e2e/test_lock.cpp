@@ -1,4 +1,4 @@
-// The lock (CONTRACT section 6): one run at a time; 122 at once, or after lockWait.
+// The lock (man page, OPTIONS --lock and EXIT STATUS): one run at a time; 122 at once, or after lockWait.
 
 #include <doctest/doctest.h>
 #include <signal.h>

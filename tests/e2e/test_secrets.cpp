@@ -1,4 +1,4 @@
-// Secrets (CONTRACT section 6): header values, URL passwords and secretEnv values
+// Secrets (man page, SECURITY): header values, URL passwords and secretEnv values
 // read *** in logs at every verbosity, in errors, captured output and the status file.
 
 #include <doctest/doctest.h>

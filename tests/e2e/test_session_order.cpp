@@ -1,4 +1,4 @@
-// CONTRACT section 4: the order of pre hooks, task and post hooks in every case,
+// The man page, SESSION: the order of pre hooks, task and post hooks in every case,
 // the executionPolicy matrix, onError, retries and the environment.
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// Signals (CONTRACT section 6): forwarded to what runs, post hooks still run, the
+// Signals (man page, SIGNALS): forwarded to what runs, post hooks still run, the
 // status file is written, exit 128+N; a second signal stops the post hooks; no
 // process we started survives.
 

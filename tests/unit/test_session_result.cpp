@@ -5,7 +5,7 @@
 
 using namespace stash_hook;
 
-TEST_CASE("exit codes follow CONTRACT section 6 and its precedence") {
+TEST_CASE("exit codes follow the man page (EXIT STATUS) and its precedence") {
     SessionResult r;
     r.task.phase = Phase::Succeeded;
     r.task.exit_code = 0;
@@ -86,4 +86,28 @@ TEST_CASE("executionPolicy decides which post hooks run") {
     }
     CHECK(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, true));
     CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, false));
+}
+
+TEST_CASE("decide_exit_code is the one authority: each rule once, in precedence order") {
+    TaskResult failed_task;
+    failed_task.phase = Phase::Failed;
+    failed_task.exit_code = 3;
+    CHECK(decide_exit_code({}) == 0);
+    CHECK(decide_exit_code({.post_hook_failed = true}) == 121);
+    CHECK(decide_exit_code({.pre_hook_failed = true, .post_hook_failed = true}) == 120);
+    CHECK(decide_exit_code({.failed_task = &failed_task, .pre_hook_failed = true}) == 3);
+    CHECK(decide_exit_code({.interrupted_by = 15, .failed_task = &failed_task}) == 143);
+    CHECK(decide_exit_code({.report_failed = true, .interrupted_by = 2, .failed_task = &failed_task}) == 125);
+}
+
+TEST_CASE("a batch member's exit code and the session's come from the same facts") {
+    MemberResult m;
+    m.pre_hook_failed = true;
+    CHECK(exit_code_for(m) == 120);
+    m.task.phase = Phase::Failed;
+    m.task.timed_out = true;
+    CHECK(exit_code_for(m) == 124);
+    SessionResult r;
+    r.members = {m};
+    CHECK(exit_code_for(r) == exit_code_for(m));
 }

@@ -1,4 +1,4 @@
-#include "spec/run_checks.hpp"
+#include "spec/runnable.hpp"
 
 #include <algorithm>
 
@@ -7,6 +7,7 @@
 #include "util/edit_distance.hpp"
 #include "util/error.hpp"
 #include "util/secrets.hpp"
+#include "util/text.hpp"
 
 #include <cstdlib>
 
@@ -49,8 +50,7 @@ void check_runnable_or_throw(const Spec& spec) {
 }
 
 bool is_public_header(const std::string& name) {
-    std::string n;
-    for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string n = ascii_lower(name);
     return n == "content-type" || n == "accept" || n == "accept-encoding" || n == "content-encoding" ||
            n == "user-agent" || n == "host";
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Checks that need the command line's overrides applied first: is there a task for
-// every target, does every containerName have a runtime, which members to run.
+// Whether a spec, with the command line's overrides applied, can run: is there a task
+// for every target, does every containerName have a runtime; which members run; and
+// what in it is secret.
 
 #include <string>
 #include <vector>
