@@ -10,7 +10,7 @@ void register_version(CLI::App& app, Invocation& chosen) {
     CLI::App* cmd = app.add_subcommand("version", "Print the version");
     cmd->callback([&chosen] {
         chosen = [] {
-            std::cout << "stash-hook " << STASH_HOOK_VERSION << "\n";
+            std::cout << "stash-hook " << STASH_HOOK_VERSION_LONG << "\n";
             return 0;
         };
     });

@@ -38,6 +38,27 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
     return std::nullopt;
 }
 
+/// `stash-hook run -f x.yaml restic backup --host x`: the task's options were taken for
+/// ours. Says how to write it.
+std::optional<std::string> task_without_dashes(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr || !app.got_subcommand("run")) return std::nullopt;
+    CLI::App* run = app.get_subcommand("run");
+    const auto& words = run->get_option("command")->results();
+    if (words.empty()) return std::nullopt;
+    auto takes_value = [&](const std::string& arg) {
+        for (const CLI::Option* opt : run->get_options())
+            if (opt->get_type_size() != 0 && opt->nonpositional() && opt->check_name(arg)) return true;
+        return arg == "--log-format";
+    };
+    int first = 1;
+    while (first < argc && std::string_view(argv[first]) != "run") ++first;
+    for (++first; first < argc; ++first)
+        if (argv[first] == words.front() && !takes_value(argv[first - 1])) break;
+    std::string task;
+    for (int i = first; i < argc; ++i) task += std::string(" ") + argv[i];
+    return "put -- before the task's command: stash-hook run [OPTIONS] --" + task;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,7 +67,7 @@ int main(int argc, char** argv) {
         "stash-hook: run pre and post hooks around a backup or restore, and report one result.\n\n"
         "  stash-hook run -f hooks.yaml -- restic backup /data\n",
         "stash-hook"};
-    app.set_version_flag("--version", std::string("stash-hook ") + STASH_HOOK_VERSION);
+    app.set_version_flag("--version", std::string("stash-hook ") + STASH_HOOK_VERSION_LONG);
     app.require_subcommand(1);
     app.fallthrough();
 
@@ -54,7 +75,8 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", global.verbose, "Log more, with timestamps");
     app.add_flag("-q,--quiet", global.quiet, "Log only warnings and errors");
     app.add_option("--log-format", global.log_format, "Log format on stderr")
-        ->check(CLI::IsMember({"text", "json"}));
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("FORMAT");
 
     app::Invocation chosen;
     app::register_run(app, chosen);
@@ -63,6 +85,14 @@ int main(int argc, char** argv) {
     app::register_hook(app, chosen);
     app::register_serve(app, chosen);
     app::register_version(app, chosen);
+    // The global options work after the subcommand too (fallthrough): say so in its help.
+    for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n\n") +
+                    "Global options (also after the subcommand):\n"
+                    "  -v,--verbose                Log more, with timestamps\n"
+                    "  -q,--quiet                  Log only warnings and errors\n"
+                    "  --log-format FORMAT:{text,json}\n"
+                    "                              Log format on stderr");
 
     try {
         app.parse(argc, argv);
@@ -73,6 +103,7 @@ int main(int argc, char** argv) {
                 return kExitUsage;
             }
         const int code = app.exit(e);  // prints help, version or the usage error
+        if (auto hint = task_without_dashes(app, e, argc, argv)) std::cerr << *hint << "\n";
         return code == 0 ? 0 : kExitUsage;
     }
     app::configure_logging(global);

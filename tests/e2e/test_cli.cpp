@@ -220,3 +220,30 @@ TEST_CASE("an unknown subcommand is a usage error that suggests the closest one"
     CHECK(far.exit_code == 125);
     CHECK(far.err.find("did you mean") == std::string::npos);
 }
+
+TEST_CASE("help names what each option takes, run's lists the global options, and --version the commit") {
+    auto run = run_cli({"run", "--help"});
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.find("TEXT") == std::string::npos);
+    for (const char* shown : {"-f,--spec FILE", "--timeout DURATION", "--lock-wait DURATION", "--member NAME",
+                              "-v,--verbose", "-q,--quiet", "--log-format FORMAT"}) {
+        CAPTURE(shown);
+        CHECK(run.out.find(shown) != std::string::npos);
+    }
+    auto serve = run_cli({"serve", "--help"});
+    CHECK(serve.out.find("--listen ADDR") != std::string::npos);
+    CHECK(serve.out.find("TEXT") == std::string::npos);
+    // Built from a git checkout: the version carries the commit it was configured at.
+    auto version = run_cli({"--version"});
+    CHECK(version.out.rfind("stash-hook ", 0) == 0);
+    CHECK(version.out.find(" (") != std::string::npos);
+}
+
+TEST_CASE("a task option given without -- gets a hint to put -- before the command") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: t\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "restic", "backup", "--host", "x"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("put -- before the task's command: stash-hook run [OPTIONS] -- restic backup --host x") !=
+          std::string::npos);
+}
