@@ -34,22 +34,20 @@ public:
         return colour_ ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
     }
 
-    void hooks(const std::vector<Hook>& list, const std::string& indent, const std::string& scope) {
-        for (const auto& h : list) {
-            out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \"" << h.name
-                 << "\": " << action_name(h.action) << " ";
-            if (const auto* exec = std::get_if<ExecAction>(&h.action))
-                out_ << command_line(container_command(spec_, h.container_name, exec->command));
-            else
-                out_ << action_target(h.action);
-            out_ << "\n" << indent << "   ";
-            if (is_pre(h.stage))
-                out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
-            else
-                out_ << paint("runs " + when(h.policy), h.policy == ExecutionPolicy::Always ? "32" : "33") << "; "
-                     << hook_details(h);
-            out_ << "\n";
-        }
+    void hook(const Hook& h, const std::string& indent, const std::string& scope) {
+        out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \"" << h.name
+             << "\": " << action_name(h.action) << " ";
+        if (const auto* exec = std::get_if<ExecAction>(&h.action))
+            out_ << command_line(container_command(spec_, h.container_name, exec->command));
+        else
+            out_ << action_target(h.action);
+        out_ << "\n" << indent << "   ";
+        if (is_pre(h.stage))
+            out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
+        else
+            out_ << paint("runs " + when(h.policy), h.policy == ExecutionPolicy::Always ? "32" : "33") << "; "
+                 << hook_details(h);
+        out_ << "\n";
     }
 
     void task(const std::vector<std::string>& command, std::optional<Duration> timeout, const std::string& indent) {
@@ -62,26 +60,29 @@ public:
     }
 
     std::string write() {
-        const Stage pre = pre_stage(spec_.kind);
-        const Stage post = post_stage(spec_.kind);
         out_ << paint("session " + spec_.name, "1") << " (" << to_string(spec_.kind) << ", spec " << spec_.path << ")\n";
-        if (!spec_.is_batch()) {
-            hooks(spec_.hooks_for(pre), "", "");
-            task(spec_.command, spec_.timeout, "");
-            hooks(spec_.hooks_for(post), "", "");
-        } else {
-            hooks(spec_.hooks_for(pre), "", "global ");
-            out_ << step_++ << ". members, " << spec_.parallelism << " at a time:\n";
-            for (const auto& m : spec_.members) {
-                out_ << "   " << paint("member " + m.name, "1") << ":\n";
-                const int saved = step_;
-                step_ = 1;
-                hooks(m.hooks_for(pre), "     ", "");
-                task(m.command.empty() ? spec_.command : m.command, m.timeout ? m.timeout : spec_.timeout, "     ");
-                hooks(m.hooks_for(post), "     ", "");
-                step_ = saved;
+        const Member* member = nullptr;
+        int saved = 0;
+        for (const PlanStep& step : plan_steps(spec_)) {
+            if (step.member != member) {
+                if (member == nullptr) {
+                    out_ << step_++ << ". members, " << spec_.parallelism << " at a time:\n";
+                    saved = step_;
+                }
+                member = step.member;
+                if (member == nullptr) {
+                    step_ = saved;
+                } else {
+                    out_ << "   " << paint("member " + member->name, "1") << ":\n";
+                    step_ = 1;
+                }
             }
-            hooks(spec_.hooks_for(post), "", "global ");
+            const std::string indent = member ? "     " : "";
+            const std::string scope = spec_.is_batch() && !member ? "global " : "";
+            if (step.hook)
+                hook(*step.hook, indent, scope);
+            else
+                task(step.command, step.timeout, indent);
         }
         if (spec_.retries.attempts > 0)
             out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, " << format_duration(spec_.retries.delay)
@@ -99,6 +100,29 @@ private:
 };
 
 }  // namespace
+
+std::vector<PlanStep> plan_steps(const Spec& spec) {
+    const Stage pre = pre_stage(spec.kind);
+    const Stage post = post_stage(spec.kind);
+    std::vector<PlanStep> steps;
+    auto hooks = [&](const std::vector<Hook>& list, const Member* member) {
+        for (const Hook& h : list) steps.push_back({member, &h, {}, std::nullopt});
+    };
+    if (!spec.is_batch()) {
+        hooks(spec.hooks_for(pre), nullptr);
+        steps.push_back({nullptr, nullptr, spec.command, spec.timeout});
+        hooks(spec.hooks_for(post), nullptr);
+        return steps;
+    }
+    hooks(spec.hooks_for(pre), nullptr);
+    for (const Member& m : spec.members) {
+        hooks(m.hooks_for(pre), &m);
+        steps.push_back({&m, nullptr, m.command.empty() ? spec.command : m.command, m.timeout ? m.timeout : spec.timeout});
+        hooks(m.hooks_for(post), &m);
+    }
+    hooks(spec.hooks_for(post), nullptr);
+    return steps;
+}
 
 std::string schedule_line(const Spec& spec) {
     auto schedule = CronSchedule::parse(spec.schedule, spec.time_zone);

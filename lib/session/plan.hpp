@@ -1,11 +1,25 @@
 #pragma once
 // `stash-hook plan`: what a session of a spec would run, in order, under which outcome.
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "spec/spec.hpp"
 
 namespace stash_hook {
+
+/// One step a session of the spec runs, in the order it runs them (a batch's members
+/// listed one after another; with parallelism above 1 their steps interleave).
+struct PlanStep {
+    const Member* member = nullptr;    // a batch member's step; nullptr: the session's own
+    const Hook* hook = nullptr;        // nullptr: the task
+    std::vector<std::string> command;  // the task's command
+    std::optional<Duration> timeout;   // the task's timeout
+};
+
+/// The steps of one attempt, as data: what describe_plan prints and what run runs.
+std::vector<PlanStep> plan_steps(const Spec& spec);
 
 /// A human-readable plan, one line per step, ending in a newline; with `colour`,
 /// ANSI colours set off the session, the stages and the conditions. Redacted like

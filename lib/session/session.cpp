@@ -134,7 +134,9 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         Duration delay = hook.retry.delay;
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
-            outcome = run_action(rendered->action, action_ctx);
+            outcome = ctx.options->run_action
+                          ? ctx.options->run_action(HookCall{hook, ctx.member, rendered->action, action_ctx})
+                          : run_action(rendered->action, action_ctx);
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts || interrupted_since(ctx.seen)) break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
                          outcome.error, format_duration(delay));

@@ -1,13 +1,29 @@
 #pragma once
 // A session: pre hooks, the task, post hooks (man page, SESSION), and its outcome.
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "actions/action.hpp"
 #include "session/session_result.hpp"
 #include "spec/spec.hpp"
 
 namespace stash_hook {
+
+/// One attempt of a hook, as the session hands it to its action runner: the hook, the
+/// batch member it belongs to (nullptr: the session's own), the action rendered and
+/// wrapped for its container, and the attempt's context.
+struct HookCall {
+    const Hook& hook;
+    const Member* member;
+    const Action& action;
+    const ActionContext& context;
+};
+
+/// Runs one hook attempt; the default is the real run_action. Unit tests give fake
+/// actions here to drive the session engine.
+using ActionRunner = std::function<ActionOutcome(const HookCall&)>;
 
 struct SessionOptions {
     /// Give the terminal to the task when we hold it (interactive runs).
@@ -19,6 +35,8 @@ struct SessionOptions {
     /// Descriptors every task inherits (the run's lock, so a task left running by a
     /// killed stash-hook keeps the next run out until it ends).
     std::vector<int> inherit_fds;
+    /// What runs each hook attempt; empty: run_action.
+    ActionRunner run_action;
 };
 
 /// Runs one session of `spec` (whose kind, command, timeout and statusFile already
