@@ -129,7 +129,11 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         ActionContext action_ctx;
         action_ctx.timeout = hook.timeout;
         action_ctx.interrupts_seen = ctx.seen;
-        if (std::holds_alternative<ExecAction>(hook.action)) action_ctx.env = make_environment(ctx.env(hook.stage));
+        if (const auto* exec = std::get_if<ExecAction>(&hook.action)) {
+            EnvPairs env = exec->env;  // the hook's own env:, then stash-hook's (never the same names)
+            for (auto& pair : ctx.env(hook.stage)) env.push_back(std::move(pair));
+            action_ctx.env = make_environment(env);
+        }
         Duration delay = hook.retry.delay;
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
