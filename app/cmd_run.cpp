@@ -12,6 +12,7 @@
 #include "process/orphans.hpp"
 #include "spec/run_checks.hpp"
 #include "util/lock_file.hpp"
+#include "util/log_context.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/error.hpp"
 
@@ -101,6 +102,12 @@ int run(const RunOptions& options) {
     const SessionResult result = run_session(spec, session_options);
     if (const int stray = orphans::kill_all_children(); stray > 0)
         spdlog::warn("killed {} leftover process{} started during the session", stray, stray == 1 ? "" : "es");
+    log_context::Fields fields;
+    fields.session = result.name;
+    fields.phase = result.exit_code == 0 ? to_string(result.phase) : "Failed";
+    fields.duration_seconds = std::chrono::duration<double>(result.duration).count();
+    fields.exit_code = result.exit_code;
+    log_context::Scope scope(fields);
     if (result.phase == Phase::Succeeded && result.exit_code == 0)
         spdlog::info("{}", session_summary(result));
     else

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", global.quiet, "Log only warnings and errors");
     app.add_option("--log-format", global.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--log-level", global.log_level, "Log this level and above (default $STASH_HOOK_LOG_LEVEL, else info)")
+        ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
 
     app::Action action;
     app::register_run(app, action);
@@ -50,7 +52,10 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);  // prints help, version or the usage error
         return code == 0 ? 0 : kExitUsage;
     }
-    app::configure_logging(global);
+    if (const std::string problem = app::configure_logging(global); !problem.empty()) {
+        spdlog::error("{}", problem);
+        return kExitUsage;
+    }
     try {
         return action ? action() : kExitUsage;
     } catch (const Error& e) {

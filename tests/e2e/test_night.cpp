@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -220,4 +221,97 @@ hooks:
     r = run_cli({"validate", "-f", dir / "bad.yaml"});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("executionPolicy") != std::string::npos);
+}
+
+namespace {
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+}  // namespace
+
+TEST_CASE("json logs carry the session's fields and milliseconds, and --log-level and STASH_HOOK_LOG_* choose") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", R"(name: fields
+hooks:
+  preBackup: {name: flush, exec: {command: [sh, -c, "exit 4"]}, onError: Continue, retry: {attempts: 1, delay: 10ms}}
+)");
+    auto r = run_cli({"--log-format", "json", "run", "-f", dir / "s.yaml", "--", "true"});
+    CHECK(r.exit_code == 0);
+    bool hook_failed = false, task_done = false, summary = false;
+    for (const auto& line : lines_of(r.err)) {
+        CAPTURE(line);
+        auto j = nlohmann::json::parse(line);
+        const std::string time = j["time"];
+        REQUIRE(time.size() == 24);  // 2026-11-30T03:00:00.123Z
+        CHECK(time[19] == '.');
+        CHECK(j["session"].get<std::string>().rfind("fields-", 0) == 0);
+        const std::string msg = j["msg"];
+        if (msg.find("hook \"flush\" (exec) failed") != std::string::npos) {
+            hook_failed = true;
+            CHECK(j["stage"] == "preBackup");
+            CHECK(j["hook"] == "flush");
+            CHECK(j["action"] == "exec");
+            CHECK(j["attempt"] == 2);
+            CHECK(j["phase"] == "Failed");
+            CHECK(j["exitCode"] == 4);
+            CHECK(j["duration"].is_number());
+        }
+        if (msg.find("backup command succeeded") != std::string::npos) {
+            task_done = true;
+            CHECK(j["stage"] == "task");
+            CHECK(j["exitCode"] == 0);
+            CHECK(j["phase"] == "Succeeded");
+        }
+        if (msg.find("session fields-") == 0 && msg.find(" in ") != std::string::npos) {
+            summary = true;
+            CHECK(j["phase"] == "Succeeded");
+            CHECK(j["exitCode"] == 0);
+        }
+    }
+    CHECK(hook_failed);
+    CHECK(task_done);
+    CHECK(summary);
+    // --log-level error: only errors; the environment chooses when no flag does.
+    r = run_cli({"--log-level", "error", "run", "-f", dir / "s.yaml", "--", "true"});
+    CHECK(r.err.find("started") == std::string::npos);
+    CHECK(r.err.find("error: ") != std::string::npos);
+    test::CliOptions env;
+    env.env = {{"STASH_HOOK_LOG_LEVEL", "warn"}, {"STASH_HOOK_LOG_FORMAT", "json"}};
+    r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, env);
+    CHECK(r.err.find("started") == std::string::npos);
+    CHECK(r.err.find("\"level\":\"warning\"") != std::string::npos);
+    env.env = {{"STASH_HOOK_LOG_LEVEL", "loud"}};
+    r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, env);
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("invalid STASH_HOOK_LOG_LEVEL \"loud\"") != std::string::npos);
+}
+
+TEST_CASE("under journald, lines carry <N> priorities and no program prefix") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "hooks:\n  postBackup: {exec: {command: [\"false\"]}}\n");
+    // stderr is a file here: JOURNAL_STREAM names its device:inode, as systemd does for its stream.
+    const std::string log = dir / "journal.log";
+    test::write_file(log, "");
+    struct stat st {};
+    REQUIRE(stat(log.c_str(), &st) == 0);
+    const std::string stream = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    const std::string command = "JOURNAL_STREAM=" + stream + " " + test::binary() + " run -f " + (dir / "s.yaml") +
+                                " -- true 2>>" + log;
+    const int status = std::system(command.c_str());
+    CHECK(WEXITSTATUS(status) == 121);
+    const std::string text = test::read_file(log);
+    CHECK(text.find("<6>session ") != std::string::npos);
+    CHECK(text.find("<3>error: ") != std::string::npos);
+    CHECK(text.find("stash-hook: ") == std::string::npos);
+    // Another stream's device:inode: not the journal, plain lines.
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, [&] {
+        test::CliOptions o;
+        o.env = {{"JOURNAL_STREAM", stream}};
+        return o;
+    }());
+    CHECK(r.err.find("stash-hook: ") != std::string::npos);
+    CHECK(r.err.find("<6>") == std::string::npos);
 }
