@@ -16,7 +16,8 @@ namespace stash_hook::app {
 struct GlobalOptions {
     bool verbose = false;
     bool quiet = false;
-    std::string log_format = "text";
+    std::string log_format;  // empty: $STASH_HOOK_LOG_FORMAT, else text
+    std::string log_level;   // empty: -v/-q, else $STASH_HOOK_LOG_LEVEL, else info
 };
 
 /// The chosen subcommand's library call; returns the process exit code.

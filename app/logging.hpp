@@ -5,6 +5,7 @@
 
 namespace stash_hook::app {
 
-void configure_logging(const GlobalOptions& options);
+/// Returns a problem with $STASH_HOOK_LOG_LEVEL or $STASH_HOOK_LOG_FORMAT (exit 125), or "".
+std::string configure_logging(const GlobalOptions& options);
 
 }  // namespace stash_hook::app

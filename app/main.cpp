@@ -25,7 +25,7 @@ void log_error(const std::string& message) {
 std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg == "--log-format") ++i;  // its value
+        if (arg == "--log-format" || arg == "--log-level") ++i;  // its value
         if (arg.starts_with("-")) continue;
         std::vector<std::string_view> names;
         for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
@@ -48,7 +48,7 @@ std::optional<std::string> task_without_dashes(CLI::App& app, const CLI::ParseEr
     auto takes_value = [&](const std::string& arg) {
         for (const CLI::Option* opt : run->get_options())
             if (opt->get_type_size() != 0 && opt->nonpositional() && opt->check_name(arg)) return true;
-        return arg == "--log-format";
+        return arg == "--log-format" || arg == "--log-level";
     };
     int first = 1;
     while (first < argc && std::string_view(argv[first]) != "run") ++first;
@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", global.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("FORMAT");
+    app.add_option("--log-level", global.log_level, "Log this level and above (default $STASH_HOOK_LOG_LEVEL, else info)")
+        ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
+        ->type_name("LEVEL");
 
     app::Invocation chosen;
     app::register_run(app, chosen);
@@ -92,7 +95,9 @@ int main(int argc, char** argv) {
                     "  -v,--verbose                Log more, with timestamps\n"
                     "  -q,--quiet                  Log only warnings and errors\n"
                     "  --log-format FORMAT:{text,json}\n"
-                    "                              Log format on stderr");
+                    "                              Log format on stderr\n"
+                    "  --log-level LEVEL:{error,warn,info,debug}\n"
+                    "                              Log this level and above");
 
     try {
         app.parse(argc, argv);
@@ -106,7 +111,10 @@ int main(int argc, char** argv) {
         if (auto hint = task_without_dashes(app, e, argc, argv)) std::cerr << *hint << "\n";
         return code == 0 ? 0 : kExitUsage;
     }
-    app::configure_logging(global);
+    if (const std::string problem = app::configure_logging(global); !problem.empty()) {
+        spdlog::error("{}", problem);
+        return kExitUsage;
+    }
     try {
         return chosen ? chosen() : kExitUsage;
     } catch (const Error& e) {

@@ -24,7 +24,7 @@ _stash_hook() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="run validate plan hook serve version"
-    local global_opts="-h --help --version -v --verbose -q --quiet --log-format"
+    local global_opts="-h --help --version -v --verbose -q --quiet --log-format --log-level"
 
     local cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -56,6 +56,7 @@ _stash_hook() {
             return 0 ;;
         --kind) COMPREPLY=($(compgen -W "backup restore" -- "$cur")); return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --log-level) COMPREPLY=($(compgen -W "error warn info debug" -- "$cur")); return ;;
         --phase) COMPREPLY=($(compgen -W "Succeeded Failed" -- "$cur")); return ;;
         --container-runtime) COMPREPLY=($(compgen -W "docker podman kubectl" -- "$cur")); return ;;
         --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;

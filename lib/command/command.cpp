@@ -16,6 +16,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/lock_file.hpp"
+#include "util/log_context.hpp"
 
 namespace stash_hook {
 
@@ -80,6 +81,12 @@ int run_command(const RunSettings& settings) {
     if (lock) session_options.inherit_fds.push_back(lock->fd());  // the task holds the lock too
     const SessionResult result = run_session(spec, session_options);
     scope.sweep();
+    log_context::Fields fields;  // the closing line's fields in JSON logs
+    fields.session = result.name;
+    fields.phase = result.exit_code == 0 ? to_string(result.phase) : "Failed";
+    fields.duration_seconds = std::chrono::duration<double>(result.duration).count();
+    fields.exit_code = result.exit_code;
+    log_context::Scope log_scope(fields);
     spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info : spdlog::level::err, "{}",
                 session_summary(result));
     return result.exit_code;

@@ -13,6 +13,7 @@
 #include "spec/hook_template.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
+#include "util/log_context.hpp"
 
 namespace stash_hook {
 namespace {
@@ -107,6 +108,11 @@ HookResult hook_result_for(const Hook& hook) {
 /// container, and logs its start and end.
 HookResult run_hook(const Hook& hook, const Context& ctx) {
     HookResult result = hook_result_for(hook);
+    log_context::Fields fields = log_context::current();  // the session's and the member's
+    fields.stage = to_string(hook.stage);
+    fields.hook = hook.name;
+    fields.action = result.action;
+    log_context::Scope scope(fields);
     const std::string label = ctx.prefix() + to_string(hook.stage) + " hook \"" + hook.name + "\"";
     const auto start = Clock::now();
 
@@ -130,10 +136,15 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         ActionContext action_ctx;
         action_ctx.timeout = hook.timeout;
         action_ctx.interrupts_seen = ctx.seen;
-        if (std::holds_alternative<ExecAction>(hook.action)) action_ctx.env = make_environment(ctx.env(hook.stage));
+        if (const auto* exec = std::get_if<ExecAction>(&hook.action)) {
+            EnvPairs env = exec->env;  // the hook's own env:, then stash-hook's (never the same names)
+            for (auto& pair : ctx.env(hook.stage)) env.push_back(std::move(pair));
+            action_ctx.env = make_environment(env);
+        }
         Duration delay = hook.retry.delay;
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
+            log_context::current().attempt = attempt;
             outcome = ctx.options->run_action
                           ? ctx.options->run_action(HookCall{hook, ctx.member, rendered->action, action_ctx})
                           : run_action(rendered->action, action_ctx);
@@ -153,6 +164,9 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     result.output = outcome.output;
     result.stdout_tail = outcome.stdout_tail;
     result.stderr_tail = outcome.stderr_tail;
+    log_context::current().phase = outcome.succeeded ? "Succeeded" : "Failed";
+    log_context::current().duration_seconds = std::chrono::duration<double>(result.duration).count();
+    log_context::current().exit_code = result.exit_code;
     if (outcome.succeeded) {
         result.phase = Phase::Succeeded;
         spdlog::info("{} ({}) succeeded in {}", label, result.action, format_duration_ms(result.duration));
@@ -272,6 +286,9 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     task.command = ctx.command;
     task.phase = Phase::Running;
     const std::string what = ctx.prefix() + to_string(ctx.spec->kind) + " command";
+    log_context::Fields fields = log_context::current();
+    fields.stage = "task";
+    log_context::Scope scope(fields);
     spdlog::info("{} started: {}", what, command_line(ctx.command));
     SpawnRequest request;
     request.argv = ctx.command;
@@ -287,6 +304,8 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
         task.phase = Phase::Failed;
         task.exit_code = shell_exit_code(result.error().kind);
         task.error = result.error().message;
+        log_context::current().phase = "Failed";
+        log_context::current().exit_code = task.exit_code;
         spdlog::error("{} failed: {}", what, task.error);
         return;
     }
@@ -296,6 +315,9 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     task.timed_out = result->timed_out;
     task.error = describe_end(*result, timeout.value_or(Duration{0}));
     task.phase = task.error.empty() ? Phase::Succeeded : Phase::Failed;
+    log_context::current().phase = to_string(task.phase);
+    log_context::current().duration_seconds = std::chrono::duration<double>(task.duration).count();
+    log_context::current().exit_code = task.exit_code;
     if (task.phase == Phase::Succeeded)
         spdlog::info("{} succeeded in {}", what, format_duration_ms(task.duration));
     else
@@ -395,9 +417,13 @@ void run_batch(Context ctx, SessionResult& result) {
             result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i]);
     } else {
         std::atomic<size_t> next{0};
+        const log_context::Fields session_fields = log_context::current();
         auto worker = [&] {
             for (size_t i; (i = next++) < spec.members.size();) {
                 const Member& m = spec.members[i];
+                log_context::Fields fields = session_fields;  // a pool thread's own copy
+                fields.member = m.name;
+                log_context::Scope scope(fields);
                 if (interrupted_since(ctx.seen))
                     result.members[i] = skipped_member(member_ctx(m), m);
                 else
@@ -478,6 +504,9 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     ctx.start_time = std::chrono::system_clock::now();
     ctx.start = Clock::now();
     ctx.session = options.session_name.empty() ? make_session_name(spec.name, ctx.start_time) : options.session_name;
+    log_context::Fields fields;
+    fields.session = ctx.session;
+    log_context::Scope scope(fields);
     spdlog::info("session {} started ({}{})", ctx.session, to_string(spec.kind),
                  spec.is_batch() ? ", " + std::to_string(spec.members.size()) + " members" : "");
 

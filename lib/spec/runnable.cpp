@@ -77,10 +77,15 @@ void register_http_secrets(const HttpAction& http) {
 }  // namespace
 
 void register_secrets(const Spec& spec) {
-    auto from_hooks = [](const StageHooks& hooks) {
+    auto from_hooks = [&spec](const StageHooks& hooks) {
         for (const auto& [stage, list] : hooks)
-            for (const auto& h : list)
+            for (const auto& h : list) {
                 if (const auto* http = std::get_if<HttpAction>(&h.action)) register_http_secrets(*http);
+                if (const auto* exec = std::get_if<ExecAction>(&h.action))  // an exec hook's own env:
+                    for (const auto& [name, value] : exec->env)
+                        if (std::find(spec.secret_env.begin(), spec.secret_env.end(), name) != spec.secret_env.end())
+                            secrets::add(value);
+            }
     };
     from_hooks(spec.hooks);
     for (const auto& m : spec.members) from_hooks(m.hooks);

@@ -22,7 +22,7 @@ bool is_public_header(const std::string& name);
 /// Registers the spec's secrets for redaction: every HTTP header value (but those of
 /// is_public_header; one templated from the environment as rendered now), an HTTP
 /// hook's path and URL unless showUrl, a URL password (user:PASSWORD@host), and the
-/// values of the environment variables named in secretEnv.
+/// values of the environment variables named in secretEnv (an exec hook's own env: too).
 void register_secrets(const Spec& spec);
 
 /// Keeps only the members named in `names` (all when empty). Throws Error for a name

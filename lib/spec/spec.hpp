@@ -35,8 +35,12 @@ struct SourceLocation {
     std::string str() const;  // "file:line:column"
 };
 
+/// Environment variables a spec sets, in order (env: and envFile:).
+using EnvPairs = std::vector<std::pair<std::string, std::string>>;
+
 struct ExecAction {
     std::vector<std::string> command;
+    EnvPairs env;  // this hook's own env: and envFile: (man page, SPEC)
 };
 
 struct HttpHeader {
@@ -154,6 +158,7 @@ struct Spec {
     std::string lock;       // flock this file for the whole run
     Duration lock_wait{0};  // how long to wait for another run's lock
     std::vector<std::string> secret_env;  // names of variables whose values are secrets
+    EnvPairs env;  // top-level env: and envFile:, for the task and every hook (apply_environment)
     StageHooks hooks;  // in a batch, the global hooks
     ObjectRef invoker;
     ObjectRef target;

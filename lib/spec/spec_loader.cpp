@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "spec/env_file.hpp"
 #include "spec/spec_paths.hpp"
 #include "spec/spec_reader.hpp"
 #include "util/atomic_file.hpp"
@@ -101,7 +102,10 @@ std::string default_spec_path(const std::string& flag_value) {
 
 Spec load_spec_or_throw(const std::string& path) {
     auto result = load_spec_file(path);
-    if (result.spec) return std::move(*result.spec);
+    if (result.spec) {
+        apply_environment(*result.spec);  // before anything runs (or secrets are registered)
+        return std::move(*result.spec);
+    }
     std::string message;
     for (const auto& p : result.problems) {
         if (!message.empty()) message += "\n";

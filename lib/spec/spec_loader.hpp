@@ -28,6 +28,7 @@ SpecLoadResult load_spec_file(const std::string& path);
 std::string default_spec_path(const std::string& flag_value);
 
 /// Loads or throws Error (exit 125) whose message lists every problem, one a line.
+/// Puts the spec's env: and envFile: into the process's environment (apply_environment).
 Spec load_spec_or_throw(const std::string& path);
 
 }  // namespace stash_hook

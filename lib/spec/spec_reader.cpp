@@ -5,6 +5,7 @@
 
 #include "schedule/cron.hpp"
 #include "schedule/time_zone.hpp"
+#include "spec/env_file.hpp"
 #include "spec/hook_template.hpp"
 #include "template/template.hpp"
 #include "util/text.hpp"
@@ -16,7 +17,8 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile", "schedule", "timeZone", "showUrls"};
+    "metricsFile", "schedule", "timeZone", "showUrls", "env", "envFile", "defaults"};
+const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
@@ -24,7 +26,7 @@ const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "pr
 const std::vector<std::string_view> kHookKeys = {
     "name", "exec", "httpGet", "httpPost", "tcpSocket", "containerName",
     "executionPolicy", "timeout", "retry", "onError"};
-const std::vector<std::string_view> kExecKeys = {"command"};
+const std::vector<std::string_view> kExecKeys = {"command", "env", "envFile"};
 const std::vector<std::string_view> kHttpGetKeys = {"scheme", "host", "port", "path",
                                                     "httpHeaders", "tls", "showUrl"};
 const std::vector<std::string_view> kHttpPostKeys = {"scheme", "host", "port", "path",
@@ -49,6 +51,51 @@ void SpecReader::not_a_template(const YAML::Node& n, const std::string& key) {
                      "and httpPost.body; man page, TEMPLATES)");
 }
 
+void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::string& what) {
+    const std::string prefix = what.empty() ? "" : what + ".";
+    if (auto files = node["envFile"]) {
+        std::vector<YAML::Node> items;
+        if (files.IsSequence())
+            for (const auto& f : files) items.push_back(f);
+        else
+            items.push_back(files);
+        const std::filesystem::path folder =
+            file() == "<stdin>" ? std::filesystem::path() : std::filesystem::path(file()).parent_path();
+        for (const auto& f : items) {
+            auto name = string_value(f, prefix + "envFile", false);
+            if (!name) continue;
+            not_a_template(f, prefix + "envFile");
+            const bool optional = name->starts_with('-');  // systemd's EnvironmentFile=-FILE
+            std::string path = optional ? name->substr(1) : *name;
+            if (!path.starts_with('/')) path = (folder / path).lexically_normal().string();
+            if (optional && !std::filesystem::exists(path)) continue;
+            auto read = read_env_file(path);
+            if (!read) {
+                problem(f, "failed to read " + prefix + "envFile " + path + ": " + read.error());
+                continue;
+            }
+            for (const auto& [k, v] : *read) set_env_pair(env, k, v);
+        }
+    }
+    if (auto map = node["env"]) {
+        if (!map.IsMap()) {
+            problem(map, prefix + "env must be a map of variable names to values, e.g. {RESTIC_REPOSITORY: /srv/repo}");
+            return;
+        }
+        for (const auto& item : map) {
+            const std::string key = item.first.Scalar();
+            if (auto why = env_name_problem(key); !why.empty()) {
+                problem(item.first, prefix + "env: " + why);
+                continue;
+            }
+            if (auto value = scalar(item.second, prefix + "env." + key)) {
+                not_a_template(item.second, prefix + "env." + key);
+                set_env_pair(env, key, *value);
+            }
+        }
+    }
+}
+
 // ---- actions ----------------------------------------------------------
 
 std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
@@ -60,6 +107,7 @@ std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
         if (!cmd) return std::nullopt;
         exec.command = std::move(*cmd);
     }
+    environment(node, exec.env, "exec");
     return exec;
 }
 
@@ -178,6 +226,9 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     const std::string label = std::string(to_string(stage)) + "[" + std::to_string(index) + "]";
     if (!check_map(node, "hook " + label, kHookKeys)) return std::nullopt;
     Hook h;
+    h.timeout = defaults_.timeout;
+    h.retry = defaults_.retry;
+    h.on_error = defaults_.on_error;
     h.stage = stage;
     h.location = at(node);
     h.name = label;
@@ -234,22 +285,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
                            .value_or(ExecutionPolicy::Always);
         }
     }
-    if (auto n = node["timeout"])
-        h.timeout = duration_value(n, what + " timeout", false).value_or(kDefaultHookTimeout);
-    if (auto n = node["retry"]) {
-        if (check_map(n, what + " retry", kRetryKeys)) {
-            if (auto a = n["attempts"])
-                h.retry.attempts =
-                    static_cast<int>(int_value(a, "retry.attempts", 0, 100).value_or(0));
-            if (auto d = n["delay"])
-                h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
-        }
-    }
-    if (auto n = node["onError"]) {
-        h.on_error = enum_value<OnError>(n, "onError",
-                                         {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
-                         .value_or(OnError::Fail);
-    }
+    hook_settings(node, h, what);
     if (!action) return std::nullopt;
     h.action = std::move(*action);
     for_each_template_string(h, [&](std::string& text, const std::string& where) {
@@ -261,6 +297,25 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
             problems.push_back({h.location, what + ": bad template in " + where + ": " + checked.error().str()});
     });
     return h;
+}
+
+void SpecReader::hook_settings(const YAML::Node& node, Hook& h, const std::string& what) {
+    if (auto n = node["timeout"]) h.timeout = duration_value(n, what + " timeout", false).value_or(h.timeout);
+    if (auto n = node["retry"]) {
+        if (check_map(n, what + " retry", kRetryKeys)) {
+            if (auto a = n["attempts"])
+                h.retry.attempts = static_cast<int>(int_value(a, "retry.attempts", 0, 100).value_or(h.retry.attempts));
+            if (auto d = n["delay"]) h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
+        }
+    }
+    if (auto n = node["onError"]) {
+        h.on_error = enum_value<OnError>(n, "onError", {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
+                         .value_or(h.on_error);
+    }
+}
+
+void SpecReader::hook_defaults(const YAML::Node& node) {
+    if (check_map(node, "defaults", kDefaultsKeys)) hook_settings(node, defaults_, "defaults");
 }
 
 /// A `hooks:` mapping of stage names to a hook or a list of hooks.
@@ -365,6 +420,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     if (auto n = root["statusFile"])
         spec.status_file = string_value(n, "statusFile", false).value_or("");
     if (auto n = root["showUrls"]) show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
+    if (auto n = root["defaults"]) hook_defaults(n);  // before hooks too
     if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
     if (auto n = root["members"]) members(n, spec);
     if (auto n = root["parallelism"])
@@ -402,6 +458,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
         if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");
     }
+    environment(root, spec.env, "");
     if (auto n = root["secretEnv"]) {
         if (!n.IsSequence())
             problem(n, "secretEnv must be a list of environment variable names, e.g. [RESTIC_PASSWORD]");

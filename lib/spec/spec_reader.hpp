@@ -33,10 +33,18 @@ private:
     /// The task command: a list of arguments.
     std::optional<std::vector<std::string>> command(const YAML::Node& n);
     void members(const YAML::Node& node, Spec& spec);
+    /// `envFile:` (a file or a list, systemd's syntax, "-" prefix: optional; relative to
+    /// the spec's folder) then `env:` (a map) of `node` into `env` (env_file.hpp).
+    void environment(const YAML::Node& node, EnvPairs& env, const std::string& what);
     /// `{{` in a string that is never rendered (statusFile, the task's command, a name,
     /// a host...) is refused, naming `key`: it would be taken literally (man page, TEMPLATES).
     void not_a_template(const YAML::Node& n, const std::string& key);
 
+    /// The spec's `defaults:` (timeout, retry, onError) for hooks that do not set their own.
+    void hook_defaults(const YAML::Node& node);
+    /// A hook's (or `defaults:`') timeout, retry and onError into `h`, keeping what is unset.
+    void hook_settings(const YAML::Node& node, Hook& h, const std::string& what);
+    Hook defaults_;  // only timeout, retry and on_error are used
     bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one
 };
 

@@ -66,7 +66,7 @@ TEST_CASE("render_hook renders only the templated strings, trimmed") {
     CHECK(out.form[0].values == std::vector<std::string>{"ns", "plain"});
 
     Hook bad;
-    bad.action = ExecAction{{"echo", "{{ .Target.Nope }}"}};
+    bad.action = ExecAction{{"echo", "{{ .Target.Nope }}"}, {}};
     auto failed = render_hook(bad, data);
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error() == "failed to render the template in exec.command[1]: template:1:4: can't evaluate field Nope");
