@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "host/host_defaults.hpp"
 #include "session/plan.hpp"
 #include "session/session.hpp"
 #include "net/http_backend.hpp"
@@ -62,6 +63,7 @@ int run(const RunOptions& options) {
     if (!options.command.empty()) spec.command = options.command;
     if (!options.status_file.empty()) spec.status_file = options.status_file;
     if (!options.metrics_file.empty()) spec.metrics_file = options.metrics_file;
+    apply_host_defaults(spec);  // $STASH_HOOK_STATUS_DIR, $STASH_HOOK_METRICS_DIR
     if (!options.timeout.empty()) {
         auto d = parse_duration(options.timeout);
         if (!d) throw Error("invalid --timeout: " + d.error() + " (write e.g. 30s, 1m30s, 2h)");

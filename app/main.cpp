@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     app::register_hook(app, action);
     app::register_serve(app, action);
     app::register_version(app, action);
+    app::register_list(app, action);
 
     try {
         app.parse(argc, argv);
