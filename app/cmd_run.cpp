@@ -77,14 +77,15 @@ int run(const RunOptions& options) {
         std::cout << describe_plan(spec, stdout_wants_colour());
         return 0;
     }
-    check_runnable_or_throw(spec);
-    if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
     if (!options.lock.empty()) spec.lock = options.lock;
     if (!options.lock_wait.empty()) {
         auto d = parse_duration(options.lock_wait);
         if (!d || d->count() < 0) throw Error("invalid --lock-wait: " + (d ? "it must not be negative" : d.error()));
         spec.lock_wait = *d;
     }
+    check_runnable_or_throw(spec);  // after the overrides: lockWait in the spec with --lock
+    if (spec.uses_http()) net::http_backend();  // loaded before anything runs, or exit 125
+    apply_run_priority(spec);  // nice, ionice: inherited by every hook and the task
     std::optional<LockFile> lock;
     if (!spec.lock.empty()) {
         auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });

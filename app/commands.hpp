@@ -25,6 +25,7 @@ void register_hook(CLI::App& app, Action& action);
 void register_version(CLI::App& app, Action& action);
 void register_serve(CLI::App& app, Action& action);
 void register_list(CLI::App& app, Action& action);
+void register_generate(CLI::App& app, Action& action);
 
 /// Whether to colour what goes to standard output: a terminal, and NO_COLOR unset or
 /// empty (no-color.org).

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     app::register_serve(app, action);
     app::register_version(app, action);
     app::register_list(app, action);
+    app::register_generate(app, action);
 
     try {
         app.parse(argc, argv);

@@ -3,12 +3,19 @@
 
 #include <doctest/doctest.h>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -120,4 +127,110 @@ TEST_CASE("STASH_HOOK_STATUS_DIR and STASH_HOOK_METRICS_DIR give a spec without 
     CHECK(run_cli({"run", "-f", dir / "own.yaml", "--status-file", dir / "flag.json", "--", "true"}, options).exit_code == 0);
     CHECK(std::filesystem::exists(dir / "flag.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "status/own.json"));
+}
+
+TEST_CASE("nice and ionice in the spec set the run's priority, which hooks and the task inherit") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "nice: 7\nionice: idle\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'nice > " +
+                                         (dir / "hook") + "']}}\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "nice > " + (dir / "task") + "; ionice -p $$ >> " +
+                                                                      (dir / "task")});
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "hook") == std::vector<std::string>{"7"});
+    CHECK(test::read_lines(dir / "task") == std::vector<std::string>{"7", "idle"});
+
+    test::write_file(dir / "be.yaml", "ionice: best-effort:6\n");
+    CHECK(run_cli({"run", "-f", dir / "be.yaml", "--", "sh", "-c", "ionice -p $$ > " + (dir / "be")}).exit_code == 0);
+    CHECK(test::read_lines(dir / "be") == std::vector<std::string>{"best-effort: prio 6"});
+
+    test::write_file(dir / "bad.yaml", "nice: 40\nionice: realtime\n");
+    auto bad = run_cli({"validate", "-f", dir / "bad.yaml"});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("bad.yaml:1:7: nice") != std::string::npos);
+    CHECK(bad.err.find("bad.yaml:2:9: ionice must be idle, best-effort or best-effort:N") != std::string::npos);
+}
+
+namespace {
+
+/// An AF_UNIX datagram socket bound at `path`, as systemd's notification socket.
+struct NotifySocket {
+    int fd = -1;
+    explicit NotifySocket(const std::string& path) {
+        fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    ~NotifySocket() { ::close(fd); }
+    /// The next datagram within `seconds`, or nullopt.
+    std::optional<std::string> next(double seconds = 20) const {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(seconds * 1000)) <= 0) return std::nullopt;
+        char buf[4096];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        return n < 0 ? std::nullopt : std::optional<std::string>(std::string(buf, static_cast<size_t>(n)));
+    }
+    /// Datagrams until one contains `wanted` (true) or `seconds` pass (false); every
+    /// datagram seen is appended to `seen`.
+    bool until(const std::string& wanted, std::vector<std::string>& seen, double seconds = 20) const {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        while (std::chrono::steady_clock::now() < end) {
+            auto m = next(std::chrono::duration<double>(end - std::chrono::steady_clock::now()).count());
+            if (!m) return false;
+            seen.push_back(*m);
+            if (m->find(wanted) != std::string::npos) return true;
+        }
+        return false;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("serve speaks sd_notify: READY=1, STATUS= with the last session, WATCHDOG=1, STOPPING=1") {
+    test::TempDir dir;
+    NotifySocket socket(dir / "notify");
+    test::write_file(dir / "s.yaml", "name: nightly\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'env > " +
+                                         (dir / "hook-env") + "']}}\ncommand: [true]\n");
+    test::CliOptions options;
+    options.env = {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "400000"}};
+    test::BackgroundCli serve({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
+                              options);
+    std::vector<std::string> seen;
+    REQUIRE(socket.until("READY=1", seen));
+    CHECK(seen.back().find("STATUS=") != std::string::npos);
+    REQUIRE(test::wait_for_file(dir / "port"));
+    for (int i = 0; i < 100 && test::read_file(dir / "port").empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    httplib::Client client("127.0.0.1", std::stoi(test::read_file(dir / "port")));
+    auto res = client.Post("/sessions", "", "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 202);
+    REQUIRE(socket.until("STATUS=last session nightly-", seen));
+    CHECK(seen.back().find("Succeeded") != std::string::npos);
+    // WATCHDOG_USEC 400 ms: a ping every 200 ms or so; at least 3 in 2 s, bounded generously.
+    int pings = 0;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < end)
+        if (auto m = socket.next(1); m && *m == "WATCHDOG=1") ++pings;
+    CHECK(pings >= 3);
+    serve.signal(SIGTERM);
+    CHECK(socket.until("STOPPING=1", seen));
+    CHECK(serve.wait().exit_code == 0);
+    // The hooks do not speak for the daemon.
+    const std::string env = test::read_file(dir / "hook-env");
+    CHECK(env.find("NOTIFY_SOCKET") == std::string::npos);
+    CHECK(env.find("WATCHDOG_USEC") == std::string::npos);
+}
+
+TEST_CASE("serve without NOTIFY_SOCKET sends nothing and a bad NOTIFY_SOCKET is harmless") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "name: quiet\ncommand: [true]\n");
+    test::CliOptions options;
+    options.env = {{"NOTIFY_SOCKET", dir / "nobody-listens"}, {"WATCHDOG_USEC", "garbage"}};
+    test::BackgroundCli serve({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
+                              options);
+    REQUIRE(test::wait_for_file(dir / "port"));
+    serve.signal(SIGTERM);
+    CHECK(serve.wait().exit_code == 0);
 }
