@@ -29,6 +29,8 @@ void register_plan(CLI::App& app, Invocation& chosen);
 void register_hook(CLI::App& app, Invocation& chosen);
 void register_version(CLI::App& app, Invocation& chosen);
 void register_serve(CLI::App& app, Invocation& chosen);
+void register_list(CLI::App& app, Invocation& chosen);
+void register_generate(CLI::App& app, Invocation& chosen);
 
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);

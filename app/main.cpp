@@ -88,6 +88,8 @@ int main(int argc, char** argv) {
     app::register_hook(app, chosen);
     app::register_serve(app, chosen);
     app::register_version(app, chosen);
+    app::register_list(app, chosen);
+    app::register_generate(app, chosen);
     // The global options work after the subcommand too (fallthrough): say so in its help.
     for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
         sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n\n") +

@@ -12,6 +12,22 @@ _stash_hook_spec_from_words() {
     printf '%s\n' "${STASH_HOOK_SPEC:-stash-hook.yaml}"
 }
 
+_stash_hook_spec_names() {
+    # Specs found by name (-f NAME): NAME.yaml in $STASH_HOOK_SPEC_PATH, else /etc/stash-hook
+    # and ${XDG_CONFIG_HOME:-~/.config}/stash-hook (man page, FILES).
+    local dirs dir f
+    if [[ -n ${STASH_HOOK_SPEC_PATH-} ]]; then
+        IFS=: read -ra dirs <<<"$STASH_HOOK_SPEC_PATH"
+    else
+        dirs=(/etc/stash-hook "${XDG_CONFIG_HOME:-$HOME/.config}/stash-hook")
+    fi
+    for dir in "${dirs[@]}"; do
+        for f in "$dir"/*.yaml; do
+            [[ -f $f ]] && f=${f##*/} && printf '%s\n' "${f%.yaml}"
+        done
+    done
+}
+
 _stash_hook_members() {
     local spec
     spec=$(_stash_hook_spec_from_words)
@@ -23,13 +39,13 @@ _stash_hook() {
     local cur prev words cword
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="run validate plan hook serve version"
+    local commands="run validate plan hook serve list generate version"
     local global_opts="-h --help --version -v --verbose -q --quiet --log-format --log-level"
 
     local cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            run | validate | plan | hook | serve | version) cmd=${COMP_WORDS[i]}; break ;;
+            run | validate | plan | hook | serve | list | generate | version) cmd=${COMP_WORDS[i]}; break ;;
             --) ;;
         esac
     done
@@ -39,7 +55,9 @@ _stash_hook() {
         for ((i = 1; i < COMP_CWORD; i++)); do
             if [[ ${COMP_WORDS[i]} == -- ]]; then
                 if ((i + 1 == COMP_CWORD)); then
-                    COMPREPLY=($(compgen -c -- "$cur"))
+                    COMPREPLY=($(compgen -c -- "$cur" | LC_ALL=C sort -u))
+                elif declare -F _command_offset >/dev/null; then
+                    _command_offset $((i + 1))  # the command's own completion, as sudo and nice do
                 else
                     COMPREPLY=($(compgen -f -- "$cur"))
                 fi
@@ -52,6 +70,7 @@ _stash_hook() {
         -f | --spec)
             COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur")
                        $(compgen -d -- "$cur"))
+            [[ $cur == */* ]] || COMPREPLY+=($(compgen -W "$(_stash_hook_spec_names)" -- "$cur"))
             if [[ $cur == - ]]; then COMPREPLY+=(-); fi
             return 0 ;;
         --kind) COMPREPLY=($(compgen -W "backup restore" -- "$cur")); return ;;
@@ -60,7 +79,9 @@ _stash_hook() {
         --phase) COMPREPLY=($(compgen -W "Succeeded Failed" -- "$cur")); return ;;
         --container-runtime) COMPREPLY=($(compgen -W "docker podman kubectl" -- "$cur")); return ;;
         --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;
-        --status-file | --metrics-file | --lock | --port-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --status-file | --metrics-file | --lock | --port-file | --binary) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --unit-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --image) return ;;
         --listen) COMPREPLY=($(compgen -W "127.0.0.1:9142" -- "$cur")); return ;;
         --token) return ;;
         --timeout | --lock-wait) COMPREPLY=($(compgen -W "30s 5m 1h 2h" -- "$cur")); return ;;
@@ -75,12 +96,26 @@ _stash_hook() {
         plan) opts="-f --spec --kind" ;;
         hook)
             opts="-f --spec --phase --member --container-runtime"
-            if [[ $cur != -* ]]; then
+            local given=""  # one STAGE: not offered again once given
+            for ((i = 1; i < COMP_CWORD; i++)); do
+                case ${COMP_WORDS[i]} in preBackup | postBackup | preRestore | postRestore) given=1 ;; esac
+            done
+            if [[ $cur != -* && -z $given ]]; then
                 COMPREPLY=($(compgen -W "preBackup postBackup preRestore postRestore" -- "$cur"))
                 return
             fi ;;
         serve) opts="-f --spec --listen --token --port-file" ;;
-        version) opts="" ;;
+        list | version) opts="" ;;
+        generate)
+            opts="-f --spec --user --install --unit-dir --binary --image"
+            local target=""
+            for ((i = 1; i < COMP_CWORD; i++)); do
+                case ${COMP_WORDS[i]} in systemd | cron | kubernetes) target=1 ;; esac
+            done
+            if [[ $cur != -* && -z $target ]]; then
+                COMPREPLY=($(compgen -W "systemd cron kubernetes" -- "$cur"))
+                return
+            fi ;;
     esac
     COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
 }

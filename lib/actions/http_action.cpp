@@ -105,7 +105,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     net::ClientRequest request;
     request.method = http.post ? "POST" : "GET";
     request.tls = http.tls;
-    bool has_content_type = false;
+    bool has_content_type = false, has_user_agent = false;
     for (const auto& h : http.headers) {
         if (auto valid = check_header(h.name, h.value); !valid) {
             outcome.error = "failed to send the request to " + target.authority() + ": " + valid.error();
@@ -113,7 +113,9 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         }
         request.headers.emplace_back(h.name, h.value);
         has_content_type = has_content_type || ascii_lower(h.name) == "content-type";
+        has_user_agent = has_user_agent || ascii_lower(h.name) == "user-agent";
     }
+    if (!has_user_agent) request.headers.emplace_back("User-Agent", "stash-hook/" STASH_HOOK_VERSION);
     if (http.post) {
         if (!http.form.empty()) {
             request.body = encode_form(http.form);

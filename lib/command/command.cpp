@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "host/host_defaults.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
@@ -38,6 +39,7 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     if (!overrides.command.empty()) spec.command = overrides.command;
     if (!overrides.status_file.empty()) spec.status_file = overrides.status_file;
     if (!overrides.metrics_file.empty()) spec.metrics_file = overrides.metrics_file;
+    apply_host_defaults(spec);  // $STASH_HOOK_STATUS_DIR, $STASH_HOOK_METRICS_DIR
     if (overrides.timeout) spec.timeout = *overrides.timeout;
     if (overrides.container_runtime) spec.container_runtime = *overrides.container_runtime;
     if (!overrides.lock.empty()) spec.lock = overrides.lock;
@@ -68,6 +70,7 @@ int run_command(const RunSettings& settings) {
         return 0;
     }
     const Spec spec = load_runnable_spec(settings.spec_path, settings.overrides);
+    apply_run_priority(spec);  // nice, ionice: inherited by every hook and the task
     std::optional<LockFile> lock;
     if (!spec.lock.empty()) {
         auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });

@@ -30,6 +30,23 @@ public:
     std::chrono::system_clock::time_point next_after(std::chrono::system_clock::time_point after) const;
 
     const std::string& text() const { return text_; }
+
+    /// The five fields as parsed (descriptors expanded), for translating a schedule
+    /// into another scheduler's language; nothing for @every, which has no fields.
+    struct Fields {
+        std::bitset<60> minutes;
+        std::bitset<24> hours;
+        std::bitset<32> days;  // 1-31
+        std::bitset<13> months;  // 1-12
+        std::bitset<7> weekdays;  // 0-6, Sunday 0
+        bool any_day = true;  // day of month * or ?: the weekdays alone decide, and vice versa;
+        bool any_weekday = true;  // both restricted: either matching is enough (robfig)
+    };
+    std::optional<Fields> fields() const {
+        if (every_) return std::nullopt;
+        return Fields{minutes_, hours_, days_, months_, weekdays_, any_day_, any_weekday_};
+    }
+    std::optional<std::chrono::seconds> every() const { return every_; }
     const TimeZone& zone() const { return zone_; }
 
     /// "2026-12-01 03:00:00 CET" in the schedule's zone.

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "command/command.hpp"
+#include "host/sd_notify.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
 #include "process/orphans.hpp"
@@ -94,6 +95,7 @@ public:
     Daemon(const ServeOptions& options, std::shared_ptr<const Spec> spec)
         : options_(options), spec_(std::move(spec)) {
         clock_start_ = SystemClock::now();
+        notifier_.read_environment();  // before any session: their processes must not inherit it
         schedule_from_spec();
     }
 
@@ -118,12 +120,14 @@ public:
         if (!options_.port_file.empty()) std::ofstream(options_.port_file) << bound << "\n";
         spdlog::info("serving on {}:{} (spec {}{})", host, bound, spec()->path,
                      schedule_ ? ", schedule \"" + schedule_->text() + "\"" : ", no schedule: on demand only");
+        notifier_.notify("READY=1\nSTATUS=serving on " + host + ":" + std::to_string(bound) + ", no session yet");
 
         interrupts::Watch signals(0, /*hangups=*/true);
         while (true) {
             if (signals.fired()) break;
             if (signals.hung_up()) reload();
             tick_schedule();
+            notifier_.watchdog(std::chrono::steady_clock::now());
             signals.wait(-1, 0, std::chrono::steady_clock::now() + kTick);
             if (options_.fake_clock_step.count() > 0) {
                 std::lock_guard lock(mutex_);
@@ -132,6 +136,7 @@ public:
         }
         spdlog::info("{} received: {}", signal_name(interrupts::first_signal()),
                      running() ? "letting the running session finish its post hooks" : "stopping");
+        notifier_.notify("STOPPING=1");
         join_worker();
         server_->stop();
         http.join();
@@ -141,6 +146,7 @@ public:
 
 private:
     ServeOptions options_;
+    SystemdNotifier notifier_;  // sd_notify when run as a Type=notify unit
     std::unique_ptr<net::Server> server_;
     std::mutex mutex_;
     std::shared_ptr<const Spec> spec_;
@@ -225,6 +231,7 @@ private:
         join_worker();  // the previous one has finished: running_ was false
         worker_ = std::thread([this, spec, name, why] {
             spdlog::info("session {} starting ({})", name, why);
+            notifier_.notify("STATUS=session " + name + " running (" + why + ")");
             SessionOptions session_options;
             session_options.session_name = name;
             session_options.take_terminal = false;
@@ -244,6 +251,8 @@ private:
                 if (n == name) s = status;
             ++sessions_by_phase_[to_string(result.phase)];
             if (result.phase == Phase::Succeeded) last_success_ = result.completion_time;
+            notifier_.notify("STATUS=last session " + name + " " + to_string(result.phase) + " in " +
+                             format_duration_ms(result.duration) + ", exit code " + std::to_string(result.exit_code));
             last_result_ = std::move(result);
             running_ = false;
             log_next_due_locked();

@@ -15,6 +15,9 @@ namespace stash_hook {
 
 void check_runnable_or_throw(const Spec& spec) {
     std::vector<std::string> problems;
+    if (spec.lock.empty() && spec.lock_wait.count() > 0)
+        problems.push_back(spec.path + ": lockWait " + format_duration(spec.lock_wait) +
+                           " needs a file to lock: give lock: in the spec or --lock FILE");
     if (!spec.is_batch() && spec.command.empty())
         problems.push_back("no command to run: give one after -- (stash-hook run -f " + spec.path +
                            " -- restic backup /data) or set command: in the spec");

@@ -167,6 +167,9 @@ struct Spec {
     ContainerRuntime container_runtime = ContainerRuntime::None;
     std::string pod;  // kubectl
     SessionRetries retries;
+    std::optional<int> nice;       // nice: the run's niceness, -20..19
+    std::string io_class;          // ionice: "idle" or "best-effort"; empty: unchanged
+    std::optional<int> io_level;   // ionice: best-effort:N, 0..7
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
     bool is_batch() const { return !members.empty(); }

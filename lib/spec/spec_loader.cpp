@@ -12,6 +12,7 @@
 #include "spec/env_file.hpp"
 #include "spec/spec_paths.hpp"
 #include "spec/spec_reader.hpp"
+#include "spec/spec_search.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
@@ -95,9 +96,13 @@ SpecLoadResult load_spec_file(const std::string& path) {
 }
 
 std::string default_spec_path(const std::string& flag_value) {
-    if (!flag_value.empty()) return flag_value;
-    if (const char* env = std::getenv("STASH_HOOK_SPEC"); env && *env) return env;
-    return "stash-hook.yaml";
+    std::string path = flag_value;
+    if (const char* env = std::getenv("STASH_HOOK_SPEC"); path.empty() && env && *env) path = env;
+    if (path.empty()) return "stash-hook.yaml";
+    if (!is_spec_name(path)) return path;
+    auto found = find_spec_by_name(path);
+    if (!found) throw Error(found.error());
+    return *found;
 }
 
 Spec load_spec_or_throw(const std::string& path) {

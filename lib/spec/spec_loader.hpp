@@ -24,7 +24,8 @@ SpecLoadResult load_spec_text(std::string_view text, const std::string& file);
 SpecLoadResult load_spec_file(const std::string& path);
 
 /// Resolves the spec path (man page, OPTIONS): the flag, else $STASH_HOOK_SPEC,
-/// else ./stash-hook.yaml.
+/// else ./stash-hook.yaml; a bare name is searched for (spec_search.hpp) and throws
+/// Error (exit 125) when no folder has it.
 std::string default_spec_path(const std::string& flag_value);
 
 /// Loads or throws Error (exit 125) whose message lists every problem, one a line.

@@ -17,7 +17,8 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {
     "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
     "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile", "schedule", "timeZone", "showUrls", "env", "envFile", "defaults"};
+    "metricsFile", "schedule", "timeZone", "showUrls", "env", "envFile", "defaults",
+    "nice", "ionice"};
 const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
@@ -455,8 +456,21 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         }
     }
     if (auto n = root["lockWait"]) {
+        // Without lock: here, --lock may give the file: run_checks decides (man page, SPEC).
         spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
-        if (!root["lock"]) problem(n, "lockWait needs lock: (the file to lock)");
+    }
+    if (auto n = root["nice"]) spec.nice = static_cast<int>(int_value(n, "nice", -20, 19).value_or(0));
+    if (auto n = root["ionice"]) {  // idle, best-effort or best-effort:N (man page, SPEC)
+        if (auto s = string_value(n, "ionice", false)) {
+            const std::string level = s->starts_with("best-effort:") ? s->substr(12) : "";
+            if (*s == "idle" || *s == "best-effort") spec.io_class = *s;
+            else if (level.size() == 1 && level[0] >= '0' && level[0] <= '7') {
+                spec.io_class = "best-effort";
+                spec.io_level = level[0] - '0';
+            } else
+                problem(n, "ionice must be idle, best-effort or best-effort:N with N from 0 (first) to 7 (last), not " +
+                               quote(*s));
+        }
     }
     environment(root, spec.env, "");
     if (auto n = root["secretEnv"]) {

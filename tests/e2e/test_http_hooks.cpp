@@ -737,3 +737,30 @@ TEST_CASE("over TLS too, a long body is cut at the limit and too many headers fa
     CHECK(hooks["many"]["error"] == "failed to read the response from 127.0.0.1:" + std::to_string(port) +
                                         ": its headers exceed 64 KiB or 100 lines");
 }
+
+TEST_CASE("HTTP hooks send User-Agent: stash-hook/VERSION unless the spec sets one") {
+    test::TestHttpServer server;
+    status_route(server, "/.*", 200);
+    server.start();
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(hooks:
+  preBackup: {name: ours, httpGet: {host: 127.0.0.1, port: {PORT}, path: /ours}}
+  postBackup:
+    name: theirs
+    httpPost:
+      host: 127.0.0.1
+      port: {PORT}
+      path: /theirs
+      httpHeaders: [{name: user-agent, value: my-monitor/2}]
+)",
+                                          {{"PORT", std::to_string(server.port())}}));
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
+    CHECK(r.exit_code == 0);
+    std::string version = test::run_cli({"version"}).out.substr(11);  // "stash-hook 0.1.0..."
+    version = version.substr(0, version.find_first_of(" \n"));
+    const auto reqs = server.requests();
+    REQUIRE(reqs.size() == 2);
+    CHECK(reqs[0].header("User-Agent") == "stash-hook/" + version);
+    CHECK(reqs[1].header("User-Agent") == "my-monitor/2");
+    CHECK(reqs[1].headers.count("User-Agent") == 1);
+}

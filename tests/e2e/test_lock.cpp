@@ -144,3 +144,21 @@ TEST_CASE("after kill -9 of stash-hook the task it left running still holds the 
     CHECK(test::run_cli({"run", "-f", dir / "s.yaml", "--", "touch", dir / "after"}).exit_code == 0);
     CHECK(std::filesystem::exists(dir / "after"));
 }
+
+TEST_CASE("lockWait in the spec combines with --lock on the command line, and without any lock it is refused") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "lockWait: 30s\n");
+    CHECK(test::run_cli({"validate", "-f", dir / "s.yaml"}).exit_code == 0);
+    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--lock", dir / "l", "--", "sh", "-c",
+                               "touch " + (dir / "holding") + "; sleep 1; echo first >> " + (dir / "log")});
+    REQUIRE(test::wait_for_file(dir / "holding"));
+    auto second = test::run_cli({"run", "-f", dir / "s.yaml", "--lock", dir / "l", "--", "sh", "-c",
+                                 "echo second >> " + (dir / "log")});
+    CHECK(second.exit_code == 0);  // waited for the first, as lockWait says
+    CHECK(first.wait().exit_code == 0);
+    CHECK(test::read_lines(dir / "log") == std::vector<std::string>{"first", "second"});
+
+    auto alone = test::run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
+    CHECK(alone.exit_code == 125);
+    CHECK(alone.err.find("lockWait 30s needs a file to lock: give lock: in the spec or --lock FILE") != std::string::npos);
+}

@@ -44,6 +44,19 @@ complete_line "database" stash-hook run -f batch.yaml --member da
 complete_line "database uploads" stash-hook run --spec batch.yaml --member ""
 complete_line "--dry-run" stash-hook run --dr
 complete_line "--member --metrics-file" stash-hook run --me
+# One stage: not offered again once given.
+complete_line "" stash-hook hook -f batch.yaml postBackup po
+complete_line "--member" stash-hook hook postBackup --mem
+# The wrapped command after -- is completed as a command, its arguments as files.
+complete_line "restic" stash-hook run -f batch.yaml -- resti
+complete_line "notes.txt" stash-hook run -- restic backup note
+# Spec names from the search path complete after -f, beside files.
+mkdir -p etc-specs user-specs
+touch etc-specs/nightly-db.yaml user-specs/nightly-files.yaml user-specs/readme.txt
+STASH_HOOK_SPEC_PATH=$work/etc-specs:$work/user-specs complete_line "nightly-db nightly-files" stash-hook run -f nig
+complete_line "generate" stash-hook gen
+complete_line "cron" stash-hook generate cr
+complete_line "--install" stash-hook generate systemd --ins
 
 zsh -n "$dir/_stash-hook" || { echo "zsh -n failed"; fail=1; }
 fish -n "$dir/stash-hook.fish" || { echo "fish -n failed"; fail=1; }
@@ -51,5 +64,17 @@ fish -n "$dir/stash-hook.fish" || { echo "fish -n failed"; fail=1; }
 if ! fish -c "source $dir/stash-hook.fish; complete -C 'stash-hook run --kind '" | grep -q '^restore'; then
     echo "fish did not complete --kind"; fail=1
 fi
+fish_complete() {  # fish_complete EXPECTED LINE: the candidates fish offers, sorted
+    local got
+    got=$(fish -c "source $dir/stash-hook.fish; complete -C '$2'" | cut -f1 | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//')
+    [ "$got" = "$1" ] || { echo "fish completing '$2': expected '$1', got '$got'"; fail=1; }
+}
+fish_complete "postBackup postRestore" "stash-hook hook po"
+fish_complete "" "stash-hook hook postBackup po"
+fish_complete "restic" "stash-hook run -- resti"
+STASH_HOOK_SPEC_PATH=$work/etc-specs:$work/user-specs fish_complete "nightly-db nightly-files" "stash-hook run -f nig"
+fish_complete "systemd" "stash-hook generate sy"
+zsh -c "autoload -Uz compinit && compinit -u -d $work/zcompdump; source $dir/_stash-hook" 2>/dev/null ||
+    { echo "zsh could not load the completion"; fail=1; }
 [ "$fail" = 0 ] && echo "completions: ok"
 exit "$fail"

@@ -14,7 +14,7 @@ def validates(text, what):
     if r.returncode != 0:
         failures.append(f"{what}: stash-hook validate says {r.stderr.decode().strip()}")
 
-docs = list(yaml.safe_load_all(open(os.path.join(examples, "kubernetes/cronjob.yaml"))))
+docs = docs_cron = list(yaml.safe_load_all(open(os.path.join(examples, "kubernetes/cronjob.yaml"))))
 kinds = [d["kind"] for d in docs]
 if kinds != ["ConfigMap", "CronJob"]:
     failures.append(f"cronjob.yaml: kinds {kinds}")
@@ -84,6 +84,18 @@ for path in sorted(shipped):
         if m.group(1).endswith("sh") and not m.group(1).endswith("bash") or "pipefail" not in m.group(2):
             failures.append(f"{os.path.relpath(path, root)}:{number}: a pipeline under {m.group(1)} -c without "
                             "set -o pipefail hides a failed dump: use [bash, -c, \"set -o pipefail; ...\"]")
+# The image the examples run is the one the Containerfile builds (no container build or
+# Kubernetes schema is available offline: the tag and the schedule are what is checked).
+containerfile = open(os.path.join(os.path.dirname(examples), "Containerfile")).read()
+built = re.search(r"build -f Containerfile -t (\S+) \.", containerfile).group(1)
+images = {"cronjob.yaml": docs_cron[1]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["image"],
+          "sidecar-deployment.yaml": [c["image"] for c in docs[1]["spec"]["template"]["spec"]["containers"]
+                                      if c.get("args", [])[:1] == ["serve"]][0],
+          "gitlab-ci.yml": next(iter(ci.values()))["image"]}
+for where, image in images.items():
+    if image != built:
+        failures.append(f"{where}: image {image} is not the one the Containerfile builds ({built})")
+validates(f"schedule: {docs_cron[1]['spec']['schedule']!r}\n", "cronjob.yaml schedule (robfig/cron, as Kubernetes)")
 
 for f in failures:
     print(f)

@@ -39,6 +39,8 @@ good = [
     "hooks:\n  postBackup: {httpPost: {port: 443, form: [{key: a, values: [b]}]}, executionPolicy: OnFailure, retry: {attempts: 2, delay: 1s}}\n",
     "timeout: 1m30s\nretries: {attempts: 1, delay: 30s}\nparallelism: 2\nmembers: [{name: a, command: [x]}]\n",
     "lock: /tmp/l\nlockWait: 5m\nsecretEnv: [TOKEN]\nmetricsFile: /tmp/m.prom\n",
+    "lockWait: 5s\n",  # with --lock on the command line
+    "nice: 10\nionice: best-effort:7\n",
     "containerRuntime: kubectl\npod: p\nhooks:\n  preBackup: {containerName: c, exec: {command: [x]}}\n",
 ]
 bad = [
@@ -58,8 +60,9 @@ bad = [
     "parallelism: 0\n",
     "members: []\n",
     "members: [{command: [x]}]\n",
-    "lockWait: 5s\n",
     "containerRuntime: dokcer\n",
+    "nice: 40\n",
+    "ionice: realtime\n",
     "retries: {attempts: -1}\n",
 ]
 with tempfile.TemporaryDirectory() as tmp:
