@@ -62,6 +62,7 @@ struct HttpAction {
     std::string scheme = "HTTP";  // "HTTP" or "HTTPS"
     std::string host = "localhost";
     int port = 0;
+    std::string port_name;  // a named port of the hook's container (port 0 until resolved)
     std::string path = "/";
     std::vector<HttpHeader> headers;
     std::string body;
@@ -77,6 +78,7 @@ struct HttpAction {
 struct TcpAction {
     std::string host = "localhost";
     int port = 0;
+    std::string port_name;  // a named port of the hook's container (port 0 until resolved)
 };
 
 using Action = std::variant<ExecAction, HttpAction, TcpAction>;
@@ -101,7 +103,8 @@ struct Hook {
     std::string name;  // user's, or "<stage>[<index>]"
     Stage stage = Stage::PreBackup;
     Action action;
-    std::string container_name;  // exec: run inside this container (through the runtime)
+    std::string container_name;  // exec: run inside this container; httpGet, httpPost,
+                                 // tcpSocket: the container whose named port `port` names
     ExecutionPolicy policy = ExecutionPolicy::Always;
     Duration timeout = kDefaultHookTimeout;
     RetryPolicy retry;
