@@ -25,7 +25,7 @@ struct RunOptions {
     std::string timeout;
     bool dry_run = false;
     std::vector<std::string> members;
-    std::string container_runtime;
+    ContainerFlags container;
     std::string lock;
     std::string lock_wait;
     std::string metrics_file;
@@ -68,7 +68,7 @@ int run(const RunOptions& options) {
         if (d->count() <= 0) throw Error("invalid --timeout: it must be more than zero");
         spec.timeout = *d;
     }
-    if (auto runtime = container_runtime_from_string(options.container_runtime)) spec.container_runtime = *runtime;
+    apply_container_flags(spec, options.container.runtime, options.container.pod, options.container.ns);
     select_members_or_throw(spec, options.members);
     register_secrets(spec);  // the plan is redacted too
     if (options.dry_run) {
@@ -112,6 +112,13 @@ void add_spec_option(CLI::App& command, std::string& path) {
                        "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml");
 }
 
+void add_container_options(CLI::App& command, ContainerFlags& flags) {
+    command.add_option("--container-runtime", flags.runtime, "Runtime for hooks with containerName (overrides the spec)")
+        ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
+    command.add_option("--pod", flags.pod, "kubectl: the pod (or TYPE/NAME) hooks with containerName run in");
+    command.add_option("--namespace", flags.ns, "kubectl: the namespace (overrides the spec's)");
+}
+
 void register_run(CLI::App& app, Action& action) {
     auto options = std::make_shared<RunOptions>();
     CLI::App* cmd = app.add_subcommand("run", "Run one session: pre hooks, the task, post hooks");
@@ -125,9 +132,7 @@ void register_run(CLI::App& app, Action& action) {
                     "Write Prometheus metrics here (node_exporter textfile collector)");
     cmd->add_option("--timeout", options->timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)");
     cmd->add_option("--member", options->members, "Run only this batch member (repeatable)");
-    cmd->add_option("--container-runtime", options->container_runtime,
-                    "Runtime for hooks with containerName (overrides the spec)")
-        ->check(CLI::IsMember({"docker", "podman", "kubectl"}));
+    add_container_options(*cmd, options->container);
     cmd->add_option("--lock", options->lock, "Hold an exclusive lock on FILE for the run; another run exits 122");
     cmd->add_option("--lock-wait", options->lock_wait, "Wait this long for the lock before giving up (Go duration)");
     cmd->add_flag("--dry-run", options->dry_run, "Print the plan and run nothing (same as plan)");

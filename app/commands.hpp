@@ -32,4 +32,12 @@ bool stdout_wants_colour();
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);
 
+/// Where hooks with containerName run: --container-runtime, --pod, --namespace.
+struct ContainerFlags {
+    std::string runtime;
+    std::string pod;
+    std::string ns;
+};
+void add_container_options(CLI::App& command, ContainerFlags& flags);
+
 }  // namespace stash_hook::app

@@ -137,8 +137,14 @@ std::optional<ContainerRuntime> container_runtime_from_string(std::string_view t
     return std::nullopt;
 }
 
+std::string kubectl_pod(const Spec& spec, const Member* member) {
+    if (!spec.pod.empty() || member == nullptr) return spec.pod;
+    return member->pod;
+}
+
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
-                                           const std::vector<std::string>& command) {
+                                           const std::vector<std::string>& command, const Member* member,
+                                           const std::string& pod) {
     if (container.empty()) return command;
     std::vector<std::string> argv;
     switch (spec.container_runtime) {
@@ -147,7 +153,7 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
             argv = {to_string(spec.container_runtime), "exec", "-i", container};
             break;
         case ContainerRuntime::Kubectl:
-            argv = {"kubectl", "exec", spec.pod, "-c", container, "-i"};
+            argv = {"kubectl", "exec", pod.empty() ? kubectl_pod(spec, member) : pod, "-c", container, "-i"};
             if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
             argv.push_back("--");
             break;

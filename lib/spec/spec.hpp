@@ -128,6 +128,7 @@ struct Member {
     std::optional<Duration> timeout;   // empty: the spec's
     StageHooks hooks;
     ObjectRef target;
+    std::string pod;  // kubectl: the member's workload (Stash), when the spec names no pod
     SourceLocation location;
     const std::vector<Hook>& hooks_for(Stage stage) const;
 };
@@ -163,18 +164,29 @@ struct Spec {
     std::vector<Member> members;  // a batch when not empty
     int parallelism = 1;
     ContainerRuntime container_runtime = ContainerRuntime::None;
-    std::string pod;  // kubectl
+    std::string pod;  // kubectl: a pod or TYPE/NAME (a Stash manifest's workload by default)
+    std::string pod_selector;  // kubectl: a label selector choosing the pod(s) instead
+    bool every_pod = false;    // with pod_selector: run in every selected pod, not the first
     SessionRetries retries;
+    bool paused = false;  // a Stash manifest's spec.paused: serve starts no scheduled session
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
     bool is_batch() const { return !members.empty(); }
     /// Whether any hook, global or a member's, is httpGet or httpPost.
     bool uses_http() const;
+    /// A Stash or KubeStash manifest, run by Stash's rules (man page, STASH MANIFESTS).
+    bool is_stash_manifest() const { return api_version != "stash-hook/v1"; }
 };
 
 /// The argv that runs `command` in `container` through `spec`'s runtime
-/// (CONTRACT section 5), or `command` itself when there is no container.
+/// (man page, SPEC: containerRuntime), or `command` itself when there is no container; with kubectl,
+/// in `pod` if given, else the spec's pod, else `member`'s.
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
-                                           const std::vector<std::string>& command);
+                                           const std::vector<std::string>& command,
+                                           const Member* member = nullptr, const std::string& pod = "");
+
+/// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
+/// member's workload; empty when none is known (a selector chooses at run time).
+std::string kubectl_pod(const Spec& spec, const Member* member);
 
 }  // namespace stash_hook

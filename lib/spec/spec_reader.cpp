@@ -337,10 +337,14 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
             return;
         }
     }
-    check_map(root, "the spec", kTopKeys);
     if (auto n = root["apiVersion"]) {
-        if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") api_version_problem(n, *s);
+        // Refused by its apiVersion alone: one error, not one per key it does not share with ours.
+        if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") {
+            api_version_problem(n, *s);
+            return;
+        }
     }
+    check_map(root, "the spec", kTopKeys);
     if (auto n = root["kind"]) {
         spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
                         .value_or(Kind::Backup);
