@@ -15,6 +15,7 @@ void register_serve(CLI::App& app, Action& action) {
         std::string spec_path;
         ServeOptions serve;
         std::string fake_clock_step;
+        ContainerFlags container;
     };
     auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("serve", "Keep running: sessions on the spec's schedule or on demand");
@@ -28,12 +29,17 @@ void register_serve(CLI::App& app, Action& action) {
     cmd->add_option("--token", options->serve.token,
                     "Bearer token every request but /healthz must carry (default $STASH_HOOK_TOKEN)");
     cmd->add_option("--port-file", options->serve.port_file, "Write the port listened on to this file");
+    add_container_options(*cmd, options->container);
+    cmd->add_option("command", options->serve.command, "The task, after --; overrides the spec's command");
     cmd->add_option("--fake-clock-step", options->fake_clock_step, "Testing only: advance the clock this much per 100 ms")
         ->group("");
     cmd->callback([options, &action] {
         action = [options] {
             ServeOptions serve = options->serve;
             serve.spec_path = default_spec_path(options->spec_path);
+            serve.container_runtime = options->container.runtime;
+            serve.pod = options->container.pod;
+            serve.ns = options->container.ns;
             if (serve.token.empty())
                 if (const char* env = std::getenv("STASH_HOOK_TOKEN")) serve.token = env;
             // Hooks and tasks inherit our environment: the token is the daemon's alone

@@ -83,8 +83,10 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 }
 
 /// Loads and checks a spec for the daemon: it must be runnable as it stands.
-std::shared_ptr<const Spec> load_for_serve(const std::string& path) {
-    auto spec = std::make_shared<Spec>(load_spec_or_throw(path));
+std::shared_ptr<const Spec> load_for_serve(const ServeOptions& options) {
+    auto spec = std::make_shared<Spec>(load_spec_or_throw(options.spec_path));
+    if (!options.command.empty()) spec->command = options.command;
+    apply_container_flags(*spec, options.container_runtime, options.pod, options.ns);
     check_runnable_or_throw(*spec);
     register_secrets(*spec);
     return spec;
@@ -177,6 +179,10 @@ private:
     void schedule_from_spec() {
         schedule_.reset();
         if (spec_->schedule.empty()) return;
+        if (spec_->paused) {  // a Stash manifest's spec.paused: on demand only
+            spdlog::info("schedule \"{}\" is paused (spec.paused): sessions on demand only", spec_->schedule);
+            return;
+        }
         schedule_ = CronSchedule::parse(spec_->schedule, spec_->time_zone).value();
         next_due_ = schedule_->next_after(now_locked());
         log_next_due_locked();
@@ -189,7 +195,7 @@ private:
 
     void reload() {
         try {
-            auto fresh = load_for_serve(options_.spec_path);
+            auto fresh = load_for_serve(options_);
             std::lock_guard lock(mutex_);
             spec_ = std::move(fresh);
             schedule_from_spec();
@@ -362,7 +368,7 @@ private:
 int serve_sessions(const ServeOptions& options) {
     interrupts::install(/*hangup_interrupts=*/false);
     orphans::become_subreaper();
-    Daemon daemon(options, load_for_serve(options.spec_path));
+    Daemon daemon(options, load_for_serve(options));
     return daemon.run();
 }
 

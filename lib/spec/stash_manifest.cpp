@@ -1,5 +1,6 @@
 #include <set>
 
+#include "schedule/cron.hpp"
 #include "spec/spec_reader.hpp"
 
 namespace stash_hook {
@@ -76,6 +77,16 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
     spec.target = target_of(body, alias);
     if (!batch) spec.pod = workload_pod(spec.target);
     if (auto n = body["hooks"]) spec.hooks = hooks(n, stage_keys, "spec.hooks");
+    // serve runs a BackupConfiguration on its schedule unless paused (man page, SERVE).
+    if (auto n = body["schedule"]) {
+        if (auto s = string_value(n, "spec.schedule", false)) {
+            if (auto parsed = CronSchedule::parse(*s, ""); !parsed)
+                problem(n, "spec.schedule: " + parsed.error());
+            else
+                spec.schedule = *s;
+        }
+    }
+    if (auto n = body["paused"]) spec.paused = bool_value(n, "spec.paused").value_or(false);
     // Stash's limit on a whole BackupSession or RestoreSession: here the task's timeout.
     if (auto n = body["timeOut"]) spec.timeout = duration_value(n, "spec.timeOut", false);
     // Stash re-runs a failed session maxRetry times, delay apart (man page, STASH MANIFESTS).
