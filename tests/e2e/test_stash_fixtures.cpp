@@ -335,3 +335,21 @@ spec:
     auto r = test::run_cli({"run", "-f", dir / "bb.yaml", "--", "sh", "-c", task});
     CHECK_MESSAGE(r.exit_code == 0, r.err);
 }
+
+TEST_CASE("a batch's top-level task sums up its members' tasks, not Skipped when they ran") {
+    test::TempDir dir;
+    test::write_file(dir / "bb.yaml", R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupBatch
+metadata: {name: sum, namespace: demo}
+spec:
+  members:
+  - target: {ref: {kind: Deployment, name: a}}
+  - target: {ref: {kind: Deployment, name: b}}
+)");
+    CHECK(test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "true"}).exit_code == 0);
+    CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Succeeded");
+    const auto failed = test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
+                                       "test \"$STASH_HOOK_MEMBER\" = a"});
+    CHECK_MESSAGE(failed.exit_code == 1, failed.err);
+    CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Failed");
+}
