@@ -353,3 +353,17 @@ spec:
     CHECK_MESSAGE(failed.exit_code == 1, failed.err);
     CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Failed");
 }
+
+TEST_CASE("in a Stash RestoreSession's hooks .Name is the RestoreSession's own name") {
+    test::TempDir dir;
+    test::write_file(dir / "rs.yaml", test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: RestoreSession
+metadata: {name: sample-restore, namespace: demo}
+spec:
+  hooks:
+    preRestore:
+      exec: {command: [sh, -c, "echo {{ .Name }} > {DIR}/name"]}
+)", {{"DIR", dir.path()}}));
+    CHECK(test::run_cli({"run", "-f", dir / "rs.yaml", "--", "true"}).exit_code == 0);
+    CHECK(test::read_file(dir / "name") == "sample-restore\n");
+}
