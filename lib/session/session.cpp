@@ -443,10 +443,6 @@ void run_batch(Context ctx, SessionResult& result) {
         worker();
         for (auto& t : pool) t.join();
         if (interrupted_since(ctx.seen)) result.error = interrupted_reason();
-        // A batch has no task of its own: its top-level task sums up the members' that ran.
-        for (const auto& m : result.members)
-            if (m.task.phase == Phase::Succeeded || m.task.phase == Phase::Failed)
-                result.task.phase = result.task.phase == Phase::Failed ? Phase::Failed : m.task.phase;
         for (const auto& m : result.members) {
             if (m.phase == Phase::Failed && result.error.empty()) result.error = "member " + m.name + ": " + m.error;
         }
