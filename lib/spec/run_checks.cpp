@@ -60,8 +60,7 @@ std::vector<std::string> container_problems(const Spec& spec) {
                                        (stash ? std::string("give --container-runtime docker, podman or kubectl")
                                               : "add containerRuntime: docker, podman or kubectl to the spec, "
                                                 "or use --container-runtime"));
-                } else if (spec.container_runtime == ContainerRuntime::Kubectl && spec.pod_selector.empty() &&
-                           kubectl_pod(spec, member).empty()) {
+                } else if (spec.container_runtime == ContainerRuntime::Kubectl && kubectl_pod(spec, member).empty()) {
                     if (!stash) {
                         problems.push_back(hook + " and runs through kubectl, which needs pod: in the spec (or --pod POD)");
                         continue;
@@ -86,7 +85,6 @@ void apply_container_flags(Spec& spec, const std::string& runtime, const std::st
     if (!pod.empty()) {
         if (pod.starts_with('-')) throw Error("invalid --pod " + pod + ": it must not start with '-'");
         spec.pod = pod;
-        spec.pod_selector.clear();
     }
     if (!ns.empty()) {
         if (ns.starts_with('-')) throw Error("invalid --namespace " + ns + ": it must not start with '-'");

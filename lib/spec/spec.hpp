@@ -165,8 +165,6 @@ struct Spec {
     int parallelism = 1;
     ContainerRuntime container_runtime = ContainerRuntime::None;
     std::string pod;  // kubectl: a pod or TYPE/NAME (a Stash manifest's workload by default)
-    std::string pod_selector;  // kubectl: a label selector choosing the pod(s) instead
-    bool every_pod = false;    // with pod_selector: run in every selected pod, not the first
     SessionRetries retries;
     bool paused = false;  // a Stash manifest's spec.paused: serve starts no scheduled session
 
@@ -186,7 +184,7 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
                                            const Member* member = nullptr, const std::string& pod = "");
 
 /// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
-/// member's workload; empty when none is known (a selector chooses at run time).
+/// member's workload; empty when none is known.
 std::string kubectl_pod(const Spec& spec, const Member* member);
 
 }  // namespace stash_hook
