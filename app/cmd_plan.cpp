@@ -9,6 +9,7 @@ void register_plan(CLI::App& app, Invocation& chosen) {
     struct Options {
         std::string path;
         std::string kind;
+        ContainerFlags container;
     };
     auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("plan", "Print what a session would run, in order");
@@ -17,8 +18,14 @@ void register_plan(CLI::App& app, Invocation& chosen) {
     cmd->add_option("--kind", options->kind, "backup or restore (overrides the spec's kind)")
         ->check(CLI::IsMember({"backup", "restore"}))
         ->type_name("KIND");
+    add_container_options(*cmd, options->container);
     cmd->callback([options, &chosen] {
-        chosen = [options] { return plan_command(options->path, kind_from_string(options->kind)); };
+        chosen = [options] {
+            Overrides overrides;
+            apply_container_flags(overrides, options->container);
+            overrides.kind = kind_from_string(options->kind);
+            return plan_command(options->path, overrides);
+        };
     });
 }
 

@@ -28,10 +28,25 @@ CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std
         ->type_name("DURATION");
 }
 
+void add_container_options(CLI::App& command, ContainerFlags& flags) {
+    command.add_option("--container-runtime", flags.runtime, "Runtime for hooks with containerName (overrides the spec)")
+        ->check(CLI::IsMember({"docker", "podman", "kubectl"}))
+        ->type_name("RUNTIME");
+    command.add_option("--pod", flags.pod, "kubectl: the pod (or TYPE/NAME) hooks with containerName run in")
+        ->type_name("POD");
+    command.add_option("--namespace", flags.ns, "kubectl: the namespace (overrides the spec's)")->type_name("NAMESPACE");
+}
+
+void apply_container_flags(Overrides& overrides, const ContainerFlags& flags) {
+    overrides.container_runtime = container_runtime_from_string(flags.runtime);
+    overrides.pod = flags.pod;
+    overrides.ns = flags.ns;
+}
+
 void register_run(CLI::App& app, Invocation& chosen) {
     auto settings = std::make_shared<RunSettings>();
     auto kind = std::make_shared<std::string>();
-    auto runtime = std::make_shared<std::string>();
+    auto container = std::make_shared<ContainerFlags>();
     Overrides& o = settings->overrides;
     CLI::App* cmd = app.add_subcommand("run", "Run one session: pre hooks, the task, post hooks");
     cmd->footer("Example:\n  stash-hook run -f hooks.yaml --status-file /var/lib/stash-hook/db.json "
@@ -46,18 +61,16 @@ void register_run(CLI::App& app, Invocation& chosen) {
     add_duration_option(*cmd, "--timeout", o.timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)",
                         DurationRule::Positive);
     cmd->add_option("--member", o.members, "Run only this batch member (repeatable)")->type_name("NAME");
-    cmd->add_option("--container-runtime", *runtime, "Runtime for hooks with containerName (overrides the spec)")
-        ->check(CLI::IsMember({"docker", "podman", "kubectl"}))
-        ->type_name("RUNTIME");
+    add_container_options(*cmd, *container);
     cmd->add_option("--lock", o.lock, "Hold an exclusive lock on FILE for the run; another run exits 122")
         ->type_name("FILE");
     add_duration_option(*cmd, "--lock-wait", o.lock_wait, "Wait this long for the lock before giving up (Go duration)",
                         DurationRule::NotNegative);
     cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")->type_name("COMMAND");
-    cmd->callback([settings, kind, runtime, &chosen] {
+    cmd->callback([settings, kind, container, &chosen] {
         settings->overrides.kind = kind_from_string(*kind);
-        settings->overrides.container_runtime = container_runtime_from_string(*runtime);
+        apply_container_flags(settings->overrides, *container);
         chosen = [settings] { return run_command(*settings); };
     });
 }

@@ -9,6 +9,7 @@ void register_serve(CLI::App& app, Invocation& chosen) {
     struct Options {
         ServeOptions serve;
         std::optional<Duration> fake_clock_step;
+        ContainerFlags container;
     };
     auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("serve", "Keep running: sessions on the spec's schedule or on demand");
@@ -25,11 +26,17 @@ void register_serve(CLI::App& app, Invocation& chosen) {
         ->type_name("TOKEN");
     cmd->add_option("--port-file", options->serve.port_file, "Write the port listened on to this file")
         ->type_name("FILE");
+    add_container_options(*cmd, options->container);
+    cmd->add_option("command", options->serve.command, "The task, after --; overrides the spec's command")
+        ->type_name("COMMAND");
     add_duration_option(*cmd, "--fake-clock-step", options->fake_clock_step,
                         "Testing only: advance the clock this much per 100 ms", DurationRule::Positive)
         ->group("");
     cmd->callback([options, &chosen] {
         if (options->fake_clock_step) options->serve.fake_clock_step = *options->fake_clock_step;
+        options->serve.container_runtime = options->container.runtime;
+        options->serve.pod = options->container.pod;
+        options->serve.ns = options->container.ns;
         chosen = [options] { return serve_sessions(options->serve); };
     });
 }

@@ -6,11 +6,22 @@
 namespace stash_hook::app {
 
 void register_validate(CLI::App& app, Invocation& chosen) {
-    auto path = std::make_shared<std::string>();
+    struct Options {
+        std::string path;
+        ContainerFlags container;
+    };
+    auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("validate", "Check a spec and print each problem; run nothing");
     cmd->footer("Exit status: 0 valid, 1 invalid.\nExample:\n  stash-hook validate -f hooks.yaml");
-    add_spec_option(*cmd, *path);
-    cmd->callback([path, &chosen] { chosen = [path] { return validate_command(*path); }; });
+    add_spec_option(*cmd, options->path);
+    add_container_options(*cmd, options->container);
+    cmd->callback([options, &chosen] {
+        chosen = [options] {
+            Overrides overrides;
+            apply_container_flags(overrides, options->container);
+            return validate_command(options->path, overrides);
+        };
+    });
 }
 
 }  // namespace stash_hook::app

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "command/command.hpp"
 #include "util/duration.hpp"
 
 namespace stash_hook::app {
@@ -34,6 +35,15 @@ void register_generate(CLI::App& app, Invocation& chosen);
 
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);
+
+/// Where hooks with containerName run: --container-runtime, --pod, --namespace.
+struct ContainerFlags {
+    std::string runtime;
+    std::string pod;
+    std::string ns;
+};
+void add_container_options(CLI::App& command, ContainerFlags& flags);
+void apply_container_flags(Overrides& overrides, const ContainerFlags& flags);
 
 /// Which durations an option accepts.
 enum class DurationRule { Positive, NotNegative };

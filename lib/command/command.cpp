@@ -42,6 +42,7 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     apply_host_defaults(spec);  // $STASH_HOOK_STATUS_DIR, $STASH_HOOK_METRICS_DIR
     if (overrides.timeout) spec.timeout = *overrides.timeout;
     if (overrides.container_runtime) spec.container_runtime = *overrides.container_runtime;
+    apply_container_flags(spec, "", overrides.pod, overrides.ns);
     if (!overrides.lock.empty()) spec.lock = overrides.lock;
     if (overrides.lock_wait) spec.lock_wait = *overrides.lock_wait;
     select_members_or_throw(spec, overrides.members);
@@ -116,11 +117,17 @@ int hook_command(const HookSettings& settings) {
                              .post_hook_failed = failed && !is_pre(settings.stage)});
 }
 
-int validate_command(const std::string& spec_path) {
+int validate_command(const std::string& spec_path, const Overrides& overrides) {
     const std::string file = default_spec_path(spec_path);
     auto result = load_spec_file(file);
     for (const auto& p : result.problems) std::cerr << p.str() << "\n";
     if (!result.spec) return 1;
+    // What run would refuse for the same flags (man page, COMMANDS: validate).
+    if (overrides.container_runtime) result.spec->container_runtime = *overrides.container_runtime;
+    apply_container_flags(*result.spec, "", overrides.pod, overrides.ns);
+    const auto container = container_problems(*result.spec);
+    for (const auto& p : container) std::cerr << p << "\n";
+    if (!container.empty()) return 1;
     size_t hooks = 0;
     for (const auto& [stage, list] : result.spec->hooks) hooks += list.size();
     for (const auto& m : result.spec->members)
@@ -133,9 +140,7 @@ int validate_command(const std::string& spec_path) {
     return 0;
 }
 
-int plan_command(const std::string& spec_path, std::optional<Kind> kind) {
-    Overrides overrides;
-    overrides.kind = kind;
+int plan_command(const std::string& spec_path, const Overrides& overrides) {
     const Spec spec = load_spec_with(spec_path, overrides);
     register_secrets(spec);
     std::cout << describe_plan(spec, stdout_wants_colour());

@@ -24,6 +24,8 @@ struct Overrides {
     std::optional<Duration> timeout;
     std::vector<std::string> members;  // run only these batch members
     std::optional<ContainerRuntime> container_runtime;
+    std::string pod;  // kubectl: the pod (or TYPE/NAME) container hooks run in
+    std::string ns;   // kubectl: the namespace
     std::string lock;
     std::optional<Duration> lock_wait;
 };
@@ -80,9 +82,10 @@ struct HookSettings {
 int hook_command(const HookSettings& settings);
 
 /// `stash-hook validate`: every problem on stderr, one a line; 0 valid, 1 invalid.
-int validate_command(const std::string& spec_path);
+/// With `overrides` (container runtime, pod, namespace) it refuses what `run` would.
+int validate_command(const std::string& spec_path, const Overrides& overrides = {});
 
 /// `stash-hook plan`: what a session would run, in order.
-int plan_command(const std::string& spec_path, std::optional<Kind> kind);
+int plan_command(const std::string& spec_path, const Overrides& overrides);
 
 }  // namespace stash_hook

@@ -86,8 +86,13 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 }
 
 /// Loads and checks a spec for the daemon: it must be runnable as it stands.
-std::shared_ptr<const Spec> load_for_serve(const std::string& path) {
-    return std::make_shared<const Spec>(load_runnable_spec(path, Overrides{}));
+std::shared_ptr<const Spec> load_for_serve(const ServeOptions& options) {
+    Overrides overrides;
+    overrides.command = options.command;
+    overrides.container_runtime = container_runtime_from_string(options.container_runtime);
+    overrides.pod = options.pod;
+    overrides.ns = options.ns;
+    return std::make_shared<const Spec>(load_runnable_spec(options.spec_path, overrides));
 }
 
 class Daemon {
@@ -178,6 +183,10 @@ private:
     void schedule_from_spec() {
         schedule_.reset();
         if (spec_->schedule.empty()) return;
+        if (spec_->paused) {  // a Stash manifest's spec.paused: on demand only
+            spdlog::info("schedule \"{}\" is paused (spec.paused): sessions on demand only", spec_->schedule);
+            return;
+        }
         schedule_ = CronSchedule::parse(spec_->schedule, spec_->time_zone).value();
         next_due_ = schedule_->next_after(now_locked());
         log_next_due_locked();
@@ -190,7 +199,7 @@ private:
 
     void reload() {
         try {
-            auto fresh = load_for_serve(options_.spec_path);
+            auto fresh = load_for_serve(options_);
             std::lock_guard lock(mutex_);
             spec_ = std::move(fresh);
             schedule_from_spec();
@@ -366,7 +375,7 @@ int serve_sessions(const ServeOptions& given) {
     ::unsetenv("STASH_HOOK_TOKEN");
     secrets::add(options.token);
     CommandScope scope(/*hangup_interrupts=*/false);  // sweeps what is left when the daemon stops
-    Daemon daemon(options, load_for_serve(options.spec_path));
+    Daemon daemon(options, load_for_serve(options));
     return daemon.run();
 }
 

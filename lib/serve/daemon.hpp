@@ -4,6 +4,7 @@
 // and keeps going whatever they do.
 
 #include <string>
+#include <vector>
 
 #include "util/duration.hpp"
 
@@ -17,6 +18,8 @@ struct ServeOptions {
     /// Test only: the daemon's clock starts now and advances this much per 100 ms
     /// tick, so a schedule can be observed quickly. Zero: the real clock.
     Duration fake_clock_step{0};
+    std::vector<std::string> command;  // the task after --, overriding the spec's
+    std::string container_runtime, pod, ns;  // --container-runtime, --pod, --namespace
 };
 
 /// `stash-hook serve`, its command function (command/command.hpp): runs the daemon

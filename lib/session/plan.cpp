@@ -34,13 +34,20 @@ public:
         return colour_ ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
     }
 
-    void hook(const Hook& h, const std::string& indent, const std::string& scope) {
+    void hook(const Hook& h, const std::string& indent, const std::string& scope, const Member* member) {
         out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \"" << h.name
              << "\": " << action_name(h.action) << " ";
-        if (const auto* exec = std::get_if<ExecAction>(&h.action))
-            out_ << command_line(container_command(spec_, h.container_name, exec->command));
+        const auto* exec = std::get_if<ExecAction>(&h.action);
+        if (exec)
+            out_ << command_line(container_command(spec_, h.container_name, exec->command, member));
         else
             out_ << action_target(h.action);
+        // The argv that runs, or why it cannot run yet (run refuses the same).
+        if (!h.container_name.empty() && spec_.container_runtime == ContainerRuntime::None && exec)
+            out_ << paint(" (in container " + h.container_name + ": give --container-runtime)", "33");
+        else if (!h.container_name.empty() && spec_.container_runtime == ContainerRuntime::Kubectl && exec &&
+                 kubectl_pod(spec_, member).empty())
+            out_ << paint(" (no pod known: give --pod)", "33");
         out_ << "\n" << indent << "   ";
         if (is_pre(h.stage))
             out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
@@ -80,10 +87,14 @@ public:
             const std::string indent = member ? "     " : "";
             const std::string scope = spec_.is_batch() && !member ? "global " : "";
             if (step.hook)
-                hook(*step.hook, indent, scope);
+                hook(*step.hook, indent, scope, member);
             else
                 task(step.command, step.timeout, indent);
         }
+        // Which rules decide what runs after a failed pre hook (man page, STASH MANIFESTS).
+        if (spec_.is_stash_manifest())
+            out_ << "rules: Stash's, for a Stash manifest: no " << (spec_.is_batch() ? "global " : "") << to_string(post_stage(spec_.kind))
+                 << " hook after a failed " << (spec_.is_batch() ? "global " : "") << to_string(pre_stage(spec_.kind)) << " hook\n";
         if (spec_.retries.attempts > 0)
             out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, " << format_duration(spec_.retries.delay)
                  << " apart\n";

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actions/action.hpp"
+#include "actions/container_port.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "session/metrics_writer.hpp"
@@ -122,7 +123,11 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
     if (rendered) {
         if (auto* exec = std::get_if<ExecAction>(&rendered->action))
-            exec->command = container_command(*ctx.spec, rendered->container_name, exec->command);
+            exec->command = container_command(*ctx.spec, rendered->container_name, exec->command, ctx.member);
+        else if (auto port = resolve_container_port(rendered->action, *ctx.spec, kubectl_pod(*ctx.spec, ctx.member),
+                                                    rendered->container_name, {hook.timeout, {}, ctx.seen});
+                 !port)
+            rendered = unexpected(port.error());
     }
     spdlog::info("{} ({}) started: {}", label, result.action, action_target(rendered ? rendered->action : hook.action));
     spdlog::debug("{}: timeout {}, {} retries, onError {}", label, format_duration(hook.timeout),
@@ -282,6 +287,15 @@ bool any_ran(const std::vector<HookResult>& results, Stage stage) {
     return false;
 }
 
+/// Stash's condition when a post stage's hook did not run for its executionPolicy: True,
+/// "Skipping executing postBackup. Reason: executionPolicy is "OnFailure" but phase is "Succeeded"."
+Condition policy_skip_condition(Stage stage, ExecutionPolicy policy, Phase phase) {
+    Condition c = hook_condition(stage, std::nullopt);
+    c.message = std::string("Skipping executing ") + to_string(stage) + ". Reason: executionPolicy is \"" +
+                to_string(policy) + "\" but phase is \"" + to_string(phase) + "\".";
+    return c;
+}
+
 void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& task) {
     task.command = ctx.command;
     task.phase = Phase::Running;
@@ -361,9 +375,20 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     ctx.error = r.error;
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
-    const auto post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks, &stopped);
+    std::optional<std::string> post_failure;
+    if (r.pre_hook_failed && spec.is_stash_manifest()) {
+        // Stash's rule for its manifests (man page, STASH MANIFESTS): no post hook after a failed pre hook.
+        for (const auto& hook : hooks_of(post))
+            r.hooks.push_back(skipped(hook, ctx, "a " + std::string(to_string(pre)) + " hook failed, and Stash "
+                                                     "runs no " + to_string(post) + " hook then"));
+    } else {
+        post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks, &stopped);
+    }
     r.post_hooks_stopped = stopped;
-    if (any_ran(r.hooks, post)) r.conditions.push_back(hook_condition(post, post_failure));
+    if (any_ran(r.hooks, post))
+        r.conditions.push_back(hook_condition(post, post_failure));
+    else if (!stopped && !hooks_of(post).empty() && !(r.pre_hook_failed && spec.is_stash_manifest()))
+        r.conditions.push_back(policy_skip_condition(post, hooks_of(post).front().policy, *ctx.phase));
     if (post_failure) {
         r.post_hook_failed = true;
         if (r.error.empty()) r.error = stage_failure(post, *post_failure);
@@ -446,7 +471,16 @@ void run_batch(Context ctx, SessionResult& result) {
     ctx.command.clear();
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
-    const auto post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks, &stopped);
+    std::optional<std::string> post_failure;
+    if (result.pre_hook_failed && spec.is_stash_manifest()) {
+        // Stash's rule for its manifests (man page, STASH MANIFESTS): no global post after a failed global pre.
+        for (const auto& hook : spec.hooks_for(post))
+            result.hooks.push_back(skipped(hook, ctx, "a global " + std::string(to_string(pre)) +
+                                                          " hook failed, and Stash runs no global " +
+                                                          to_string(post) + " hook then"));
+    } else {
+        post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks, &stopped);
+    }
     result.post_hooks_stopped = result.post_hooks_stopped || stopped;
     if (any_ran(result.hooks, post)) result.conditions.push_back(global_hook_condition(post, post_failure));
     if (post_failure) {

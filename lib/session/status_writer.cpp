@@ -37,6 +37,15 @@ json conditions_json(const std::vector<Condition>& list) {
     return conditions;
 }
 
+/// A batch has no task of its own: its top-level task's phase sums up the members' that ran.
+TaskResult batch_task(const SessionResult& r) {
+    TaskResult task = r.task;
+    for (const auto& m : r.members)
+        if (m.task.phase == Phase::Succeeded || m.task.phase == Phase::Failed)
+            task.phase = task.phase == Phase::Failed ? Phase::Failed : m.task.phase;
+    return task;
+}
+
 json task_json(const TaskResult& t) {
     json task = {{"command", t.command},
                  {"phase", to_string(t.phase)},
@@ -88,7 +97,7 @@ json status_json(const SessionResult& r) {
         {"duration", done ? json(format_duration_ms(r.duration)) : json(nullptr)},
         {"attempt", r.attempt},
         {"conditions", conditions_json(r.conditions)},
-        {"task", task_json(r.task)},
+        {"task", task_json(r.members.empty() ? r.task : batch_task(r))},
         {"hooks", hooks_json(r.hooks)},
         {"members", members},
         {"attempts", attempts},

@@ -13,7 +13,8 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
     tmpl::Value command = tmpl::Value::array();
     for (const auto& arg : facts.command) command.push_back(arg);
     return {
-        {"Name", facts.session_name},
+        // Stash restores have no BackupSession: .Name is the RestoreSession's own (man page, STASH MANIFESTS).
+        {"Name", spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
         {"Namespace", spec.ns},
         {"Invoker", {{"ApiGroup", spec.invoker.api_version}, {"Kind", spec.invoker.kind}, {"Name", spec.invoker.name}}},
         {"Target", {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},

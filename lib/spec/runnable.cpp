@@ -25,22 +25,7 @@ void check_runnable_or_throw(const Spec& spec) {
         if (m.command.empty() && spec.command.empty())
             problems.push_back(m.location.str() + ": member \"" + m.name +
                                "\" has no command: give it command: or give one for all members after --");
-    auto check_hooks = [&](const StageHooks& hooks) {
-        for (const auto& [stage, list] : hooks)
-            for (const auto& h : list) {
-                if (h.container_name.empty()) continue;
-                if (spec.container_runtime == ContainerRuntime::None)
-                    problems.push_back(h.location.str() + ": hook \"" + h.name + "\" has containerName " +
-                                       h.container_name +
-                                       " but no container runtime is set: add containerRuntime: docker, podman "
-                                       "or kubectl to the spec, or use --container-runtime");
-                else if (spec.container_runtime == ContainerRuntime::Kubectl && spec.pod.empty())
-                    problems.push_back(h.location.str() + ": hook \"" + h.name +
-                                       "\" runs through kubectl, which needs pod: in the spec");
-            }
-    };
-    check_hooks(spec.hooks);
-    for (const auto& m : spec.members) check_hooks(m.hooks);
+    for (auto& p : container_problems(spec)) problems.push_back(std::move(p));
     for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
         if (path.empty()) continue;
         if (auto ready = prepare_file_for_writing(path); !ready)
@@ -50,6 +35,65 @@ void check_runnable_or_throw(const Spec& spec) {
     std::string message;
     for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
     throw Error(message);
+}
+
+namespace {
+
+/// Whether the hook needs its container's runtime: exec runs in it; an HTTP or TCP hook
+/// needs it only to resolve a named port (a numeric port makes containerName change nothing).
+bool needs_runtime(const Hook& h) {
+    if (h.container_name.empty()) return false;
+    if (const auto* http = std::get_if<HttpAction>(&h.action)) return !http->port_name.empty();
+    if (const auto* tcp = std::get_if<TcpAction>(&h.action)) return !tcp->port_name.empty();
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::string> container_problems(const Spec& spec) {
+    std::vector<std::string> problems;
+    const bool stash = spec.is_stash_manifest();
+    auto check_hooks = [&](const StageHooks& hooks, const Member* member) {
+        for (const auto& [stage, list] : hooks)
+            for (const auto& h : list) {
+                if (!needs_runtime(h)) continue;
+                const std::string hook = h.location.str() + ": hook \"" + h.name + "\" has containerName " +
+                                         h.container_name;
+                if (spec.container_runtime == ContainerRuntime::None) {
+                    problems.push_back(hook + " but no container runtime is set: " +
+                                       (stash ? std::string("give --container-runtime docker, podman or kubectl")
+                                              : "add containerRuntime: docker, podman or kubectl to the spec, "
+                                                "or use --container-runtime"));
+                } else if (spec.container_runtime == ContainerRuntime::Kubectl && kubectl_pod(spec, member).empty()) {
+                    if (!stash) {
+                        problems.push_back(hook + " and runs through kubectl, which needs pod: in the spec (or --pod POD)");
+                        continue;
+                    }
+                    const ObjectRef& target = member ? member->target : spec.target;
+                    const std::string why = member == nullptr && spec.is_batch()
+                                                ? "a batch's global hooks have no target"
+                                                : "its target " + target.kind + "/" + target.name +
+                                                      " is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
+                                                      "that kubectl can exec into";
+                    problems.push_back(hook + " and runs through kubectl, but " + why + ": give --pod POD");
+                }
+            }
+    };
+    check_hooks(spec.hooks, nullptr);
+    for (const auto& m : spec.members) check_hooks(m.hooks, &m);
+    return problems;
+}
+
+void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod, const std::string& ns) {
+    if (auto r = container_runtime_from_string(runtime)) spec.container_runtime = *r;
+    if (!pod.empty()) {
+        if (pod.starts_with('-')) throw Error("invalid --pod " + pod + ": it must not start with '-'");
+        spec.pod = pod;
+    }
+    if (!ns.empty()) {
+        if (ns.starts_with('-')) throw Error("invalid --namespace " + ns + ": it must not start with '-'");
+        spec.ns = ns;
+    }
 }
 
 bool is_public_header(const std::string& name) {

@@ -15,6 +15,14 @@ namespace stash_hook {
 /// (prepare_file_for_writing), so 125 means nothing ran.
 void check_runnable_or_throw(const Spec& spec);
 
+/// Why hooks with containerName cannot run as the spec and flags stand (no runtime, no
+/// pod for kubectl), one line each with advice that works for the spec's format; `validate`
+/// and `run` report the same.
+std::vector<std::string> container_problems(const Spec& spec);
+
+/// Applies --container-runtime, --pod and --namespace (empty: unchanged).
+void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod, const std::string& ns);
+
 /// Headers whose values describe the request and are never secret: Content-Type,
 /// Accept, Accept-Encoding, Content-Encoding, User-Agent, Host.
 bool is_public_header(const std::string& name);

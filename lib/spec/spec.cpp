@@ -51,7 +51,7 @@ std::string SourceLocation::str() const {
 
 std::string HttpAction::url() const {
     std::string s = scheme == "HTTPS" ? "https://" : "http://";
-    return s + host + ":" + std::to_string(port) + path;
+    return s + host + ":" + (port == 0 && !port_name.empty() ? port_name : std::to_string(port)) + path;
 }
 
 std::string HttpAction::shown_url() const {
@@ -60,7 +60,8 @@ std::string HttpAction::shown_url() const {
     if (const size_t colon = shown_host.find(':'); at != std::string::npos && colon < at)
         shown_host.replace(colon + 1, at - colon - 1, "***");
     const std::string shown_path = show_url || path == "/" ? path : "/***";
-    return (scheme == "HTTPS" ? "https://" : "http://") + shown_host + ":" + std::to_string(port) + shown_path;
+    const std::string shown_port = port == 0 && !port_name.empty() ? port_name : std::to_string(port);
+    return (scheme == "HTTPS" ? "https://" : "http://") + shown_host + ":" + shown_port + shown_path;
 }
 
 std::string action_name(const Action& action) {
@@ -93,7 +94,7 @@ std::string action_target(const Action& action) {
     if (const auto* exec = std::get_if<ExecAction>(&action)) return command_line(exec->command);
     if (const auto* http = std::get_if<HttpAction>(&action)) return http->shown_url();
     const auto& tcp = std::get<TcpAction>(action);
-    return tcp.host + ":" + std::to_string(tcp.port);
+    return tcp.host + ":" + (tcp.port == 0 && !tcp.port_name.empty() ? tcp.port_name : std::to_string(tcp.port));
 }
 
 namespace {
@@ -136,8 +137,14 @@ std::optional<ContainerRuntime> container_runtime_from_string(std::string_view t
     return std::nullopt;
 }
 
+std::string kubectl_pod(const Spec& spec, const Member* member) {
+    if (!spec.pod.empty() || member == nullptr) return spec.pod;
+    return member->pod;
+}
+
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
-                                           const std::vector<std::string>& command) {
+                                           const std::vector<std::string>& command, const Member* member,
+                                           const std::string& pod) {
     if (container.empty()) return command;
     std::vector<std::string> argv;
     switch (spec.container_runtime) {
@@ -146,7 +153,7 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
             argv = {to_string(spec.container_runtime), "exec", "-i", container};
             break;
         case ContainerRuntime::Kubectl:
-            argv = {"kubectl", "exec", spec.pod, "-c", container, "-i"};
+            argv = {"kubectl", "exec", pod.empty() ? kubectl_pod(spec, member) : pod, "-c", container, "-i"};
             if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
             argv.push_back("--");
             break;

@@ -66,6 +66,7 @@ struct HttpAction {
     std::string scheme = "HTTP";  // "HTTP" or "HTTPS"
     std::string host = "localhost";
     int port = 0;
+    std::string port_name;  // a named port of the hook's container (port 0 until resolved)
     std::string path = "/";
     std::vector<HttpHeader> headers;
     std::string body;
@@ -81,6 +82,7 @@ struct HttpAction {
 struct TcpAction {
     std::string host = "localhost";
     int port = 0;
+    std::string port_name;  // a named port of the hook's container (port 0 until resolved)
 };
 
 using Action = std::variant<ExecAction, HttpAction, TcpAction>;
@@ -105,7 +107,8 @@ struct Hook {
     std::string name;  // user's, or "<stage>[<index>]"
     Stage stage = Stage::PreBackup;
     Action action;
-    std::string container_name;  // exec: run inside this container (through the runtime)
+    std::string container_name;  // exec: run inside this container; httpGet, httpPost,
+                                 // tcpSocket: the container whose named port `port` names
     ExecutionPolicy policy = ExecutionPolicy::Always;
     Duration timeout = kDefaultHookTimeout;
     RetryPolicy retry;
@@ -129,6 +132,7 @@ struct Member {
     std::optional<Duration> timeout;   // empty: the spec's
     StageHooks hooks;
     ObjectRef target;
+    std::string pod;  // kubectl: the member's workload (Stash), when the spec names no pod
     SourceLocation location;
     const std::vector<Hook>& hooks_for(Stage stage) const;
 };
@@ -165,21 +169,30 @@ struct Spec {
     std::vector<Member> members;  // a batch when not empty
     int parallelism = 1;
     ContainerRuntime container_runtime = ContainerRuntime::None;
-    std::string pod;  // kubectl
+    std::string pod;  // kubectl: a pod or TYPE/NAME (a Stash manifest's workload by default)
     SessionRetries retries;
     std::optional<int> nice;       // nice: the run's niceness, -20..19
     std::string io_class;          // ionice: "idle" or "best-effort"; empty: unchanged
     std::optional<int> io_level;   // ionice: best-effort:N, 0..7
+    bool paused = false;  // a Stash manifest's spec.paused: serve starts no scheduled session
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
     bool is_batch() const { return !members.empty(); }
     /// Whether any hook, global or a member's, is httpGet or httpPost.
     bool uses_http() const;
+    /// A Stash or KubeStash manifest, run by Stash's rules (man page, STASH MANIFESTS).
+    bool is_stash_manifest() const { return api_version != "stash-hook/v1"; }
 };
 
 /// The argv that runs `command` in `container` through `spec`'s runtime
-/// (man page, SPEC: containerRuntime and containerName), or `command` itself when there is no container.
+/// (man page, SPEC: containerRuntime), or `command` itself when there is no container; with kubectl,
+/// in `pod` if given, else the spec's pod, else `member`'s.
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
-                                           const std::vector<std::string>& command);
+                                           const std::vector<std::string>& command,
+                                           const Member* member = nullptr, const std::string& pod = "");
+
+/// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
+/// member's workload; empty when none is known.
+std::string kubectl_pod(const Spec& spec, const Member* member);
 
 }  // namespace stash_hook

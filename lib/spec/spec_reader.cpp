@@ -153,7 +153,7 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
         http.host = string_value(n, what + ".host", false).value_or("");
         not_a_template(n, what + ".host");
     }
-    if (auto n = node["port"]) http.port = port_value(n, what + ".port").value_or(0);
+    if (auto n = node["port"]) container_port(n, what + ".port", http.port, http.port_name);
     if (auto n = node["path"]) {
         if (auto s = string_value(n, what + ".path")) {
             http.path = s->empty() ? "/" : *s;
@@ -217,8 +217,19 @@ std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
         tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
         not_a_template(n, "tcpSocket.host");
     }
-    if (auto n = node["port"]) tcp.port = port_value(n, "tcpSocket.port").value_or(0);
+    if (auto n = node["port"]) container_port(n, "tcpSocket.port", tcp.port, tcp.port_name);
     return tcp;
+}
+
+void SpecReader::container_port(const YAML::Node& node, const std::string& what, int& port, std::string& name) {
+    // As in Stash (man page, STASH MANIFESTS): on a hook with containerName, a port that is
+    // not a number names a port of that container, resolved through the runtime at run time.
+    if (in_container_hook_ && node.IsScalar() && !node.Scalar().empty() &&
+        !std::isdigit(static_cast<unsigned char>(node.Scalar()[0]))) {
+        name = name_value(node, what, true).value_or("");
+        return;
+    }
+    port = port_value(node, what).value_or(0);
 }
 
 // ---- hooks ------------------------------------------------------------
@@ -239,6 +250,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     }
     const std::string what = "hook " + quote(h.name);
 
+    in_container_hook_ = static_cast<bool>(node["containerName"]);
     int actions = 0;
     for (auto key : {"exec", "httpGet", "httpPost", "tcpSocket"}) actions += node[key] ? 1 : 0;
     if (actions == 0) {
@@ -264,8 +276,6 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     }
     if (auto n = node["containerName"]) {
         if (auto s = string_value(n, "containerName", false)) {
-            if (!node["exec"])
-                problem(n, what + ": containerName applies only to exec hooks");
             if ((*s)[0] == '-')  // it would reach docker/kubectl exec as an option
                 problem(n, what + ": containerName " + quote(*s) + " must not start with '-'");
             h.container_name = *s;
@@ -404,10 +414,14 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
             return;
         }
     }
-    check_map(root, "the spec", kTopKeys);
     if (auto n = root["apiVersion"]) {
-        if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") api_version_problem(n, *s);
+        // Refused by its apiVersion alone: one error, not one per key it does not share with ours.
+        if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") {
+            api_version_problem(n, *s);
+            return;
+        }
     }
+    check_map(root, "the spec", kTopKeys);
     for (const char* key : {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
         if (auto n = root[key]) not_a_template(n, key);
     if (auto n = root["kind"]) {

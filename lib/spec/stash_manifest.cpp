@@ -1,5 +1,6 @@
 #include <set>
 
+#include "schedule/cron.hpp"
 #include "spec/spec_reader.hpp"
 
 namespace stash_hook {
@@ -11,6 +12,18 @@ const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "Resto
                                                    "RestoreBatch"};
 const std::vector<std::string_view> kBackupStageKeys = {"preBackup", "postBackup"};
 const std::vector<std::string_view> kRestoreStageKeys = {"preRestore", "postRestore"};
+
+/// The pod kubectl execs into for a workload target, as Stash does: TYPE/NAME, which kubectl
+/// resolves to one of the workload's pods; empty for other kinds (an AppBinding, say).
+std::string workload_pod(const ObjectRef& target) {
+    for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
+        if (target.kind == kind && !target.name.empty()) {
+            std::string type;
+            for (char c : kind) type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return type + "/" + target.name;
+        }
+    return "";
+}
 
 }  // namespace
 
@@ -62,7 +75,27 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
     };
     std::string alias;
     spec.target = target_of(body, alias);
+    if (!batch) spec.pod = workload_pod(spec.target);
     if (auto n = body["hooks"]) spec.hooks = hooks(n, stage_keys, "spec.hooks");
+    // serve runs a BackupConfiguration on its schedule unless paused (man page, SERVE).
+    if (auto n = body["schedule"]) {
+        if (auto s = string_value(n, "spec.schedule", false)) {
+            if (auto parsed = CronSchedule::parse(*s, ""); !parsed)
+                problem(n, "spec.schedule: " + parsed.error());
+            else
+                spec.schedule = *s;
+        }
+    }
+    if (auto n = body["paused"]) spec.paused = bool_value(n, "spec.paused").value_or(false);
+    // Stash's limit on a whole BackupSession or RestoreSession: here the task's timeout.
+    if (auto n = body["timeOut"]) spec.timeout = duration_value(n, "spec.timeOut", false);
+    // Stash re-runs a failed session maxRetry times, delay apart (man page, STASH MANIFESTS).
+    if (auto n = body["retryConfig"]; n && n.IsMap()) {
+        if (auto m = n["maxRetry"])
+            spec.retries.attempts = static_cast<int>(int_value(m, "spec.retryConfig.maxRetry", 0, 100).value_or(0));
+        if (auto d = n["delay"])
+            spec.retries.delay = duration_value(d, "spec.retryConfig.delay", true).value_or(spec.retries.delay);
+    }
     if (!batch) return;
     const YAML::Node list = body["members"];
     if (!list || !list.IsSequence() || list.size() == 0) {
@@ -79,6 +112,7 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
         member.location = at(m);
         std::string member_alias;
         member.target = target_of(m, member_alias);
+        member.pod = workload_pod(member.target);
         member.name = !member_alias.empty() ? member_alias : member.target.name;
         if (member.name.empty()) {
             problem(m, "member needs target.alias or target.ref.name to be named");
@@ -89,6 +123,11 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
         if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
         if (auto n = m["hooks"]) member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
         spec.members.push_back(std::move(member));
+    }
+    // Stash runs a batch's members one after another unless executionOrder is Parallel.
+    if (auto n = body["executionOrder"]) {
+        if (enum_value<bool>(n, "spec.executionOrder", {{"Sequential", false}, {"Parallel", true}}).value_or(false))
+            spec.parallelism = static_cast<int>(std::max<size_t>(1, spec.members.size()));
     }
 }
 

@@ -549,3 +549,39 @@ command: [true]
         }
     }
 }
+
+TEST_CASE("serve runs a Stash BackupConfiguration on its spec.schedule with the -- command, unless spec.paused") {
+    test::TempDir dir;
+    const std::string manifest = R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata: {name: sidecar, namespace: demo}
+spec:
+  schedule: "*/2 * * * *"
+  paused: {PAUSED}
+  target: {ref: {apiVersion: apps/v1, kind: Deployment, name: app}}
+  hooks:
+    preBackup:
+      exec: {command: [sh, -c, "echo pre >> {DIR}/log"]}
+)";
+    test::write_file(dir / "bc.yaml", fill(manifest, {{"DIR", dir.path()}, {"PAUSED", "false"}}));
+    test::write_file(dir / "paused.yaml", fill(manifest, {{"DIR", dir.path() + "/p"}, {"PAUSED", "true"}}));
+    std::filesystem::create_directories(dir / "p");
+    const std::vector<std::string> task = {"--fake-clock-step", "1m", "--", "sh", "-c", "echo task >> " + dir / "log"};
+    {
+        Daemon d(dir / "bc.yaml", task);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        d.cli->signal(SIGTERM);
+        CHECK(d.cli->wait().exit_code == 0);
+    }
+    const auto lines = test::read_lines(dir / "log");
+    REQUIRE(lines.size() >= 4);
+    CHECK(lines[0] == "pre");
+    CHECK(lines[1] == "task");
+    {
+        Daemon d(dir / "paused.yaml", task);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        d.cli->signal(SIGTERM);
+        CHECK(d.cli->wait().exit_code == 0);
+    }
+    CHECK(!std::filesystem::exists(dir / "p/log"));
+}

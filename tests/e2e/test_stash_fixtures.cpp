@@ -1,0 +1,369 @@
+// Every hook example of Stash's and KubeStash's docs (tests/fixtures/, sources in their
+// README.md) read, planned and run as their operators would run them.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kStashFixtures = std::string(STASH_HOOK_FIXTURES) + "/stash";
+
+std::vector<std::string> fixtures(const std::string& dir) {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string indented(const std::string& text, const std::string& indent) {
+    std::string out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string::npos) nl = text.size();
+        out += indent + text.substr(start, nl - start) + "\n";
+        start = nl + 1;
+    }
+    return out;
+}
+
+/// A fixture as a manifest: a whole manifest as it is; a fragment of spec (hooks: or one
+/// stage) placed, unchanged, under a BackupConfiguration's (RestoreSession's) spec.
+std::string manifest_text(const std::string& path) {
+    const std::string text = test::read_file(path);
+    if (fs::path(path).filename().string().rfind("fragment-", 0) != 0) return text;
+    const bool restore = text.find("Restore:") != std::string::npos;
+    std::string out = std::string("apiVersion: stash.appscode.com/v1beta1\nkind: ") +
+                      (restore ? "RestoreSession" : "BackupConfiguration") +
+                      "\nmetadata:\n  name: fragment\n  namespace: demo\nspec:\n"
+                      "  target:\n    ref:\n      apiVersion: apps/v1\n      kind: Deployment\n      name: app\n";
+    if (text.rfind("hooks:", 0) == 0) return out + indented(text, "  ");
+    return out + "  hooks:\n" + indented(text, "    ");
+}
+
+}  // namespace
+
+TEST_CASE("every Stash docs hook example validates and plans unchanged") {
+    const auto files = fixtures(kStashFixtures);
+    CHECK(files.size() >= 25);
+    test::TempDir dir;
+    for (const auto& file : files) {
+        CAPTURE(file);
+        const std::string spec = dir / fs::path(file).filename().string();
+        test::write_file(spec, manifest_text(file));
+        // Container hooks need a runtime (validate refuses them as run does); docker needs no pod.
+        auto valid = test::run_cli({"validate", "-f", spec, "--container-runtime", "docker"});
+        CHECK_MESSAGE(valid.exit_code == 0, valid.err);
+        auto plan = test::run_cli({"plan", "-f", spec, "--container-runtime", "docker"});
+        CHECK_MESSAGE(plan.exit_code == 0, plan.err);
+        CHECK(plan.out.find("task") != std::string::npos);
+    }
+}
+
+namespace {
+
+/// A fake kubectl and docker first on PATH: each appends its argv to {DIR}/argv (one line);
+/// `get` prints {DIR}/object.json; `exec` runs what follows "--" (kubectl) or the
+/// container's name (docker).
+test::CliOptions fake_runtimes(const test::TempDir& dir) {
+    const std::string script = test::fill(R"SH(#!/bin/sh
+printf '%s' "$(basename "$0")" >> {DIR}/argv
+for a in "$@"; do printf ' [%s]' "$a" >> {DIR}/argv; done
+echo >> {DIR}/argv
+if [ "$1" = get ]; then cat {DIR}/object.json; exit 0; fi
+if [ "$(basename "$0")" = kubectl ]; then
+  while [ "$1" != "--" ]; do shift; done; shift
+else
+  shift 3
+fi
+exec "$@"
+)SH",
+                                          {{"DIR", dir.path()}});
+    fs::create_directories(dir / "bin");
+    for (const char* name : {"docker", "kubectl"})
+        test::write_file(dir / ("bin/" + std::string(name)), script, true);
+    test::CliOptions opts;
+    opts.env = {{"PATH", dir / "bin" + ":" + std::getenv("PATH")}};
+    return opts;
+}
+
+std::string fixture(const std::string& name, const test::TempDir& dir) {
+    const std::string path = dir / name;
+    test::write_file(path, manifest_text(kStashFixtures + "/" + name));
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("kubectl runs a Stash manifest's exec hooks in its workload's pod, and --pod and --namespace choose another") {
+    test::TempDir dir;
+    auto opts = fake_runtimes(dir);
+    const std::string bc = fixture("concepts-backupconfiguration.yaml", dir);
+    auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--", "true"}, opts);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(test::read_file(dir / "argv") ==
+          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] [/bin/sh] [-c] "
+          "[echo \"Sample PreBackup hook demo\"]\n"
+          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] [/bin/sh] [-c] "
+          "[echo \"Sample PostBackup hook demo\"]\n");
+    fs::remove(dir / "argv");
+    r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod", "stash-demo-7d9f", "--namespace",
+                       "prod", "--", "true"},
+                      opts);
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "argv").at(0) ==
+          "kubectl [exec] [stash-demo-7d9f] [-c] [my-app-container] [-i] [-n] [prod] [--] [/bin/sh] [-c] "
+          "[echo \"Sample PreBackup hook demo\"]");
+
+    // plan shows the argv that runs, or why nothing can run yet.
+    auto plan = test::run_cli({"plan", "-f", bc, "--container-runtime", "kubectl"});
+    CHECK(plan.out.find("exec kubectl exec deployment/stash-demo -c my-app-container -i -n demo -- /bin/sh -c") !=
+          std::string::npos);
+    plan = test::run_cli({"plan", "-f", bc});
+    CHECK(plan.out.find("(in container my-app-container: give --container-runtime)") != std::string::npos);
+
+    // A batch's global hooks have no target; a member's hooks run in that member's workload.
+    const std::string bb = fixture("concepts-backupbatch.yaml", dir);
+    auto global = test::run_cli({"run", "-f", bb, "--container-runtime", "kubectl", "--", "true"});
+    CHECK(global.exit_code == 125);
+    CHECK(global.err.find("a batch's global hooks have no target: give --pod POD") != std::string::npos);
+    test::write_file(dir / "members.yaml", R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupBatch
+metadata: {name: m, namespace: shop}
+spec:
+  members:
+  - target: {ref: {apiVersion: apps/v1, kind: StatefulSet, name: db}}
+    hooks:
+      preBackup: {containerName: pg, exec: {command: [psql, -c, CHECKPOINT]}}
+)");
+    plan = test::run_cli({"plan", "-f", dir / "members.yaml", "--container-runtime", "kubectl"});
+    CHECK_MESSAGE(plan.out.find("exec kubectl exec statefulset/db -c pg -i -n shop -- psql -c CHECKPOINT") !=
+                      std::string::npos,
+                  plan.out);
+}
+
+TEST_CASE("validate and run agree on a Stash manifest's container hooks, and their advice can be followed") {
+    test::TempDir dir;
+    auto opts = fake_runtimes(dir);
+    const std::string bc = fixture("bar-pre_backup_hook_demo.yaml", dir);  // target: an AppBinding
+    for (const std::vector<std::string>& runtime : {std::vector<std::string>{}, {"--container-runtime", "kubectl"}}) {
+        std::vector<std::string> validate = {"validate", "-f", bc};
+        std::vector<std::string> run = {"run", "-f", bc};
+        validate.insert(validate.end(), runtime.begin(), runtime.end());
+        run.insert(run.end(), runtime.begin(), runtime.end());
+        run.insert(run.end(), {"--", "true"});
+        auto v = test::run_cli(validate, opts);
+        auto r = test::run_cli(run, opts);
+        CHECK(v.exit_code == 1);
+        CHECK(r.exit_code == 125);
+        const std::string advice = runtime.empty() ? "give --container-runtime docker, podman or kubectl"
+                                                   : "is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
+                                                     "that kubectl can exec into: give --pod POD";
+        CHECK_MESSAGE(v.err.find(advice) != std::string::npos, v.err);
+        CHECK_MESSAGE(r.err.find(advice) != std::string::npos, r.err);
+        CHECK(r.err.find("containerRuntime:") == std::string::npos);  // a key Stash manifests do not have
+    }
+    CHECK(test::run_cli({"validate", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0"}).exit_code == 0);
+    // The fake kubectl runs the hook's mysql command here, where there is no mysql: 120.
+    auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0", "--", "true"}, opts);
+    CHECK(r.exit_code == 120);
+    CHECK(test::read_lines(dir / "argv").at(0).rfind("kubectl [exec] [sample-mysql-0] [-c] [mysql] [-i] [-n] [demo] [--] [/bin/sh]", 0) == 0);
+}
+
+TEST_CASE("containerName on httpGet and tcpSocket: a named port is resolved through kubectl get -o json") {
+    test::TestHttpServer server;
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.start();
+    test::TempDir dir;
+    auto opts = fake_runtimes(dir);
+    test::write_file(dir / "object.json",
+                     R"({"kind":"Deployment","spec":{"template":{"spec":{"containers":[{"name":"other"},)"
+                     R"({"name":"my-container","ports":[{"name":"http","containerPort":1},{"name":"my-port","containerPort":)" +
+                         std::to_string(server.port()) + "}]}]}}}}");
+    for (const char* name : {"fragment-configuring-hooks-02.yaml", "fragment-configuring-hooks-07.yaml"}) {
+        CAPTURE(name);
+        const std::string spec = fixture(name, dir);
+        fs::remove(dir / "argv");
+        auto none = test::run_cli({"run", "-f", spec, "--", "true"}, opts);
+        CHECK(none.exit_code == 125);
+        CHECK(none.err.find("give --container-runtime") != std::string::npos);
+        auto r = test::run_cli({"run", "-f", spec, "--container-runtime", "kubectl", "--", "true"}, opts);
+        CHECK_MESSAGE(r.exit_code == 0, r.err);
+        CHECK(test::read_file(dir / "argv") == "kubectl [get] [deployment/app] [-o] [json] [-n] [demo]\n");
+        auto docker = test::run_cli({"run", "-f", spec, "--container-runtime", "docker", "--", "true"}, opts);
+        CHECK(docker.exit_code == 120);
+        CHECK(docker.err.find("failed to resolve port \"my-port\" of container my-container: docker containers have "
+                              "no named ports; give the port's number") != std::string::npos);
+    }
+    CHECK(server.requests().size() == 1);  // the httpGet; tcpSocket only connected
+    // A numeric port with containerName needs no runtime at all.
+    const std::string numeric = dir / "numeric.yaml";
+    test::write_file(numeric, test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata: {name: n, namespace: demo}
+spec:
+  hooks:
+    preBackup:
+      tcpSocket: {host: 127.0.0.1, port: {PORT}}
+      containerName: my-container
+)", {{"PORT", std::to_string(server.port())}}));
+    CHECK(test::run_cli({"run", "-f", numeric, "--", "true"}).exit_code == 0);
+}
+
+TEST_CASE("a post hook skipped by its executionPolicy leaves Stash's condition") {
+    test::TempDir dir;
+    const std::string bc = fixture("slack-failed_backup_notification.yaml", dir);  // OnFailure, to hooks.slack.com
+    auto r = test::run_cli({"run", "-f", bc, "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 0);
+    const auto st = test::read_json(dir / "st.json");
+    const nlohmann::json expected = {{"type", "PostBackupHookExecutionSucceeded"},
+                                     {"status", "True"},
+                                     {"reason", "SuccessfullyExecutedPostBackupHook"},
+                                     {"message", "Skipping executing postBackup. Reason: executionPolicy is "
+                                                 "\"OnFailure\" but phase is \"Succeeded\"."}};
+    bool found = false;
+    for (const auto& c : st["conditions"])
+        if (c["type"] == "PostBackupHookExecutionSucceeded") {
+            found = true;
+            for (const auto& [k, v] : expected.items()) CHECK(c[k] == v);
+        }
+    CHECK(found);
+}
+
+TEST_CASE("spec.timeOut bounds a Stash session and spec.retryConfig re-runs it with .RetryLeft and OnFinalRetryFailure") {
+    test::TempDir dir;
+    const std::string bc = dir / "bc.yaml";
+    test::write_file(bc, test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata: {name: retried, namespace: demo}
+spec:
+  timeOut: 1s
+  retryConfig:
+    maxRetry: 2
+    delay: 1s
+  hooks:
+    preBackup:
+      exec:
+        command: [sh, -c, "echo {{ .RetryLeft }} >> {DIR}/left"]
+    postBackup:
+      executionPolicy: OnFinalRetryFailure
+      exec:
+        command: [sh, -c, "echo final >> {DIR}/final"]
+)", {{"DIR", dir.path()}}));
+    auto plan = test::run_cli({"plan", "-f", bc});
+    CHECK(plan.out.find("timeout 1s") != std::string::npos);
+    CHECK(plan.out.find("up to 2 more attempts, 1s apart") != std::string::npos);
+    auto r = test::run_cli({"run", "-f", bc, "--", "sleep", "30"});
+    CHECK(r.exit_code == 124);
+    CHECK(r.seconds < 25);
+    CHECK(test::read_file(dir / "left") == "2\n1\n0\n");
+    CHECK(test::read_file(dir / "final") == "final\n");
+}
+
+TEST_CASE("Stash's rules for Stash manifests: no post hook after a failed pre hook, and plan says so") {
+    test::TempDir dir;
+    const std::string manifest = test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: {KIND}
+metadata: {name: ruled, namespace: demo}
+spec:
+  hooks:
+    preBackup:
+      exec: {command: [sh, -c, "exit 3"]}
+    postBackup:
+      executionPolicy: Always
+      exec: {command: [sh, -c, "echo post >> {DIR}/post"]}
+{MEMBERS})", {{"DIR", dir.path()}});
+    test::write_file(dir / "bc.yaml", test::fill(manifest, {{"KIND", "BackupConfiguration"}, {"MEMBERS", ""}}));
+    test::write_file(dir / "bb.yaml", test::fill(manifest, {{"KIND", "BackupBatch"},
+                                                          {"MEMBERS", "  members:\n  - target: {ref: {kind: Deployment, name: a}}\n"}}));
+    test::write_file(dir / "own.yaml", test::fill("hooks:\n  preBackup: {exec: {command: [sh, -c, \"exit 3\"]}}\n"
+                                                  "  postBackup: {exec: {command: [sh, -c, \"echo post >> {DIR}/post\"]}}\n",
+                                                  {{"DIR", dir.path()}}));
+    for (const char* name : {"bc.yaml", "bb.yaml"}) {
+        CAPTURE(name);
+        auto r = test::run_cli({"run", "-f", dir / name, "--status-file", dir / "st.json", "--", "true"});
+        CHECK(r.exit_code == 120);
+        CHECK(!fs::exists(dir / "post"));
+        const auto st = test::read_json(dir / "st.json");
+        CHECK(st["hooks"].back()["phase"] == "Skipped");
+        auto plan = test::run_cli({"plan", "-f", dir / name});
+        CHECK(plan.out.find("rules: Stash's, for a Stash manifest: no ") != std::string::npos);
+    }
+    // Our own format keeps our rule: post hooks run after a failed pre hook.
+    CHECK(test::run_cli({"run", "-f", dir / "own.yaml", "--", "true"}).exit_code == 120);
+    CHECK(test::read_file(dir / "post") == "post\n");
+    CHECK(test::run_cli({"plan", "-f", dir / "own.yaml"}).out.find("rules: Stash's") == std::string::npos);
+}
+
+TEST_CASE("a manifest of an apiVersion not read is refused by its apiVersion alone, with one error") {
+    test::TempDir dir;
+    test::write_file(dir / "old.yaml", "apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\n"
+                                       "metadata: {name: x}\nspec: {hooks: {}}\n");
+    test::write_file(dir / "other.yaml", "apiVersion: example.com/v2\nkind: Thing\nmetadata: {name: x}\nspec: {a: 1}\n");
+    for (const char* name : {"old.yaml", "other.yaml"}) {
+        CAPTURE(name);
+        auto v = test::run_cli({"validate", "-f", dir / name});
+        CHECK(v.exit_code == 1);
+        CHECK(std::count(v.err.begin(), v.err.end(), '\n') == 1);
+        CHECK(v.err.find("apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1") != std::string::npos);
+    }
+}
+
+TEST_CASE("a Stash batch with executionOrder: Parallel runs its members at once") {
+    test::TempDir dir;
+    // Each member waits (bounded) for the other's mark: only parallel members both succeed.
+    test::write_file(dir / "bb.yaml", test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupBatch
+metadata: {name: both, namespace: demo}
+spec:
+  executionOrder: Parallel
+  members:
+  - target: {ref: {kind: Deployment, name: a}}
+  - target: {ref: {kind: Deployment, name: b}}
+)", {}));
+    const std::string task = test::fill(
+        "touch {DIR}/$STASH_HOOK_MEMBER; for i in $(seq 100); do [ -e {DIR}/a ] && [ -e {DIR}/b ] && exit 0; sleep 0.1; done; exit 1",
+        {{"DIR", dir.path()}});
+    CHECK(test::run_cli({"plan", "-f", dir / "bb.yaml"}).out.find("members, 2 at a time") != std::string::npos);
+    auto r = test::run_cli({"run", "-f", dir / "bb.yaml", "--", "sh", "-c", task});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
+TEST_CASE("a batch's top-level task sums up its members' tasks, not Skipped when they ran") {
+    test::TempDir dir;
+    test::write_file(dir / "bb.yaml", R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupBatch
+metadata: {name: sum, namespace: demo}
+spec:
+  members:
+  - target: {ref: {kind: Deployment, name: a}}
+  - target: {ref: {kind: Deployment, name: b}}
+)");
+    CHECK(test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "true"}).exit_code == 0);
+    CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Succeeded");
+    const auto failed = test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
+                                       "test \"$STASH_HOOK_MEMBER\" = a"});
+    CHECK_MESSAGE(failed.exit_code == 1, failed.err);
+    CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Failed");
+}
+
+TEST_CASE("in a Stash RestoreSession's hooks .Name is the RestoreSession's own name") {
+    test::TempDir dir;
+    test::write_file(dir / "rs.yaml", test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: RestoreSession
+metadata: {name: sample-restore, namespace: demo}
+spec:
+  hooks:
+    preRestore:
+      exec: {command: [sh, -c, "echo {{ .Name }} > {DIR}/name"]}
+)", {{"DIR", dir.path()}}));
+    CHECK(test::run_cli({"run", "-f", dir / "rs.yaml", "--", "true"}).exit_code == 0);
+    CHECK(test::read_file(dir / "name") == "sample-restore\n");
+}
