@@ -1,5 +1,5 @@
 #pragma once
-// Which hook strings are Go templates (CONTRACT section 4, "Templates"), and the
+// Which hook strings are Go templates (man page, TEMPLATES), and the
 // data they see: Stash's Summary fields plus stash-hook's own.
 
 #include "util/expected.hpp"

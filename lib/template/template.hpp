@@ -1,9 +1,10 @@
 #pragma once
-// A Go text/template engine for the subset Stash's hooks use (CONTRACT section 4,
-// "Templates"): fields, variables, pipelines, if/else if/else, range, with,
-// literals, {{- -}} trimming, and the functions eq ne lt le gt ge and or not len
-// index printf print quote toJson dict default env lower upper trim.
+// A Go text/template engine for the subset Stash's hooks use (man page, TEMPLATES):
+// fields, variables, pipelines, if/else if/else, range, with, literals, {{- -}}
+// trimming, and the functions of the table in functions.hpp.
 // Data is a JSON value; objects are structs (an unknown field is an error).
+// The parts: ast.hpp (the tree), parser.cpp, executor.cpp, go_format.cpp (Go's
+// printing, fmt and JSON), functions.cpp and funcs_<family>.cpp (one entry each).
 
 #include "util/expected.hpp"
 #include <chrono>
