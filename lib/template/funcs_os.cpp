@@ -9,8 +9,11 @@ namespace stash_hook::tmpl {
 namespace {
 
 Value fn_env(Call& c) {
-    const char* v = std::getenv(c.string_arg(0).c_str());
-    return std::string(v ? v : "");
+    const std::string name = c.string_arg(0);
+    const char* v = std::getenv(name.c_str());
+    std::string value = v ? v : "";
+    if (c.limits && c.limits->env_read) c.limits->env_read(name, value);
+    return value;
 }
 
 constexpr Function kFunctions[] = {

@@ -45,6 +45,9 @@ inline constexpr long kMaxSteps = 1'000'000;
 struct RenderLimits {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     std::function<bool()> interrupted;
+    /// Called with the name and value of every environment variable the template
+    /// reads (env), so that the caller can register the values as secrets.
+    std::function<void(std::string_view name, std::string_view value)> env_read;
 };
 
 class Template {

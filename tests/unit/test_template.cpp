@@ -277,3 +277,19 @@ TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the par
     big.resize(65520);
     CHECK(Template::parse(big.substr(0, big.rfind("{{"))).has_value());
 }
+
+TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
+    setenv("STASH_HOOK_TEMPLATE_READ", "read-value", 1);
+    std::vector<std::string> reads;
+    RenderLimits limits;
+    limits.env_read = [&](std::string_view name, std::string_view value) {
+        reads.push_back(std::string(name) + "=" + std::string(value));
+    };
+    auto out = render_string("env {{ \"STASH_HOOK_TEMPLATE_READ\" | env }} {{ env \"STASH_HOOK_UNSET_X\" }}", kData, limits);
+    REQUIRE(out.has_value());
+    CHECK(*out == "env read-value");
+    CHECK(reads == std::vector<std::string>{"STASH_HOOK_TEMPLATE_READ=read-value", "STASH_HOOK_UNSET_X="});
+    reads.clear();
+    REQUIRE(render_string("environment {{ .Namespace }} env", kData, limits).has_value());
+    CHECK(reads.empty());
+}
