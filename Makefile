@@ -15,7 +15,7 @@ DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-de
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
         nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
 # Only `make test` needs these: robfig/cron for the cron oracle test, faketime for serve's DST nights.
-TEST_DEBS := golang-go golang-github-robfig-cron-dev faketime
+TEST_DEBS := golang-go golang-github-robfig-cron-dev golang-github-masterminds-sprig-dev faketime
 FUZZ_DEBS := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 0
