@@ -24,30 +24,40 @@ bool truthy(const Value& v) {
 }
 
 std::string go_float(double d) {
-    // strconv.FormatFloat(d, 'g', -1, 64) with %v's exponent threshold of 21.
+    // strconv.FormatFloat(d, 'g', -1, 64): the shortest digits that read back as d,
+    // in exponent form when the exponent is below -4 or at least 6 (as fmt's %v).
     if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
     if (std::isnan(d)) return "NaN";
     char buf[64];
-    for (int prec = 1; prec <= 17; ++prec) {
-        std::snprintf(buf, sizeof buf, "%.*g", prec, d);
+    for (int prec = 0; prec <= 17; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*e", prec, d);
         if (std::strtod(buf, nullptr) == d) break;
     }
-    std::string s = buf;
-    const int exp10 = d == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(d))));
-    if (exp10 < 21 && exp10 >= -4 && s.find('e') != std::string::npos) {
-        std::snprintf(buf, sizeof buf, "%.17f", d);
-        s = buf;
-        // shortest that round-trips
-        for (int prec = 0; prec <= 17; ++prec) {
-            std::snprintf(buf, sizeof buf, "%.*f", prec, d);
-            if (std::strtod(buf, nullptr) == d) {
-                s = buf;
-                break;
-            }
-        }
+    // buf is "-d.ddde+XX": the digits and the exponent.
+    std::string e = buf;
+    const size_t epos = e.find('e');
+    const int exp = std::atoi(e.c_str() + epos + 1);
+    std::string mantissa = e.substr(0, epos);
+    if (exp < -4 || exp >= 6) {
+        std::string out = mantissa + "e" + (exp < 0 ? "-" : "+");
+        const int a = exp < 0 ? -exp : exp;
+        if (a < 10) out += '0';
+        return out + std::to_string(a);
     }
-    // Go writes e+21, not e+021; C writes at least two exponent digits like Go.
-    return s;
+    const bool neg = mantissa[0] == '-';
+    std::string digits;
+    for (char c : mantissa)
+        if (c >= '0' && c <= '9') digits += c;
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    std::string out;
+    if (exp >= 0) {
+        const size_t int_len = static_cast<size_t>(exp) + 1;
+        if (digits.size() <= int_len) out = digits + std::string(int_len - digits.size(), '0');
+        else out = digits.substr(0, int_len) + "." + digits.substr(int_len);
+    } else {
+        out = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+    }
+    return (neg ? "-" : "") + out;
 }
 
 std::string print_value(const Value& v) {
@@ -247,187 +257,7 @@ int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
     throw Failure{pos, "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
 }
 
-// ---------------------------------------------------------------------------
-// printf
-// ---------------------------------------------------------------------------
-
-namespace {
-
-/// Go's fmt.parsenum: digits as a number, or nullopt when it grows past a million
-/// (fmt's tooLarge), where Go gives up on the whole verb.
-std::optional<int> parse_fmt_number(const std::string& format, size_t& j) {
-    int num = 0;
-    while (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) {
-        if (num > 1'000'000) return std::nullopt;
-        num = num * 10 + (format[j++] - '0');
-    }
-    return num;
-}
-
-/// snprintf into a string of whatever size the result needs (Go's widths and
-/// precisions go up to about ten million, far past any fixed buffer).
-template <typename T>
-std::string c_format(const std::string& f, T value) {
-    const int n = std::snprintf(nullptr, 0, f.c_str(), value);
-    if (n <= 0) return {};
-    std::string out(static_cast<size_t>(n) + 1, '\0');
-    std::snprintf(out.data(), out.size(), f.c_str(), value);
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
-/// The number of characters (UTF-8 sequences; a bad byte counts as one) in `s`.
-size_t rune_count(std::string_view s) {
-    size_t n = 0;
-    for (size_t i = 0; i < s.size(); ++n) i += std::max<size_t>(1, utf8_sequence_length(s, i));
-    return n;
-}
-
-struct FmtSpec {
-    bool minus = false, zero = false;
-    std::string flags;  // as written, for the C formatter
-    std::optional<int> width, precision;
-
-    /// The printf-style prefix ("%-08.3") for the C formatter.
-    std::string c_prefix() const {
-        std::string f = "%" + flags;
-        if (width) f += std::to_string(*width);
-        if (precision) f += "." + std::to_string(*precision);
-        return f;
-    }
-
-    /// Go's string padding: precision truncates to that many characters, width pads
-    /// with spaces (zeros with the 0 flag) on the left, or on the right with '-'.
-    std::string pad(std::string s) const {
-        if (precision) {
-            size_t i = 0;
-            for (int k = 0; k < *precision && i < s.size(); ++k) i += std::max<size_t>(1, utf8_sequence_length(s, i));
-            s.resize(std::min(i, s.size()));
-        }
-        if (!width) return s;
-        const size_t len = rune_count(s);
-        if (len >= static_cast<size_t>(*width)) return s;
-        const std::string fill(static_cast<size_t>(*width) - len, zero && !minus ? '0' : ' ');
-        return minus ? s + fill : fill + s;
-    }
-};
-
-}  // namespace
-
 const std::string kTooBig = "template value exceeds " + std::to_string(kMaxBytes >> 20) + " MiB";
-
-/// `pos` is printf's place in the template, for the error when the result grows past
-/// kMaxBytes (a width of a million is allowed, and a format may hold many).
-std::string go_sprintf(const std::string& format, const std::vector<Value>& args, size_t pos) {
-    std::string out;
-    size_t argi = 0;
-    for (size_t i = 0; i < format.size(); ++i) {
-        if (out.size() > kMaxBytes) throw Failure{pos, kTooBig};
-        if (format[i] != '%') {
-            out += format[i];
-            continue;
-        }
-        if (i + 1 < format.size() && format[i + 1] == '%') {
-            out += '%';
-            ++i;
-            continue;
-        }
-        FmtSpec spec;
-        size_t j = i + 1;
-        while (j < format.size() && std::string_view("-+# 0").find(format[j]) != std::string_view::npos) {
-            spec.minus |= format[j] == '-';
-            spec.zero |= format[j] == '0';
-            spec.flags += format[j++];
-        }
-        bool too_large = false;
-        if (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) {
-            spec.width = parse_fmt_number(format, j);
-            too_large = !spec.width;
-        }
-        if (!too_large && j < format.size() && format[j] == '.') {
-            ++j;
-            spec.precision = parse_fmt_number(format, j);
-            too_large = !spec.precision;
-        }
-        if (too_large || j >= format.size()) {
-            out += "%!(NOVERB)";
-            break;
-        }
-        const char verb = format[j];
-        i = j;
-        if (argi >= args.size()) {
-            out += std::string("%!") + verb + "(MISSING)";
-            continue;
-        }
-        const Value& a = args[argi++];
-        const std::string bad = std::string("%!") + verb + "(" + type_name(a) + "=" + sprint_value(a) + ")";
-        switch (verb) {
-            case 'v':
-            case 's':
-                if (verb == 's' && !a.is_string() && !a.is_array() && !a.is_object() && !a.is_null()) {
-                    out += bad;
-                } else {
-                    out += spec.pad(sprint_value(a));
-                }
-                break;
-            case 'q': {
-                // Go truncates the string to the precision before quoting it.
-                FmtSpec inner;
-                inner.precision = spec.precision;
-                FmtSpec outer = spec;
-                outer.precision.reset();
-                out += outer.pad(go_quote(inner.pad(a.is_string() ? a.get<std::string>() : sprint_value(a))));
-                break;
-            }
-            case 't': out += a.is_boolean() ? spec.pad(a.get<bool>() ? "true" : "false") : bad; break;
-            case 'd':
-            case 'x':
-            case 'X':
-            case 'o':
-            case 'c':
-                if (a.is_number_integer() || a.is_number_unsigned()) {
-                    if (verb == 'c') {
-                        FmtSpec outer = spec;
-                        outer.precision.reset();
-                        out += outer.pad(utf8_encode(a.get<int64_t>()));
-                    } else {
-                        out += c_format(spec.c_prefix() + "ll" + verb, static_cast<long long>(a.get<int64_t>()));
-                    }
-                } else if ((verb == 'x' || verb == 'X') && a.is_string()) {
-                    std::string hexed;
-                    const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
-                    for (unsigned char c : a.get<std::string>()) {
-                        hexed += digits[c >> 4];
-                        hexed += digits[c & 0xF];
-                    }
-                    FmtSpec outer = spec;
-                    outer.precision.reset();
-                    out += outer.pad(hexed);
-                } else {
-                    out += bad;
-                }
-                break;
-            case 'f':
-            case 'F':
-            case 'e':
-            case 'g':
-                if (a.is_number()) {
-                    out += c_format(spec.c_prefix() + (verb == 'F' ? 'f' : verb), a.get<double>());
-                } else {
-                    out += bad;
-                }
-                break;
-            default: out += bad;
-        }
-    }
-    if (argi < args.size()) {
-        out += "%!(EXTRA ";
-        for (size_t k = argi; k < args.size(); ++k)
-            out += (k > argi ? ", " : "") + type_name(args[k]) + "=" + sprint_value(args[k]);
-        out += ")";
-    }
-    return out;
-}
 
 std::string go_json(const Value& value) {
     std::string out;

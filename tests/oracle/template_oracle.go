@@ -54,19 +54,19 @@ func fixtures() map[string]interface{} {
 			"Invoker":   map[string]interface{}{"ApiGroup": "stash.appscode.com", "Kind": "BackupConfiguration", "Name": "deployment-backup"},
 			"Target":    map[string]interface{}{"ApiVersion": "apps/v1", "Kind": "Deployment", "Name": "stash-demo"},
 			"Status":    map[string]interface{}{"Phase": phase, "Duration": "10s", "Error": errText, "ExitCode": exit},
-			"RetryLeft": int64(0),
+			"RetryLeft": 0,
 			"Hooks":     []interface{}{"pause", "notify"},
-			"Nums":      []interface{}{int64(3), int64(1), int64(2)},
+			"Nums":      []interface{}{3, 1, 2},
 			"Empty":     "",
-			"Zero":      int64(0),
+			"Zero":      0,
 			"Pi":        3.14159,
 			"Big":       float64(1e6),
 			"Unicode":   "Ünïcødé straße",
 		}
 	}
 	return map[string]interface{}{
-		"failed":    summary("Failed", "failed to backup host-0. Reason: path not found", int64(3)),
-		"succeeded": summary("Succeeded", "", int64(0)),
+		"failed":    summary("Failed", "failed to backup host-0. Reason: path not found", 3),
+		"succeeded": summary("Succeeded", "", 0),
 		"empty":     map[string]interface{}{},
 	}
 }
