@@ -26,6 +26,11 @@ struct Call {
     [[noreturn]] void fail(const std::string& message) const;
     /// args[i] as a string: strings as they are, anything else as %v prints it.
     std::string string_arg(size_t i) const;
+    /// args[i] where the Go function takes a string or an int: anything else fails,
+    /// as Go's template does before the call ("wrong type for value").
+    const std::string& str(size_t i) const;
+    int64_t integer(size_t i) const;
+    bool boolean(size_t i) const;
 };
 
 inline constexpr int kVariadic = -1;
@@ -45,6 +50,16 @@ std::span<const Function> default_functions();
 std::span<const Function> dict_functions();
 std::span<const Function> encoding_functions();
 std::span<const Function> os_functions();
+std::span<const Function> list_functions();
+std::span<const Function> math_functions();
+
+/// Sprig's conversions: strval (fmt's %v; strings as they are), strslice (a list's
+/// elements but nil as strings), toInt64 and toFloat64 (spf13/cast: numbers, numeric
+/// strings, bools; anything else 0).
+std::string strval(const Value& v);
+std::vector<std::string> strslice(const Value& v);
+int64_t to_int64(const Value& v);
+double to_float64(const Value& v);
 
 /// The function named `name`, or nullptr.
 const Function* find_function(std::string_view name);
