@@ -169,6 +169,7 @@ private:
             return call(head, rest, dot, piped);
         }
         if (piped) throw Failure{head.pos, "can't give argument to non-function"};
+        if (head.kind == Term::Nil) throw Failure{head.pos, "nil is not a command"};
         return eval_term(head, dot);
     }
 

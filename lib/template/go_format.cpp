@@ -148,7 +148,8 @@ void write_go_json(std::string& out, const Value& v) {
                     if (std::strtod(buf, nullptr) == d) break;
                 }
                 s = buf;
-                // Go writes e-07 as e-07 and e+21 as e+21: the same as C.
+                // encoding/json cleans e-07 up to e-7 (and e+21 stays).
+                if (const size_t e = s.find("e-0"); e != std::string::npos) s.erase(e + 2, 1);
             } else {
                 char buf[400];
                 for (int prec = 0; prec <= 330; ++prec) {
@@ -238,7 +239,9 @@ std::string type_name(const Value& v) {
 /// -1, 0, 1; throws for incomparable kinds (as Go's lt and friends do).
 int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
     if (is_number(a) && is_number(b)) {
-        if (a.is_number_float() || b.is_number_float()) {
+        if (a.is_number_float() != b.is_number_float())  // Go compares an int with a float64 nowhere
+            throw Failure{pos, "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
+        if (a.is_number_float()) {
             const double x = a.get<double>(), y = b.get<double>();
             return x < y ? -1 : x > y ? 1 : 0;
         }

@@ -347,9 +347,19 @@ private:
             Command cmd;
             cmd.pos = tokens_[next_].pos;
             while (tokens_[next_].kind != Token::End && tokens_[next_].kind != Token::Pipe &&
-                   tokens_[next_].kind != Token::RParen)
+                   tokens_[next_].kind != Token::RParen) {
+                // Go wants space between arguments: {{printf `x`.}} is an error.
+                const Token& t = tokens_[next_];
+                if (!cmd.args.empty() && t.pos > 0 && !is_space(text_[t.pos - 1]))
+                    throw Failure{t.pos, "unexpected \"" + t.value + "\" in operand"};
                 cmd.args.push_back(parse_term());
+            }
             if (cmd.args.empty()) throw Failure{cmd.pos, "missing value for command"};
+            const Term::Kind head = cmd.args[0].kind;
+            if (!pipe->commands.empty() && (head == Term::Bool || head == Term::Dot || head == Term::Nil ||
+                                            head == Term::Number || head == Term::String))
+                throw Failure{cmd.pos, "non executable command in pipeline stage " +
+                                           std::to_string(pipe->commands.size() + 1)};
             for (size_t i = 1; i < cmd.args.size(); ++i)
                 if (cmd.args[0].kind != Term::Function)
                     throw Failure{cmd.args[i].pos, "can't give argument to non-function"};

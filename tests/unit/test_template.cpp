@@ -94,7 +94,7 @@ TEST_CASE("template functions behave as Go's and sprig's") {
     const Case cases[] = {
         {"{{eq 1 1}} {{eq \"a\" \"b\"}} {{eq .Status.Phase \"x\" \"Failed\"}}", "true false true"},
         {"{{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}}", "true true true false true"},
-        {"{{lt 1 2.5}}", "true"},
+        {"{{lt 1.5 2.5}} {{eq 2.0 2.0}}", "true true"},
         {"{{and 1 0}} {{and 1 2}} {{or 0 \"\"}} {{or 0 \"x\"}} {{not 0}}", "0 2  x true"},
         {"{{len .Hooks}} {{len .Namespace}} {{len .Target}}", "2 4 2"},
         {"{{index .Hooks 1}} {{index .Target \"Name\"}}", "notify stash-demo"},
@@ -276,6 +276,16 @@ TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the par
                                   " bytes; at most 65536 are allowed");
     big.resize(65520);
     CHECK(Template::parse(big.substr(0, big.rfind("{{"))).has_value());
+}
+
+TEST_CASE("what Go refuses fails here too: mixed int and float comparison, nil as a command, arguments without space") {
+    CHECK(render_error("{{lt 1 2.5}}").find("incompatible types for comparison") != std::string::npos);
+    CHECK(render_error("{{eq 2 2.0}}").find("incompatible types for comparison") != std::string::npos);
+    CHECK(render_error("{{nil}}").find("nil is not a command") != std::string::npos);
+    CHECK(parse_error("{{printf `x`.}}").find("unexpected \".\" in operand") != std::string::npos);
+    CHECK(parse_error("{{.Name | 1}}").find("non executable command in pipeline stage 2") != std::string::npos);
+    CHECK(render_error("{{upper .RetryLeft}}").find("expected string; got int") != std::string::npos);
+    CHECK(render("{{print nil}} {{eq .Zero 0}}") == "<nil> true");
 }
 
 TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
