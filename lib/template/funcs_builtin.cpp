@@ -1,5 +1,7 @@
 // Go's text/template builtins (text/template/funcs.go).
 
+#include <cctype>
+
 #include "template/functions.hpp"
 
 namespace stash_hook::tmpl {
@@ -82,6 +84,82 @@ Value fn_print(Call& c) {
     return s;
 }
 
+/// text/template's evalArgs: a lone string as it is, else fmt.Sprint of the arguments.
+std::string eval_args(const Call& c) {
+    if (c.args.size() == 1 && c.args[0].is_string()) return c.args[0].get<std::string>();
+    return fn_print(const_cast<Call&>(c)).get<std::string>();
+}
+
+Value fn_println(Call& c) {
+    std::string s;
+    for (size_t i = 0; i < c.args.size(); ++i) s += (i ? " " : "") + sprint_value(c.args[i]);
+    return s + "\n";
+}
+
+Value fn_html(Call& c) {
+    std::string out;
+    for (char ch : eval_args(c)) {
+        switch (ch) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '\'': out += "&#39;"; break;
+            case '"': out += "&#34;"; break;
+            case '\0': out += "\xEF\xBF\xBD"; break;
+            default: out += ch;
+        }
+    }
+    return out;
+}
+
+Value fn_js(Call& c) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : eval_args(c)) {
+        const auto u = static_cast<unsigned char>(ch);
+        switch (ch) {
+            case '\\': out += "\\\\"; break;
+            case '\'': out += "\\'"; break;
+            case '"': out += "\\\""; break;
+            case '<': out += "\\u003C"; break;
+            case '>': out += "\\u003E"; break;
+            case '&': out += "\\u0026"; break;
+            case '=': out += "\\u003D"; break;
+            default:
+                if (u < 0x20) {
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 15];
+                } else {
+                    out += ch;
+                }
+        }
+    }
+    return out;
+}
+
+Value fn_urlquery(Call& c) {  // url.QueryEscape
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : eval_args(c)) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            out += ch;
+        } else if (ch == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+Value fn_call(Call& c) {  // templates hold no function values: calling anything fails
+    throw Failure{c.pos, "error calling call: call of nil"};
+}
+
 constexpr Function kFunctions[] = {
     {"and", 1, kVariadic, fn_and, true},
     {"or", 1, kVariadic, fn_or, true},
@@ -96,6 +174,11 @@ constexpr Function kFunctions[] = {
     {"index", 1, kVariadic, fn_index},
     {"printf", 1, kVariadic, fn_printf},
     {"print", 0, kVariadic, fn_print},
+    {"println", 0, kVariadic, fn_println},
+    {"html", 0, kVariadic, fn_html},
+    {"js", 0, kVariadic, fn_js},
+    {"urlquery", 0, kVariadic, fn_urlquery},
+    {"call", 1, kVariadic, fn_call},
 };
 
 }  // namespace
