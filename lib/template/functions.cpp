@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace stash_hook::tmpl {
@@ -97,6 +99,14 @@ double to_float64(const Value& v) {
 const Function* find_function(std::string_view name) {
     auto it = table().find(name);
     return it == table().end() ? nullptr : it->second;
+}
+
+bool is_unsupported_function(std::string_view name) {
+    static constexpr std::string_view kUnsupported[] = {
+        "bcrypt", "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey",
+        "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "encryptAES",
+        "decryptAES"};
+    return std::find(std::begin(kUnsupported), std::end(kUnsupported), name) != std::end(kUnsupported);
 }
 
 const std::vector<std::string_view>& function_names() {

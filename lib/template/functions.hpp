@@ -63,6 +63,9 @@ double to_float64(const Value& v);
 
 /// The function named `name`, or nullptr.
 const Function* find_function(std::string_view name);
+/// True for Sprig's certificate, key and encryption functions (genCA, genPrivateKey,
+/// buildCustomCert, encryptAES, derivePassword ...), refused at load time by name.
+bool is_unsupported_function(std::string_view name);
 /// Every function's name, for "did you mean".
 const std::vector<std::string_view>& function_names();
 

@@ -405,6 +405,10 @@ private:
                 } else if (t.value == "nil") {
                     term.kind = Term::Nil;
                 } else {
+                    if (!find_function(t.value) && is_unsupported_function(t.value))
+                        throw Failure{t.pos, "function \"" + t.value +
+                                                 "\" is not supported: stash-hook leaves out Sprig's certificate, "
+                                                 "key and encryption functions"};
                     if (!find_function(t.value)) {
                         std::string msg = "function \"" + t.value + "\" not defined";
                         if (auto guess = closest_match(t.value, function_names())) msg += "; did you mean \"" + *guess + "\"?";

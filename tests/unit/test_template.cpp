@@ -164,6 +164,9 @@ TEST_CASE("parse errors name the line, the column and the problem") {
     CHECK(parse_error("{{ .Name") == "template:1:1: unclosed action");
     CHECK(parse_error("a\n  {{ foo .Name }}") == "template:2:6: function \"foo\" not defined");
     CHECK(parse_error("{{ upperr .Name }}") == "template:1:4: function \"upperr\" not defined; did you mean \"upper\"?");
+    CHECK(parse_error("{{ genCA \"x\" 3 }}") ==
+          "template:1:4: function \"genCA\" is not supported: stash-hook leaves out Sprig's certificate, key and "
+          "encryption functions");
     CHECK(parse_error("{{if .Name}}x") == "template:1:1: unexpected end of template: {{if}} has no {{end}}");
     CHECK(parse_error("x{{end}}") == "template:1:2: unexpected {{end}}");
     CHECK(parse_error("{{ \"open }}") == "template:1:1: unclosed action");
