@@ -170,7 +170,11 @@ Value fn_substr(Call& c) {
 Value fn_join(Call& c) {
     std::string out;
     const auto parts = strslice(c.args[1]);
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? c.str(0) : std::string()) + parts[i];
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += c.str(0);
+        out += parts[i];
+        if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
+    }
     return out;
 }
 

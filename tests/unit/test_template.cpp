@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "template/template.hpp"
@@ -289,6 +290,17 @@ TEST_CASE("what Go refuses fails here too: mixed int and float comparison, nil a
     CHECK(parse_error("{{.Name | 1}}").find("non executable command in pipeline stage 2") != std::string::npos);
     CHECK(render_error("{{upper .RetryLeft}}").find("expected string; got int") != std::string::npos);
     CHECK(render("{{print nil}} {{eq .Zero 0}}") == "<nil> true");
+}
+
+TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound, quickly") {
+    for (const char* text : {"{{ join (repeat 100000 \"x\") (until 100000) }}", "{{ repeat 100000000 \"ab\" }}",
+                             "{{ until 100000000 }}", "{{ indent 100000 (repeat 100000 \"\\n\") }}",
+                             "{{ replace \"a\" (repeat 100000 \"b\") (repeat 100000 \"a\") }}"}) {
+        CAPTURE(text);
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(render_error(text).find("exceeds 1 MiB") != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    }
 }
 
 TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
