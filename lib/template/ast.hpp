@@ -45,7 +45,7 @@ struct Node;
 using List = std::vector<Node>;
 
 struct Node {
-    enum Kind { Text, Action, If, Range, With } kind = Text;
+    enum Kind { Text, Action, If, Range, With, Break, Continue } kind = Text;
     size_t pos = 0;
     std::string text;
     PipelinePtr pipe;

@@ -22,6 +22,11 @@ size_t value_size(const Value& v, size_t pos, int depth = 0) {
     return total;
 }
 
+/// {{break}} and {{continue}}: thrown from the body, caught by the innermost range.
+struct LoopControl {
+    bool is_break;
+};
+
 class Executor {
 public:
     Executor(const Value& root, const RenderLimits& limits) : root_(root), limits_(limits) {
@@ -33,6 +38,8 @@ public:
             step(node.pos);
             switch (node.kind) {
                 case Node::Text: out += node.text; break;
+                case Node::Break: throw LoopControl{true};
+                case Node::Continue: throw LoopControl{false};
                 case Node::Action: {
                     Value v = eval_pipeline(*node.pipe, dot);
                     if (node.pipe->decl.empty()) out += print_value(v);
@@ -59,6 +66,7 @@ public:
                     if (!v.is_array() && !v.is_object() && !v.is_null() && !v.is_number_integer())
                         throw Failure{node.pos, "range can't iterate over " + print_value(v)};
                     bool any = false;
+                    // Runs the body for one element; false after {{break}}.
                     auto iterate = [&](const Value& key, const Value& elem) {
                         step(node.pos);
                         any = true;
@@ -68,15 +76,24 @@ public:
                             vars_.push_back({node.pipe->decl[0], key});
                             vars_.push_back({node.pipe->decl[1], elem});
                         }
-                        run(*node.body, elem, out);
+                        bool more = true;
+                        try {
+                            run(*node.body, elem, out);
+                        } catch (const LoopControl& control) {
+                            more = !control.is_break;
+                        }
                         vars_.resize(inner);
+                        return more;
                     };
                     if (v.is_array()) {
-                        for (size_t i = 0; i < v.size(); ++i) iterate(Value(static_cast<int64_t>(i)), v[i]);
+                        for (size_t i = 0; i < v.size(); ++i)
+                            if (!iterate(Value(static_cast<int64_t>(i)), v[i])) break;
                     } else if (v.is_object()) {
-                        for (auto it = v.begin(); it != v.end(); ++it) iterate(Value(it.key()), it.value());
+                        for (auto it = v.begin(); it != v.end(); ++it)
+                            if (!iterate(Value(it.key()), it.value())) break;
                     } else if (v.is_number_integer()) {
-                        for (int64_t i = 0; i < v.get<int64_t>(); ++i) iterate(Value(i), Value(i));
+                        for (int64_t i = 0; i < v.get<int64_t>(); ++i)
+                            if (!iterate(Value(i), Value(i))) break;
                     }
                     if (!any && node.otherwise) run(*node.otherwise, dot, out);
                     vars_.resize(mark);

@@ -187,7 +187,8 @@ private:
     size_t stop_pos_ = 0;
     std::vector<Token> tokens_;
     size_t next_ = 0;
-    int depth_ = 0;  // parentheses and control blocks open around the parser
+    int depth_ = 0;        // parentheses and control blocks open around the parser
+    int range_depth_ = 0;  // range bodies open around the parser: where break and continue may be
 
     /// Parses nodes into `list` until {{end}} or {{else ...}} or the end of the text.
     /// Returns "end", "else" (tokens_ positioned after "else"), or "" at end of text.
@@ -272,8 +273,14 @@ private:
                     list.push_back(parse_control(first.value, open));
                     continue;
                 }
-                if (first.value == "define" || first.value == "template" || first.value == "block" ||
-                    first.value == "break" || first.value == "continue")
+                if (first.value == "break" || first.value == "continue") {
+                    if (range_depth_ == 0) throw Failure{first.pos, "{{" + first.value + "}} outside {{range}}"};
+                    expect_end(1, "{{" + first.value + "}}");
+                    list.push_back({first.value == "break" ? Node::Break : Node::Continue, open, "", nullptr, nullptr,
+                                    nullptr});
+                    continue;
+                }
+                if (first.value == "define" || first.value == "template" || first.value == "block")
                     throw Failure{first.pos, "{{" + first.value + "}} is not supported in hook templates"};
             }
             Node action{Node::Action, open, "", parse_pipeline(true), nullptr, nullptr};
@@ -308,7 +315,9 @@ private:
         if (node.pipe->commands.empty()) throw Failure{open, "missing value for " + keyword};
         expect_token(Token::End, "end of " + keyword);
         node.body = std::make_shared<List>();
+        if (keyword == "range") ++range_depth_;
         std::string stop = parse_list(*node.body);
+        if (keyword == "range") --range_depth_;
         if (stop.empty()) throw Failure{open, "unexpected end of template: {{" + keyword + "}} has no {{end}}"};
         if (stop == "else") {
             node.otherwise = std::make_shared<List>();

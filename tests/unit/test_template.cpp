@@ -303,6 +303,15 @@ TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound,
     }
 }
 
+TEST_CASE("break and continue end a range or its element, as Go 1.18+, and outside a range they are parse errors") {
+    CHECK(render("{{range .Hooks}}{{if eq . \"notify\"}}{{break}}{{end}}{{.}}{{end}}") == "pause");
+    CHECK(render("{{range $i, $h := .Hooks}}{{if eq $i 0}}{{continue}}{{end}}{{$h}}{{end}}") == "notify");
+    CHECK(render("{{range 5}}{{if eq . 3}}{{break}}{{end}}{{.}}{{end}}") == "012");
+    CHECK(render("{{range .Hooks}}{{range 3}}{{break}}{{end}}{{.}}{{end}}") == "pausenotify");
+    CHECK(parse_error("{{break}}").find("{{break}} outside {{range}}") != std::string::npos);
+    CHECK(parse_error("{{range .Hooks}}{{else}}{{continue}}{{end}}").find("outside {{range}}") != std::string::npos);
+}
+
 TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
     setenv("STASH_HOOK_TEMPLATE_READ", "read-value", 1);
     std::vector<std::string> reads;
