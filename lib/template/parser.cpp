@@ -114,6 +114,26 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
             if (i >= end) throw Failure{start, "unterminated quoted string"};
             ++i;
             out.push_back({Token::String, start, value});
+        } else if (c == '\'') {
+            // A character constant: its code point, as a number ('a' is 97).
+            size_t close = i + 1;
+            while (close < end && text[close] != '\'' && text[close] != '\n') close += text[close] == '\\' ? 2 : 1;
+            if (close >= end || text[close] != '\'') throw Failure{start, "unterminated character constant"};
+            std::string inner(text.substr(i + 1, close - i - 1));
+            std::string decoded;
+            if (inner == "\"") {
+                decoded = inner;
+            } else {
+                const std::string quoted = "\"" + inner + "\"";
+                const auto tokens = lex_action(quoted, 0, quoted.size());
+                decoded = tokens.at(0).value;
+            }
+            const size_t len = decoded.empty() ? 0 : utf8_sequence_length(decoded, 0);
+            if (len == 0 || len != decoded.size()) throw Failure{start, "malformed character constant: " + std::string(text.substr(i, close - i + 1))};
+            uint32_t cp = static_cast<unsigned char>(decoded[0]) & (len == 1 ? 0x7F : 0xFF >> (len + 1));
+            for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(decoded[k]) & 0x3F);
+            out.push_back({Token::Number, start, std::to_string(cp)});
+            i = close + 1;
         } else if (c == '`') {
             const size_t close = text.find('`', i + 1);
             if (close == std::string_view::npos || close >= end) throw Failure{start, "unterminated raw string"};
@@ -231,13 +251,13 @@ private:
             while (true) {
                 if (close >= text_.size()) throw Failure{open, "unclosed action"};
                 const char c = text_[close];
-                if (c == '"' || c == '`') {
+                if (c == '"' || c == '`' || c == '\'') {
                     const char q = c;
                     ++close;
                     while (close < text_.size() && text_[close] != q) {
-                        if (q == '"' && text_[close] == '\\') ++close;
-                        if (q == '"' && close < text_.size() && text_[close] == '\n')
-                            throw Failure{close, "unterminated quoted string"};
+                        if (q != '`' && text_[close] == '\\') ++close;
+                        if (q != '`' && close < text_.size() && text_[close] == '\n')
+                            throw Failure{close, q == '"' ? "unterminated quoted string" : "unterminated character constant"};
                         ++close;
                     }
                     ++close;
@@ -394,11 +414,23 @@ private:
             case Token::Number: {
                 term.kind = Term::Number;
                 char* endp = nullptr;
-                const std::string& s = t.value;
-                if (s.find_first_of(".eE") == std::string::npos || s.rfind("0x", 0) == 0) {
+                // Go's forms: 0b101, 0o17, 017, 0x1F, 1_000, 0x1p4 (a hex float).
+                std::string s;
+                for (char ch : t.value)
+                    if (ch != '_') s += ch;
+                const size_t digits = s[0] == '-' || s[0] == '+' ? 1 : 0;
+                const std::string prefix = s.size() >= digits + 2 ? s.substr(digits, 2) : "";
+                const bool hex = prefix == "0x" || prefix == "0X";
+                const int base = prefix == "0b" || prefix == "0B" ? 2 : prefix == "0o" || prefix == "0O" ? 8 : 0;
+                if (t.value.find("__") != std::string::npos || t.value.back() == '_')
+                    throw Failure{t.pos, "bad number syntax: " + t.value};
+                if (base != 0 || (hex && s.find_first_of("pP") == std::string::npos) ||
+                    (!hex && s.find_first_of(".eE") == std::string::npos)) {
                     errno = 0;
-                    const long long v = std::strtoll(s.c_str(), &endp, 0);
-                    if (*endp != '\0' || errno == ERANGE) throw Failure{t.pos, "bad number syntax: " + s};
+                    std::string body = base ? s.substr(0, digits) + s.substr(digits + 2) : s;
+                    const long long v = std::strtoll(body.c_str(), &endp, base);
+                    if (*endp != '\0' || errno == ERANGE || (base && body.size() == digits))
+                        throw Failure{t.pos, "bad number syntax: " + t.value};
                     term.literal = v;
                 } else {
                     const double v = std::strtod(s.c_str(), &endp);

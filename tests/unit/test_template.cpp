@@ -312,6 +312,13 @@ TEST_CASE("break and continue end a range or its element, as Go 1.18+, and outsi
     CHECK(parse_error("{{range .Hooks}}{{else}}{{continue}}{{end}}").find("outside {{range}}") != std::string::npos);
 }
 
+TEST_CASE("number forms and character constants as Go writes them") {
+    CHECK(render("{{0b101}} {{0o17}} {{017}} {{0x1F}} {{1_000}} {{0x1p4}} {{-0b11}}") == "5 15 15 31 1000 16 -3");
+    CHECK(render("{{'a'}} {{'\\n'}} {{'\\''}} {{'\"'}} {{'\xC3\xA9'}}") == "97 10 39 34 233");
+    CHECK(parse_error("{{'ab'}}").find("malformed character constant") != std::string::npos);
+    CHECK(parse_error("{{1__0}}").find("bad number syntax") != std::string::npos);
+}
+
 TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
     setenv("STASH_HOOK_TEMPLATE_READ", "read-value", 1);
     std::vector<std::string> reads;
