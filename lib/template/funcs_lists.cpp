@@ -127,7 +127,17 @@ Value fn_slice(Call& c) {
     return Value(Value::array_t(l.begin() + start, l.begin() + end));
 }
 
+Value fn_sort_alpha(Call& c) {  // the elements as strings, sorted; not a list: itself as one
+    auto parts = strslice(c.args[0]);
+    if (!c.args[0].is_array()) parts = {strval(c.args[0])};
+    std::sort(parts.begin(), parts.end());
+    Value out = Value::array();
+    for (auto& p : parts) out.push_back(std::move(p));
+    return out;
+}
+
 constexpr Function kFunctions[] = {
+    {"sortAlpha", 1, 1, fn_sort_alpha},
     {"slice", 1, kVariadic, fn_slice},
     {"list", 0, kVariadic, fn_list},
     {"tuple", 0, kVariadic, fn_list},

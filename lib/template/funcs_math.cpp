@@ -2,7 +2,10 @@
 // as spf13/cast does: numbers, numeric strings, bools; anything else is 0.
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 
 #include "template/functions.hpp"
@@ -60,7 +63,17 @@ Value fn_ceil(Call& c) { return std::ceil(to_float64(c.args[0])); }
 Value fn_int(Call& c) { return to_int64(c.args[0]); }
 Value fn_float64(Call& c) { return to_float64(c.args[0]); }
 
+Value fn_atoi(Call& c) {  // strconv.Atoi, 0 on error
+    const std::string& s = c.str(0);
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(s[0]))) return int64_t{0};
+    return static_cast<int64_t>(v);
+}
+
 constexpr Function kFunctions[] = {
+    {"atoi", 1, 1, fn_atoi},
     {"add", 0, kVariadic, fn_add},
     {"add1", 1, 1, fn_add1},
     {"sub", 2, 2, fn_sub},
