@@ -14,9 +14,10 @@ DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-de
         python3 python3-yaml python3-jsonschema python3-prometheus-client zsh fish \
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
         nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
-# Only `make test` needs these: robfig/cron for the cron oracle test, faketime for serve's DST nights,
-# lintian for the .deb, systemd (systemd-analyze) for the generated units.
-TEST_DEBS := golang-go golang-github-robfig-cron-dev faketime lintian systemd
+# Only `make test` needs these: robfig/cron for the cron oracle test, Go's Sprig for the
+# template oracle test, faketime for serve's DST nights, lintian for the .deb, systemd
+# (systemd-analyze) for the generated units.
+TEST_DEBS := golang-go golang-github-robfig-cron-dev golang-github-masterminds-sprig-dev faketime lintian systemd
 FUZZ_DEBS := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 0

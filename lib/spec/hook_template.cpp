@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <map>
+
+#include "spec/runnable.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -60,9 +63,15 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
     Hook rendered = hook;
     std::string failure;
     const bool exec = std::holds_alternative<ExecAction>(hook.action);
+    // The environment values each string's template read (env), by the string.
+    std::map<const std::string*, std::vector<std::string>> env_reads;
     for_each_template_string(rendered, [&](std::string& text, const std::string& where) {
         if (!failure.empty() || !tmpl::is_template(text)) return;
-        auto out = tmpl::render_string(text, data, limits);
+        tmpl::RenderLimits string_limits = limits;
+        string_limits.env_read = [&reads = env_reads[&text]](std::string_view, std::string_view value) {
+            reads.emplace_back(value);
+        };
+        auto out = tmpl::render_string(text, data, string_limits);
         if (!out)
             failure = "failed to render the template in " + where + ": " + out.error().str();
         else if (exec && out->find('\0') != std::string::npos)  // execve would cut the argument there
@@ -71,13 +80,17 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
             text = std::move(*out);
     });
     if (!failure.empty()) return unexpected(failure);
-    if (const auto* http = std::get_if<HttpAction>(&rendered.action))
-        for (size_t i = 0; i < http->headers.size(); ++i) {
-            // A header templated from the environment ({{ env "TOKEN" }}) carries a
-            // secret; one templated from session data (.Name) does not.
-            const std::string& raw = std::get<HttpAction>(hook.action).headers[i].value;
-            if (tmpl::is_template(raw) && raw.find("env") != std::string::npos) secrets::add(http->headers[i].value);
-        }
+    if (const auto* http = std::get_if<HttpAction>(&rendered.action)) {
+        // What a secret header or a hidden path read from the environment is a secret;
+        // what one read from session data (.Name) is not.
+        auto register_reads = [&](const std::string& text) {
+            if (auto it = env_reads.find(&text); it != env_reads.end())
+                for (const auto& value : it->second) secrets::add(value);
+        };
+        for (const auto& header : http->headers)
+            if (!is_public_header(header.name)) register_reads(header.value);
+        if (!http->show_url) register_reads(http->path);
+    }
     if (const auto* http = std::get_if<HttpAction>(&rendered.action);
         http && !http->show_url && tmpl::is_template(std::get<HttpAction>(hook.action).path)) {
         secrets::add(http->path);  // a templated path is known only now (runnable.hpp)

@@ -109,9 +109,13 @@ void register_http_secrets(const HttpAction& http) {
     for (const auto& header : http.headers) {
         if (is_public_header(header.name)) continue;
         secrets::add(header.value);
-        // Templated from the environment: the value the hook will send.
-        if (tmpl::is_template(header.value) && header.value.find("env") != std::string::npos)
-            if (auto value = tmpl::render_string(header.value, template_schema())) secrets::add(*value);
+        // What its template reads from the environment (env) is a secret now, before
+        // any hook runs and prints it.
+        if (tmpl::is_template(header.value)) {
+            tmpl::RenderLimits limits;
+            limits.env_read = [](std::string_view, std::string_view value) { secrets::add(value); };
+            (void)tmpl::render_string(header.value, template_schema(), limits);
+        }
     }
     if (const size_t at = http.host.rfind('@'); at != std::string::npos)  // user:PASSWORD@host
         if (const size_t colon = http.host.find(':'); colon < at) secrets::add(http.host.substr(colon + 1, at - colon - 1));

@@ -28,7 +28,7 @@ void apply_container_flags(Spec& spec, const std::string& runtime, const std::st
 bool is_public_header(const std::string& name);
 
 /// Registers the spec's secrets for redaction: every HTTP header value (but those of
-/// is_public_header; one templated from the environment as rendered now), an HTTP
+/// is_public_header; of a templated one, the environment values it reads), an HTTP
 /// hook's path and URL unless showUrl, a URL password (user:PASSWORD@host), and the
 /// values of the environment variables named in secretEnv (an exec hook's own env: too).
 void register_secrets(const Spec& spec);

@@ -470,7 +470,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         }
     }
     if (auto n = root["lockWait"]) {
-        // Without lock: here, --lock may give the file: run_checks decides (man page, SPEC).
+        // Without lock: here, --lock may give the file: runnable decides (man page, SPEC).
         spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
     }
     if (auto n = root["nice"]) spec.nice = static_cast<int>(int_value(n, "nice", -20, 19).value_or(0));

@@ -1,9 +1,10 @@
 #pragma once
 // A Go text/template engine for the subset Stash's hooks use (man page, TEMPLATES):
-// fields, variables, pipelines, if/else if/else, range, with,
-// literals, {{- -}} trimming, and the functions eq ne lt le gt ge and or not len
-// index printf print quote toJson dict default env lower upper trim.
+// fields, variables, pipelines, if/else if/else, range, with, literals, {{- -}}
+// trimming, and the functions of the table in functions.hpp.
 // Data is a JSON value; objects are structs (an unknown field is an error).
+// The parts: ast.hpp (the tree), parser.cpp, executor.cpp, go_format.cpp (Go's
+// printing, fmt and JSON), functions.cpp and funcs_<family>.cpp (one entry each).
 
 #include "util/expected.hpp"
 #include <chrono>
@@ -44,6 +45,9 @@ inline constexpr long kMaxSteps = 1'000'000;
 struct RenderLimits {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     std::function<bool()> interrupted;
+    /// Called with the name and value of every environment variable the template
+    /// reads (env), so that the caller can register the values as secrets.
+    std::function<void(std::string_view name, std::string_view value)> env_read;
 };
 
 class Template {

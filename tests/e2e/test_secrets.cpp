@@ -338,3 +338,34 @@ hooks:
     CHECK_FALSE(leaks({plan.out, plan.err, dry.out, dry.err}, "s3kr1t-restic-pw"));
     CHECK_FALSE(leaks({plan.out, plan.err, dry.out, dry.err}, "hdr-t0ken-from-env"));
 }
+
+TEST_CASE("secrets: exactly the environment values a header template reads are secrets, not text that says env") {
+    test::TempDir dir;
+    // The token is read through env in a header; the exec hook prints it bare. A header
+    // that only mentions "environment" in its text reads nothing secret.
+    test::write_file(dir / "s.yaml", R"(namespace: prod
+hooks:
+  preBackup:
+    - name: notify
+      onError: Continue
+      httpGet:
+        host: 127.0.0.1
+        port: 9
+        path: /
+        httpHeaders:
+          - {name: Authorization, value: 'Bearer {{ "NOTIFY_TOKEN" | env }}'}
+          - {name: X-Where, value: '{{ .Namespace }}-environment'}
+  postBackup:
+    - name: echo
+      onError: Continue
+      exec: {command: [sh, -c, 'echo "token $NOTIFY_TOKEN to prod-environment" >&2; exit 1']}
+)");
+    test::CliOptions opts;
+    opts.env = {{"NOTIFY_TOKEN", "hdr-t0ken-via-env"}};
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, opts);
+    CHECK(r.exit_code == 0);
+    const std::string status = test::read_file(dir / "st.json");
+    CHECK_FALSE(leaks({r.err, status}, "hdr-t0ken-via-env"));
+    CHECK(status.find("token *** to prod-environment") != std::string::npos);
+    CHECK(r.err.find("token *** to prod-environment") != std::string::npos);
+}

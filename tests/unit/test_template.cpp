@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "template/template.hpp"
@@ -94,7 +95,7 @@ TEST_CASE("template functions behave as Go's and sprig's") {
     const Case cases[] = {
         {"{{eq 1 1}} {{eq \"a\" \"b\"}} {{eq .Status.Phase \"x\" \"Failed\"}}", "true false true"},
         {"{{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}}", "true true true false true"},
-        {"{{lt 1 2.5}}", "true"},
+        {"{{lt 1.5 2.5}} {{eq 2.0 2.0}}", "true true"},
         {"{{and 1 0}} {{and 1 2}} {{or 0 \"\"}} {{or 0 \"x\"}} {{not 0}}", "0 2  x true"},
         {"{{len .Hooks}} {{len .Namespace}} {{len .Target}}", "2 4 2"},
         {"{{index .Hooks 1}} {{index .Target \"Name\"}}", "notify stash-demo"},
@@ -164,6 +165,9 @@ TEST_CASE("parse errors name the line, the column and the problem") {
     CHECK(parse_error("{{ .Name") == "template:1:1: unclosed action");
     CHECK(parse_error("a\n  {{ foo .Name }}") == "template:2:6: function \"foo\" not defined");
     CHECK(parse_error("{{ upperr .Name }}") == "template:1:4: function \"upperr\" not defined; did you mean \"upper\"?");
+    CHECK(parse_error("{{ genCA \"x\" 3 }}") ==
+          "template:1:4: function \"genCA\" is not supported: stash-hook leaves out Sprig's certificate, key and "
+          "encryption functions");
     CHECK(parse_error("{{if .Name}}x") == "template:1:1: unexpected end of template: {{if}} has no {{end}}");
     CHECK(parse_error("x{{end}}") == "template:1:2: unexpected {{end}}");
     CHECK(parse_error("{{ \"open }}") == "template:1:1: unclosed action");
@@ -276,4 +280,57 @@ TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the par
                                   " bytes; at most 65536 are allowed");
     big.resize(65520);
     CHECK(Template::parse(big.substr(0, big.rfind("{{"))).has_value());
+}
+
+TEST_CASE("what Go refuses fails here too: mixed int and float comparison, nil as a command, arguments without space") {
+    CHECK(render_error("{{lt 1 2.5}}").find("incompatible types for comparison") != std::string::npos);
+    CHECK(render_error("{{eq 2 2.0}}").find("incompatible types for comparison") != std::string::npos);
+    CHECK(render_error("{{nil}}").find("nil is not a command") != std::string::npos);
+    CHECK(parse_error("{{printf `x`.}}").find("unexpected \".\" in operand") != std::string::npos);
+    CHECK(parse_error("{{.Name | 1}}").find("non executable command in pipeline stage 2") != std::string::npos);
+    CHECK(render_error("{{upper .RetryLeft}}").find("expected string; got int") != std::string::npos);
+    CHECK(render("{{print nil}} {{eq .Zero 0}}") == "<nil> true");
+}
+
+TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound, quickly") {
+    for (const char* text : {"{{ join (repeat 100000 \"x\") (until 100000) }}", "{{ repeat 100000000 \"ab\" }}",
+                             "{{ until 100000000 }}", "{{ indent 100000 (repeat 100000 \"\\n\") }}",
+                             "{{ replace \"a\" (repeat 100000 \"b\") (repeat 100000 \"a\") }}"}) {
+        CAPTURE(text);
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(render_error(text).find("exceeds 1 MiB") != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    }
+}
+
+TEST_CASE("break and continue end a range or its element, as Go 1.18+, and outside a range they are parse errors") {
+    CHECK(render("{{range .Hooks}}{{if eq . \"notify\"}}{{break}}{{end}}{{.}}{{end}}") == "pause");
+    CHECK(render("{{range $i, $h := .Hooks}}{{if eq $i 0}}{{continue}}{{end}}{{$h}}{{end}}") == "notify");
+    CHECK(render("{{range 5}}{{if eq . 3}}{{break}}{{end}}{{.}}{{end}}") == "012");
+    CHECK(render("{{range .Hooks}}{{range 3}}{{break}}{{end}}{{.}}{{end}}") == "pausenotify");
+    CHECK(parse_error("{{break}}").find("{{break}} outside {{range}}") != std::string::npos);
+    CHECK(parse_error("{{range .Hooks}}{{else}}{{continue}}{{end}}").find("outside {{range}}") != std::string::npos);
+}
+
+TEST_CASE("number forms and character constants as Go writes them") {
+    CHECK(render("{{0b101}} {{0o17}} {{017}} {{0x1F}} {{1_000}} {{0x1p4}} {{-0b11}}") == "5 15 15 31 1000 16 -3");
+    CHECK(render("{{'a'}} {{'\\n'}} {{'\\''}} {{'\"'}} {{'\xC3\xA9'}}") == "97 10 39 34 233");
+    CHECK(parse_error("{{'ab'}}").find("malformed character constant") != std::string::npos);
+    CHECK(parse_error("{{1__0}}").find("bad number syntax") != std::string::npos);
+}
+
+TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
+    setenv("STASH_HOOK_TEMPLATE_READ", "read-value", 1);
+    std::vector<std::string> reads;
+    RenderLimits limits;
+    limits.env_read = [&](std::string_view name, std::string_view value) {
+        reads.push_back(std::string(name) + "=" + std::string(value));
+    };
+    auto out = render_string("env {{ \"STASH_HOOK_TEMPLATE_READ\" | env }} {{ env \"STASH_HOOK_UNSET_X\" }}", kData, limits);
+    REQUIRE(out.has_value());
+    CHECK(*out == "env read-value");
+    CHECK(reads == std::vector<std::string>{"STASH_HOOK_TEMPLATE_READ=read-value", "STASH_HOOK_UNSET_X="});
+    reads.clear();
+    REQUIRE(render_string("environment {{ .Namespace }} env", kData, limits).has_value());
+    CHECK(reads.empty());
 }

@@ -1,0 +1,272 @@
+// Sprig's string functions (sprig functions.go, strings.go).
+
+#include <algorithm>
+#include <cctype>
+
+#include "template/functions.hpp"
+#include "util/utf8.hpp"
+
+namespace stash_hook::tmpl {
+
+namespace {
+
+Value fn_quote(Call& c) {
+    std::string s;
+    bool first = true;
+    for (const auto& v : c.args) {
+        if (v.is_null()) continue;
+        if (!first) s += ' ';
+        first = false;
+        s += go_quote(v.is_string() ? v.get<std::string>() : sprint_value(v));
+    }
+    return s;
+}
+
+std::string map_ascii(std::string s, int (*f)(int)) {
+    for (char& ch : s) ch = static_cast<char>(f(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+Value fn_lower(Call& c) { return map_ascii(c.str(0), ::tolower); }
+Value fn_upper(Call& c) { return map_ascii(c.str(0), ::toupper); }
+
+Value fn_trim(Call& c) {
+    const std::string& s = c.str(0);
+    const size_t b = s.find_first_not_of(" \t\r\n\v\f");
+    if (b == std::string::npos) return std::string();
+    return s.substr(b, s.find_last_not_of(" \t\r\n\v\f") - b + 1);
+}
+
+Value fn_trunc(Call& c) {  // trunc N S: the first N bytes, or the last -N
+    const int64_t n = c.integer(0);
+    const std::string& s = c.str(1);
+    const auto len = static_cast<int64_t>(s.size());
+    if (n < 0 && len + n > 0) return s.substr(static_cast<size_t>(len + n));
+    if (n >= 0 && len > n) return s.substr(0, static_cast<size_t>(n));
+    return s;
+}
+
+Value fn_contains(Call& c) { return c.str(1).find(c.str(0)) != std::string::npos; }
+Value fn_has_prefix(Call& c) { return c.str(1).starts_with(c.str(0)); }
+Value fn_has_suffix(Call& c) { return c.str(1).ends_with(c.str(0)); }
+
+/// strings.Replace(s, old, new, -1), with Go's rule for an empty old (between runes).
+std::string replace_all(const std::string& s, const std::string& from, const std::string& to) {
+    std::string out;
+    if (from.empty()) {
+        out += to;
+        for (size_t i = 0; i < s.size();) {
+            const size_t len = std::max<size_t>(1, utf8_sequence_length(s, i));
+            out += s.substr(i, len);
+            out += to;
+            i += len;
+        }
+        return out;
+    }
+    size_t at = 0;
+    for (size_t hit; (hit = s.find(from, at)) != std::string::npos; at = hit + from.size()) {
+        out.append(s, at, hit - at);
+        out += to;
+        if (out.size() > kMaxBytes) break;
+    }
+    return out + s.substr(at);
+}
+
+Value fn_replace(Call& c) { return replace_all(c.str(2), c.str(0), c.str(1)); }
+
+Value fn_repeat(Call& c) {
+    const int64_t n = c.integer(0);
+    const std::string& s = c.str(1);
+    if (n < 0) c.fail("strings: negative Repeat count");
+    if (!s.empty() && static_cast<uint64_t>(n) > kMaxBytes / s.size()) throw Failure{c.pos, kTooBig};
+    std::string out;
+    for (int64_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+/// strings.Trim / TrimLeft / TrimRight with a cutset of bytes (ASCII cutsets; a
+/// multi-byte cutset trims whole characters).
+bool in_cutset(std::string_view cutset, std::string_view ch) { return cutset.find(ch) != std::string_view::npos; }
+
+std::string trim_cutset(const std::string& s, std::string_view cutset, bool left, bool right) {
+    size_t b = 0, e = s.size();
+    while (left && b < e) {
+        const size_t len = std::max<size_t>(1, utf8_sequence_length(s, b));
+        if (!in_cutset(cutset, std::string_view(s).substr(b, len))) break;
+        b += len;
+    }
+    while (right && e > b) {
+        size_t start = e - 1;
+        while (start > b && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+        if (!in_cutset(cutset, std::string_view(s).substr(start, e - start))) break;
+        e = start;
+    }
+    return s.substr(b, e - b);
+}
+
+Value fn_trim_all(Call& c) { return trim_cutset(c.str(1), c.str(0), true, true); }
+Value fn_trim_prefix(Call& c) {
+    const std::string& s = c.str(1);
+    return s.starts_with(c.str(0)) ? s.substr(c.str(0).size()) : s;
+}
+Value fn_trim_suffix(Call& c) {
+    const std::string& s = c.str(1);
+    return s.ends_with(c.str(0)) ? s.substr(0, s.size() - c.str(0).size()) : s;
+}
+
+Value fn_nospace(Call& c) {
+    std::string out;
+    for (char ch : c.str(0))
+        if (!std::isspace(static_cast<unsigned char>(ch))) out += ch;
+    return out;
+}
+
+Value fn_squote(Call& c) {
+    std::string s;
+    bool first = true;
+    for (const auto& v : c.args) {
+        if (v.is_null()) continue;
+        if (!first) s += ' ';
+        first = false;
+        s += "'" + strval(v) + "'";
+    }
+    return s;
+}
+
+Value fn_cat(Call& c) {
+    std::string s;
+    bool first = true;
+    for (const auto& v : c.args) {
+        if (v.is_null()) continue;
+        if (!first) s += ' ';
+        first = false;
+        s += sprint_value(v);
+    }
+    return s;
+}
+
+std::string indent(int64_t spaces, const std::string& s) {
+    if (spaces < 0 || static_cast<uint64_t>(spaces) > kMaxBytes) return s;
+    const std::string pad(static_cast<size_t>(spaces), ' ');
+    return pad + replace_all(s, "\n", "\n" + pad);
+}
+
+Value fn_indent(Call& c) { return indent(c.integer(0), c.str(1)); }
+Value fn_nindent(Call& c) { return "\n" + indent(c.integer(0), c.str(1)); }
+
+Value fn_plural(Call& c) { return c.integer(2) == 1 ? c.str(0) : c.str(1); }
+
+Value fn_substr(Call& c) {
+    const int64_t start = c.integer(0), end = c.integer(1);
+    const std::string& s = c.str(2);
+    const auto len = static_cast<int64_t>(s.size());
+    int64_t b = start, e = end;
+    if (start < 0) b = 0;
+    else if (end < 0 || end > len) e = len;
+    if (b < 0 || e < b || e > len) c.fail("slice bounds out of range [" + std::to_string(b) + ":" + std::to_string(e) + "]");
+    return s.substr(static_cast<size_t>(b), static_cast<size_t>(e - b));
+}
+
+Value fn_join(Call& c) {
+    std::string out;
+    const auto parts = strslice(c.args[1]);
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += c.str(0);
+        out += parts[i];
+        if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
+    }
+    return out;
+}
+
+std::vector<std::string> split_all(const std::string& s, const std::string& sep, int64_t n) {
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    if (sep.empty()) {
+        for (size_t i = 0; i < s.size();) {
+            const size_t len = std::max<size_t>(1, utf8_sequence_length(s, i));
+            if (n > 0 && static_cast<int64_t>(out.size()) == n - 1) {
+                out.push_back(s.substr(i));
+                return out;
+            }
+            out.push_back(s.substr(i, len));
+            i += len;
+        }
+        return out;
+    }
+    size_t at = 0;
+    for (size_t hit; (n < 0 || static_cast<int64_t>(out.size()) < n - 1) && (hit = s.find(sep, at)) != std::string::npos;
+         at = hit + sep.size())
+        out.push_back(s.substr(at, hit - at));
+    out.push_back(s.substr(at));
+    return out;
+}
+
+Value parts_map(const std::vector<std::string>& parts) {
+    Value m = Value::object();
+    for (size_t i = 0; i < parts.size(); ++i) m["_" + std::to_string(i)] = parts[i];
+    return m;
+}
+
+Value fn_split(Call& c) { return parts_map(split_all(c.str(1), c.str(0), -1)); }
+Value fn_splitn(Call& c) { return parts_map(split_all(c.str(2), c.str(0), c.integer(1))); }
+Value fn_split_list(Call& c) {
+    Value list = Value::array();
+    for (auto& p : split_all(c.str(1), c.str(0), -1)) list.push_back(std::move(p));
+    return list;
+}
+
+Value fn_to_string(Call& c) { return strval(c.args[0]); }
+Value fn_to_strings(Call& c) {
+    Value list = Value::array();
+    for (auto& p : strslice(c.args[0])) list.push_back(std::move(p));
+    return list;
+}
+
+/// strings.Title for ASCII word boundaries: the first letter after a separator upper.
+Value fn_title(Call& c) {
+    std::string s = c.str(0);
+    bool start = true;
+    for (char& ch : s) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (start && u < 0x80) ch = static_cast<char>(std::toupper(u));
+        start = u < 0x80 && !std::isalnum(u) && u != '_' && u != '\'';
+    }
+    return s;
+}
+
+constexpr Function kFunctions[] = {
+    {"quote", 0, kVariadic, fn_quote},
+    {"lower", 1, 1, fn_lower},
+    {"upper", 1, 1, fn_upper},
+    {"trim", 1, 1, fn_trim},
+    {"trunc", 2, 2, fn_trunc},
+    {"contains", 2, 2, fn_contains},
+    {"hasPrefix", 2, 2, fn_has_prefix},
+    {"hasSuffix", 2, 2, fn_has_suffix},
+    {"replace", 3, 3, fn_replace},
+    {"repeat", 2, 2, fn_repeat},
+    {"trimAll", 2, 2, fn_trim_all},
+    {"trimall", 2, 2, fn_trim_all},
+    {"trimPrefix", 2, 2, fn_trim_prefix},
+    {"trimSuffix", 2, 2, fn_trim_suffix},
+    {"nospace", 1, 1, fn_nospace},
+    {"squote", 0, kVariadic, fn_squote},
+    {"cat", 0, kVariadic, fn_cat},
+    {"indent", 2, 2, fn_indent},
+    {"nindent", 2, 2, fn_nindent},
+    {"plural", 3, 3, fn_plural},
+    {"substr", 3, 3, fn_substr},
+    {"join", 2, 2, fn_join},
+    {"split", 2, 2, fn_split},
+    {"splitn", 3, 3, fn_splitn},
+    {"splitList", 2, 2, fn_split_list},
+    {"toString", 1, 1, fn_to_string},
+    {"toStrings", 1, 1, fn_to_strings},
+    {"title", 1, 1, fn_title},
+};
+
+}  // namespace
+
+std::span<const Function> string_functions() { return kFunctions; }
+
+}  // namespace stash_hook::tmpl

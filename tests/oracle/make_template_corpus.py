@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Writes template_corpus.tsv: the cases template_compare checks against Go and Sprig.
+
+One case a line, "fixture<TAB>template" (\\n, \\t and \\\\ escaped). Sources: Go's
+text/template exec_test.go and fmt's fmt_test.go tables (the cases that fit hook data),
+Sprig's documented examples (docs/*.md), Stash's doc templates, and edge cases per
+function. Run it again after editing; the output is committed."""
+
+cases = []
+
+
+def add(template, fixture="failed"):
+    cases.append((fixture, template))
+
+
+# Stash's documented hook templates (stash.run docs, hooks guides).
+for t in [
+    '{{ .Status.Phase }}',
+    '{"text":"{{.Name}} {{.Status.Phase}}"}',
+    'Backup {{.Status.Phase}} for {{.Namespace}}/{{.Target.Name}}',
+    '{{if eq .Status.Phase "Succeeded"}}:white_check_mark: Backup succeeded for {{.Namespace}}/{{.Target.Name}}{{else}}:x: Backup failed for {{.Namespace}}/{{.Target.Name}} Reason: {{.Status.Error}}{{end}}',
+    '{"text": "{{ .Target.Kind }} {{ .Target.Name }} in {{ .Namespace }}: {{ .Status.Phase }} in {{ .Status.Duration }}"}',
+    '{{ .Invoker.Kind }}/{{ .Invoker.Name }} retry left {{ .RetryLeft }}',
+]:
+    add(t)
+    add(t, "succeeded")
+
+# text/template's exec_test.go: the language over hook-shaped data.
+for t in [
+    '{{.Name}}', '{{.Target.Name}}', '{{$}}', '{{$.Namespace}}', '{{.Hooks}}', '{{.Status.ExitCode}}',
+    '{{$x := 1}}{{$x}}', '{{$x := .Namespace}}{{$x = "b"}}{{$x}}', '{{$x := 23}}{{with $x}}{{.}}{{end}}',
+    '{{range .Hooks}}-{{.}}{{end}}', '{{range $i, $v := .Hooks}}{{$i}}={{$v}} {{end}}',
+    '{{range .Empty}}x{{else}}empty{{end}}', '{{range $k, $v := .Status}}{{$k}}:{{$v}};{{end}}',
+    '{{range .Nums}}{{.}}{{end}}', '{{range $v := .Nums}}{{$v}}{{end}}',
+    '{{if true}}T{{else}}F{{end}}', '{{if false}}T{{else}}F{{end}}', '{{if 1}}T{{end}}', '{{if 0}}T{{else}}F{{end}}',
+    '{{if .Empty}}T{{else}}F{{end}}', '{{if .Hooks}}T{{end}}', '{{if and 1 0}}T{{else}}F{{end}}',
+    '{{if or 0 1}}T{{end}}', '{{if not .Zero}}zero{{end}}', '{{if eq 1 2}}a{{else if eq 2 2}}b{{else}}c{{end}}',
+    '{{with .Target}}{{.Kind}}{{end}}', '{{with .Empty}}x{{else}}none{{end}}', '{{with $x := .Namespace}}{{$x}}{{end}}',
+    '{{- " a " -}}', 'x {{- 1 -}} y', '{{/* comment */}}c', '{{- /* comment */ -}} c',
+    '{{"\\"quoted\\""}}', '{{`raw \\n`}}', '{{print "a" "b"}}', '{{print 1 2}}', '{{print "a" 1 2 "b"}}',
+    '{{print nil}}', '{{print .Hooks}}', '{{print true false}}', '{{println "a" 1}}',
+    '{{len .Hooks}}', '{{len "héllo"}}', '{{len .Status}}', '{{len 3}}', '{{index .Hooks 0}}',
+    '{{index .Hooks 5}}', '{{index .Status "Phase"}}', '{{index .Status "None"}}', '{{index .Nums -1}}',
+    '{{eq 1 1}}', '{{eq "a" "a" "b"}}', '{{ne 1 2}}', '{{lt 1 2}}', '{{le 2 2}}', '{{gt "b" "a"}}', '{{ge 1.5 1}}',
+    '{{eq .Status.Phase "Failed"}}', '{{lt 1 2.5}}', '{{eq 2 2.0}}', '{{eq nil nil}}', '{{eq true true}}',
+    '{{lt true false}}', '{{eq "a" 1}}', '{{and 1 2}}', '{{and 0 2}}', '{{or 0 ""}}', '{{or 0 "x"}}',
+    '{{not 1}}', '{{not ""}}', '{{1}}', '{{-1}}', '{{+1}}', '{{1.5}}', '{{1e3}}', '{{0x10}}', '{{0o17}}',
+    '{{0b101}}', '{{1_000}}', '{{0x1p4}}', "{{'a'}}", "{{'\\n'}}", '{{1e6}}', '{{1e21}}', '{{123456789.0}}',
+    '{{0.000001}}', '{{0.0000001}}', '{{.Pi}}', '{{.Big}}', '{{true}}', '{{nil}}', '{{.Missing}}',
+    '{{.Status.Missing}}', '{{(dict "a" 1).b}}', '{{if (dict).none}}T{{else}}F{{end}}', '{{.Target.Name.X}}',
+    '{{(1)}}', '{{(print "a")}}', '{{("x" | printf "%s")}}', '{{.Hooks | len}}', '{{"a" | printf "%s%s" "b"}}',
+    '{{printf "%d" 1 | printf "%s!"}}', '{{break}}', '{{range .Hooks}}{{break}}{{end}}x',
+    '{{range .Hooks}}{{if eq . "notify"}}{{break}}{{end}}{{.}}{{end}}',
+    '{{range .Hooks}}{{if eq . "pause"}}{{continue}}{{end}}{{.}}{{end}}',
+    '{{define "T"}}hi{{end}}{{template "T"}}', '{{block "B" .}}b{{.Namespace}}{{end}}',
+    '{{range 3}}{{.}}{{end}}', '{{range $i := 3}}{{$i}}{{end}}', '{{range 0}}x{{else}}none{{end}}',
+    '{{html "<a href=\\"x\\">&</a>"}}', '{{js "it\'s \\"q\\" <x>"}}', '{{urlquery "a b&c=d/é"}}',
+    '{{slice "abcdef" 1 3}}', '{{slice .Hooks 1}}', '{{slice "abc" 2 1}}', '{{call nil}}',
+    '{{printf `x`.}}', '{{upper .RetryLeft}}', '{{.Name "x"}}', '{{"x" .Name}}', '{{$y}}', '{{end}}',
+    '{{if}}x{{end}}', '{{range .Hooks}}', '{{printf "%s" 1 2}}', '{{.Hooks.x}}', '{{index .Hooks "a"}}',
+    '{{len nil}}', '{{index nil 1}}', '{{$x := 1}}{{$x := 2}}{{$x}}', '{{with 1}}{{$}}{{end}}',
+]:
+    add(t)
+add('{{.Name}}|{{.Missing}}|{{len .}}', "empty")
+
+# fmt's fmt_test.go verbs over the values hooks see.
+values = ['0', '-1', '42', '255', '3.5', '-2.25', '1e6', '1e-7', '"hi"', '"a\\tb"', '"é"', 'true', '.Hooks',
+          '.Nums', '.Status.ExitCode', 'nil', '.Target']
+verbs = ['%v', '%+v', '%#v', '%T', '%d', '%s', '%q', '%x', '%X', '%o', '%O', '%b', '%e', '%E', '%f', '%F', '%g',
+         '%G', '%t', '%c', '%U', '%5d', '%-5d|', '%05d', '%+d', '%x', '%#x', '%#o', '% d', '%.2f', '%8.3f', '%-8.3f|',
+         '%08.3f', '%.0f', '%.3g', '%10s|', '%-10s|', '%.1s', '%5.1s|', '%+q', '%#q', '%6.2v', '%z']
+for v in values:
+    for verb in verbs:
+        add('{{printf "%s" %s}}' % (verb, v))
+for t in ['{{printf "%[2]s %[1]s" "a" "b"}}', '{{printf "%[3]d" 1 2}}', '{{printf "%*d" 5 3}}',
+          '{{printf "%-*d|" 5 3}}', '{{printf "%.*f" 2 3.14159}}', '{{printf "%d %d" 1}}', '{{printf "%d" 1 2}}',
+          '{{printf "%!"}}', '{{printf "%"}}', '{{printf "100%%"}}', '{{printf "%v %v" .Nums .Status}}',
+          '{{printf "%s" .Status}}', '{{printf "%d" .Nums}}', '{{printf "%x" .Hooks}}', '{{printf "%q" .Hooks}}',
+          '{{printf "%c%c" 72 105}}', '{{printf "%U" 0x1F600}}', '{{printf "%#U" 0x1F600}}', '{{printf "%x" -1}}',
+          '{{printf "%08b" 5}}', '{{printf "%x" "hello"}}', '{{printf "% x" "hello"}}', '{{printf "%X" "hi"}}',
+          '{{printf "%e" 0}}', '{{printf "%g" 100000000.0}}', '{{printf "%g" 1e-5}}', '{{printf "%v" 1e20}}',
+          '{{printf "%v" 1e21}}', '{{printf "%v" 0.1}}', '{{printf "%.3v" 3.14159}}', '{{printf "%5t|" true}}']:
+    add(t)
+
+# Sprig: documented examples and edge cases, by family.
+sprig = [
+    # strings
+    '{{ trim "   hello    " }}', '{{ trimAll "$" "$5.00" }}', '{{ trimSuffix "-" "hello-" }}', '{{ trimPrefix "-" "-hello" }}',
+    '{{ upper "hello" }}', '{{ lower "HELLO" }}', '{{ title "hello world" }}', '{{ untitle "Hello World" }}',
+    '{{ repeat 3 "hello" }}', '{{ substr 0 5 "hello world" }}', '{{ substr 3 1 "hello" }}', '{{ nospace "hello w o r l d" }}',
+    '{{ trunc 5 "hello world" }}', '{{ trunc -5 "hello world" }}', '{{ trunc 50 "hi" }}', '{{ .Status.Error | trunc 10 }}',
+    '{{ abbrev 5 "hello world" }}', '{{ abbrevboth 5 10 "1234 5678 9123" }}', '{{ initials "First Try" }}',
+    '{{ contains "cat" "catch" }}', '{{ contains "dog" "catch" }}', '{{ hasPrefix "cat" "catch" }}', '{{ hasSuffix "ch" "catch" }}',
+    '{{ quote "hi" 1 nil }}', '{{ squote "hi" }}', '{{ cat "hello" "beautiful" "world" }}', '{{ cat "a" nil "b" }}',
+    '{{ indent 4 "a\\nb" }}', '{{ nindent 4 "a" }}', '{{ replace " " "-" "I Am Henry VIII" }}', '{{ plural "one anchovy" "many anchovies" 2 }}',
+    '{{ plural "one" "many" 1 }}', '{{ snakecase "FirstName" }}', '{{ camelcase "http_server" }}', '{{ kebabcase "FirstName" }}',
+    '{{ swapcase "This Is A.Test" }}', '{{ wrap 5 "Hello World" }}', '{{ wrapWith 5 "\\t" "Hello World" }}',
+    '{{ upper .Unicode }}', '{{ lower "ÜNÏCØDÉ" }}', '{{ title "ünïcødé straße" }}', '{{ trim "\\u00a0 x \\v\\f" }}',
+    '{{ join "-" .Hooks }}', '{{ join ", " .Nums }}', '{{ split "$" "foo$bar$baz" }}', '{{ splitList "," "a,b,c" }}',
+    '{{ (splitn "$" 2 "foo$bar$baz")._1 }}', '{{ toString 1 }}', '{{ toStrings .Nums }}', '{{ len (toStrings .Nums) }}',
+    '{{ shuffle "" }}', '{{ "hello" | upper | repeat 2 }}', '{{ .Status.Phase | lower | trunc 3 }}',
+    # defaults and flow
+    '{{ default "foo" .Empty }}', '{{ default "foo" "bar" }}', '{{ default 1 0 }}', '{{ .Empty | default "d" }}',
+    '{{ empty "" }}', '{{ empty 0 }}', '{{ empty .Hooks }}', '{{ empty (dict) }}', '{{ coalesce 0 "" "x" }}',
+    '{{ coalesce .Empty .Namespace }}', '{{ ternary "yes" "no" true }}', '{{ true | ternary "yes" "no" }}',
+    '{{ ternary "yes" "no" (eq .Status.Phase "Succeeded") }}', '{{ required "need it" .Namespace }}',
+    '{{ required "need it" .Empty }}', '{{ fail "boom" }}', '{{ all 1 "a" true }}', '{{ any 0 "" "x" }}',
+    '{{ toJson .Hooks }}', '{{ toPrettyJson (dict "a" 1) }}', '{{ toRawJson (dict "a" "<b>") }}', '{{ (fromJson "{\\"a\\":1}").a }}',
+    '{{ toJson (fromJsonArray "[1,2]") }}', '{{ toJson (dict "text" .Status.Error) }}', '{{ toJson 1e-7 }}', '{{ toJson 1e21 }}',
+    '{{ toJson 1.5 }}', '{{ toJson nil }}', '{{ toJson .Status }}', '{{ deepCopy .Hooks }}',
+    # math
+    '{{ add 1 2 3 }}', '{{ add1 5 }}', '{{ sub 5 3 }}', '{{ div 7 2 }}', '{{ mod 7 3 }}', '{{ mul 2 3 4 }}',
+    '{{ max 1 5 3 }}', '{{ min 4 2 8 }}', '{{ floor 1.7 }}', '{{ ceil 1.2 }}', '{{ round 3.14159 2 }}',
+    '{{ addf 1.5 2 }}', '{{ subf 5 1.5 }}', '{{ mulf 1.5 2 }}', '{{ divf 7 2 }}', '{{ maxf 1 2.5 }}', '{{ minf 1 2.5 }}',
+    '{{ add "3" 4 }}', '{{ div 1 0 }}', '{{ int "42" }}', '{{ int64 3.9 }}', '{{ float64 "1.5" }}', '{{ atoi "12" }}',
+    '{{ until 3 }}', '{{ untilStep 0 10 3 }}', '{{ seq 5 }}', '{{ seq 1 2 7 }}', '{{ len (until 5) }}',
+    # lists
+    '{{ list 1 2 3 }}', '{{ first .Hooks }}', '{{ last .Hooks }}', '{{ rest .Nums }}', '{{ initial .Nums }}',
+    '{{ append .Hooks "x" }}', '{{ prepend .Hooks "x" }}', '{{ concat .Hooks .Nums }}', '{{ reverse .Nums }}',
+    '{{ uniq (list 1 1 2) }}', '{{ without .Nums 1 }}', '{{ has 2 .Nums }}', '{{ has 9 .Nums }}',
+    '{{ compact (list 1 "" 0 "a") }}', '{{ slice .Nums 1 2 }}', '{{ sortAlpha .Hooks }}', '{{ sortAlpha .Nums }}',
+    '{{ chunk 2 .Nums }}', '{{ index (list "a" "b") 1 }}', '{{ first (list) }}', '{{ mustFirst (list) }}',
+    # dicts
+    '{{ (dict "a" 1 "b" 2).a }}', '{{ dict "a" 1 "b" 2 }}', '{{ get (dict "a" 1) "a" }}', '{{ get (dict "a" 1) "z" }}',
+    '{{ hasKey (dict "a" 1) "a" }}', '{{ keys (dict "b" 1 "a" 2) | sortAlpha }}', '{{ values (dict "a" 1) }}',
+    '{{ pick (dict "a" 1 "b" 2) "a" }}', '{{ omit (dict "a" 1 "b" 2) "a" }}', '{{ pluck "a" (dict "a" 1) (dict "a" 2) }}',
+    '{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }}', '{{ $d := dict "a" 1 }}{{ $_ := unset $d "a" }}{{ $d }}',
+    '{{ merge (dict "a" 1) (dict "a" 2 "b" 3) }}', '{{ mergeOverwrite (dict "a" 1) (dict "a" 2) }}', '{{ dig "a" "b" "def" (dict "a" (dict "b" 1)) }}',
+    '{{ dict "a" }}', '{{ dict 1 2 }}',
+    # encoding
+    '{{ b64enc "hello" }}', '{{ b64dec "aGVsbG8=" }}', '{{ b32enc "hello" }}', '{{ b32dec "NBSWY3DP" }}',
+    '{{ b64dec "!!" }}', '{{ sha256sum "hello" }}', '{{ sha1sum "hello" }}', '{{ adler32sum "hello" }}', '{{ sha512sum "hi" }}',
+    # regex
+    '{{ regexMatch "^[a-z]+$" "abc" }}', '{{ regexFind "[0-9]+" "abc123def456" }}', '{{ regexFindAll "[0-9]" "a1b2c3" -1 }}',
+    '{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}', '{{ regexReplaceAllLiteral "a(x*)b" "-ab-" "${1}" }}',
+    '{{ regexSplit "z+" "pizza" -1 }}', '{{ regexQuoteMeta "1.2" }}', '{{ regexMatch "(" "x" }}', '{{ mustRegexMatch "(" "x" }}',
+    # paths and urls
+    '{{ base "/a/b.txt" }}', '{{ dir "/a/b.txt" }}', '{{ ext "b.tar.gz" }}', '{{ clean "/a//b/../c" }}', '{{ isAbs "a/b" }}',
+    '{{ (urlParse "https://u:p@h.example:8080/p?q=1#f").host }}', '{{ urlJoin (dict "scheme" "https" "host" "h" "path" "/x") }}',
+    # reflection and types
+    '{{ typeOf 1 }}', '{{ typeOf "a" }}', '{{ typeOf .Hooks }}', '{{ kindOf 1.5 }}', '{{ kindIs "string" "a" }}',
+    '{{ typeIs "int" 1 }}', '{{ deepEqual .Nums .Nums }}',
+    # semver
+    '{{ semverCompare ">=1.2.3" "1.3.0" }}', '{{ (semver "1.2.3-beta.1").Major }}', '{{ semverCompare "^2" "1.9.0" }}',
+    # environment
+    '{{ env "STASH_HOOK_ORACLE" }}', '{{ expandenv "x=$STASH_HOOK_ORACLE" }}', '{{ env "STASH_HOOK_ORACLE_UNSET" }}',
+    # dates (fixed instants)
+    '{{ date "2006-01-02" (toDate "2006-01-02" "2024-02-29") }}', '{{ toDate "2006-01-02" "2024-13-01" }}',
+    '{{ dateInZone "2006-01-02 15:04" (toDate "2006-01-02" "2024-02-29") "UTC" }}', '{{ unixEpoch (toDate "2006-01-02" "2024-02-29") }}',
+    '{{ duration 95 }}', '{{ durationRound "2h10m5s" }}', '{{ (toDate "2006-01-02" "2024-02-29").Year }}',
+    # unsupported families, refused
+    '{{ genPrivateKey "rsa" }}', '{{ encryptAES "k" "t" }}', '{{ derivePassword 1 "long" "pw" "user" "site" }}',
+]
+for t in sprig:
+    add(t)
+
+seen = set()
+with open(__file__.replace("make_template_corpus.py", "template_corpus.tsv"), "w") as out:
+    out.write("# generated by make_template_corpus.py; see template_compare.cpp for the format\n")
+    for fixture, template in cases:
+        if (fixture, template) in seen:
+            continue
+        seen.add((fixture, template))
+        assert "\t" not in template and "\n" not in template
+        out.write(f"{fixture}\t{template}\n")
+print(len(seen), "cases")

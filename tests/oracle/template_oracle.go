@@ -1,0 +1,120 @@
+// template_oracle renders with the real Go text/template and Sprig (Debian's golang-go
+// and golang-github-masterminds-sprig-dev, built in GOPATH mode), as Stash renders hook
+// strings: missingkey=default, sprig.TxtFuncMap(), the result trimmed. For each input
+// line "fixture<TAB>template" it prints "OK<TAB>output" or "ERROR<TAB>message". In the
+// template \n, \t and \\ stand for a newline, a tab and a backslash; the output is
+// escaped the same way. The fixtures are the data of template_compare.cpp.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig"
+)
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case 'n':
+				b.WriteByte('\n')
+				i++
+				continue
+			case 't':
+				b.WriteByte('\t')
+				i++
+				continue
+			case '\\':
+				b.WriteByte('\\')
+				i++
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func escape(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\t", "\\t", "\r", "\\r").Replace(s)
+}
+
+// The Stash-shaped hook data as maps, as the engine models it today.
+func fixtures() map[string]interface{} {
+	summary := func(phase, errText string, exit interface{}) map[string]interface{} {
+		return map[string]interface{}{
+			"Name":      "deployment-backup-1646741400",
+			"Namespace": "demo",
+			"Invoker":   map[string]interface{}{"ApiGroup": "stash.appscode.com", "Kind": "BackupConfiguration", "Name": "deployment-backup"},
+			"Target":    map[string]interface{}{"ApiVersion": "apps/v1", "Kind": "Deployment", "Name": "stash-demo"},
+			"Status":    map[string]interface{}{"Phase": phase, "Duration": "10s", "Error": errText, "ExitCode": exit},
+			"RetryLeft": 0,
+			"Hooks":     []interface{}{"pause", "notify"},
+			"Nums":      []interface{}{3, 1, 2},
+			"Empty":     "",
+			"Zero":      0,
+			"Pi":        3.14159,
+			"Big":       float64(1e6),
+			"Unicode":   "Ünïcødé straße",
+		}
+	}
+	return map[string]interface{}{
+		"failed":    summary("Failed", "failed to backup host-0. Reason: path not found", 3),
+		"succeeded": summary("Succeeded", "", 0),
+		"empty":     map[string]interface{}{},
+	}
+}
+
+func render(text string, data interface{}) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	t, err := template.New("").Option("missingkey=default").Funcs(sprig.TxtFuncMap()).Parse(text)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+func main() {
+	os.Setenv("STASH_HOOK_ORACLE", "from-env")
+	data := fixtures()
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	for in.Scan() {
+		line := in.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.SplitN(line, "\t", 2)
+		if len(f) != 2 {
+			fmt.Fprintln(out, "ERROR\tbad corpus line")
+			continue
+		}
+		d, ok := data[f[0]]
+		if !ok {
+			fmt.Fprintln(out, "ERROR\tunknown fixture "+f[0])
+			continue
+		}
+		s, err := render(unescape(f[1]), d)
+		if err != nil {
+			fmt.Fprintln(out, "ERROR\t"+escape(err.Error()))
+		} else {
+			fmt.Fprintln(out, "OK\t"+escape(s))
+		}
+	}
+}
