@@ -4,6 +4,8 @@
 #   make test-sanitize  the same suite built with AddressSanitizer and UBSan
 #   make fuzz           build the libFuzzer targets with clang and run each FUZZ_SECONDS
 #   make bench          Release build, then the side-by-side comparisons into docs/BENCHMARKS.md
+#   make format-check   every C++ file in .clang-format's style (make format rewrites them)
+#   make tidy           clang-tidy (.clang-tidy's checks) on the sources changed since they passed
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo

@@ -14,17 +14,20 @@ void register_hook(CLI::App& app, Invocation& chosen) {
     };
     auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("hook", "Run one stage's hooks alone");
-    cmd->footer("Exit status: 0 when every hook succeeded, 120 when a pre hook failed, 121 when a "
-                "post hook failed.\nExample:\n  stash-hook hook -f hooks.yaml postBackup --phase Failed");
+    cmd->footer(
+        "Exit status: 0 when every hook succeeded, 120 when a pre hook failed, 121 when a "
+        "post hook failed.\nExample:\n  stash-hook hook -f hooks.yaml postBackup --phase Failed");
     add_spec_option(*cmd, options->settings.spec_path);
     cmd->add_option("stage", options->stage, "preBackup, postBackup, preRestore or postRestore")
         ->required()
         ->check(CLI::IsMember({"preBackup", "postBackup", "preRestore", "postRestore"}))
         ->type_name("STAGE");
-    cmd->add_option("--phase", options->phase, "Session phase that post hooks' executionPolicy is checked against")
+    cmd->add_option("--phase", options->phase,
+                    "Session phase that post hooks' executionPolicy is checked against")
         ->check(CLI::IsMember({"Succeeded", "Failed"}))
         ->type_name("PHASE");
-    cmd->add_option("--member", options->settings.member, "Run this batch member's hooks instead of the global ones")
+    cmd->add_option("--member", options->settings.member,
+                    "Run this batch member's hooks instead of the global ones")
         ->type_name("NAME");
     cmd->add_option("--container-runtime", options->container_runtime,
                     "Runtime for hooks with containerName (overrides the spec)")

@@ -9,10 +9,12 @@
 namespace stash_hook::app {
 
 void register_list(CLI::App& app, Invocation& action) {
-    CLI::App* cmd = app.add_subcommand("list", "List the specs found by name (-f NAME), each validated");
-    cmd->footer("Searched: $STASH_HOOK_SPEC_PATH, else /etc/stash-hook, then (not root) "
-                "$XDG_CONFIG_HOME/stash-hook.\nExit status: 0 all valid, 1 any invalid.\n"
-                "Example:\n  stash-hook list");
+    CLI::App* cmd =
+        app.add_subcommand("list", "List the specs found by name (-f NAME), each validated");
+    cmd->footer(
+        "Searched: $STASH_HOOK_SPEC_PATH, else /etc/stash-hook, then (not root) "
+        "$XDG_CONFIG_HOME/stash-hook.\nExit status: 0 all valid, 1 any invalid.\n"
+        "Example:\n  stash-hook list");
     cmd->callback([&action] {
         action = [] {
             const auto specs = list_specs();

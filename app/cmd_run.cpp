@@ -6,12 +6,15 @@
 namespace stash_hook::app {
 
 void add_spec_option(CLI::App& command, std::string& path) {
-    command.add_option("-f,--spec", path, "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml")
+    command
+        .add_option("-f,--spec", path,
+                    "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml")
         ->type_name("FILE");
 }
 
-CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std::optional<Duration>& out,
-                                 const std::string& help, DurationRule rule) {
+CLI::Option* add_duration_option(CLI::App& command, const std::string& name,
+                                 std::optional<Duration>& out, const std::string& help,
+                                 DurationRule rule) {
     return command
         .add_option_function<std::string>(
             name,
@@ -29,12 +32,17 @@ CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std
 }
 
 void add_container_options(CLI::App& command, ContainerFlags& flags) {
-    command.add_option("--container-runtime", flags.runtime, "Runtime for hooks with containerName (overrides the spec)")
+    command
+        .add_option("--container-runtime", flags.runtime,
+                    "Runtime for hooks with containerName (overrides the spec)")
         ->check(CLI::IsMember({"docker", "podman", "kubectl"}))
         ->type_name("RUNTIME");
-    command.add_option("--pod", flags.pod, "kubectl: the pod (or TYPE/NAME) hooks with containerName run in")
+    command
+        .add_option("--pod", flags.pod,
+                    "kubectl: the pod (or TYPE/NAME) hooks with containerName run in")
         ->type_name("POD");
-    command.add_option("--namespace", flags.ns, "kubectl: the namespace (overrides the spec's)")->type_name("NAMESPACE");
+    command.add_option("--namespace", flags.ns, "kubectl: the namespace (overrides the spec's)")
+        ->type_name("NAMESPACE");
 }
 
 void apply_container_flags(Overrides& overrides, const ContainerFlags& flags) {
@@ -49,25 +57,32 @@ void register_run(CLI::App& app, Invocation& chosen) {
     auto container = std::make_shared<ContainerFlags>();
     Overrides& o = settings->overrides;
     CLI::App* cmd = app.add_subcommand("run", "Run one session: pre hooks, the task, post hooks");
-    cmd->footer("Example:\n  stash-hook run -f hooks.yaml --status-file /var/lib/stash-hook/db.json "
-                "-- restic backup /data");
+    cmd->footer(
+        "Example:\n  stash-hook run -f hooks.yaml --status-file /var/lib/stash-hook/db.json "
+        "-- restic backup /data");
     add_spec_option(*cmd, settings->spec_path);
     cmd->add_option("--kind", *kind, "backup or restore (overrides the spec's kind)")
         ->check(CLI::IsMember({"backup", "restore"}))
         ->type_name("KIND");
-    cmd->add_option("--status-file", o.status_file, "Write the session's status JSON here")->type_name("FILE");
-    cmd->add_option("--metrics-file", o.metrics_file, "Write Prometheus metrics here (node_exporter textfile collector)")
+    cmd->add_option("--status-file", o.status_file, "Write the session's status JSON here")
         ->type_name("FILE");
-    add_duration_option(*cmd, "--timeout", o.timeout, "The task's timeout (Go duration: 30s, 1m30s, 2h)",
-                        DurationRule::Positive);
-    cmd->add_option("--member", o.members, "Run only this batch member (repeatable)")->type_name("NAME");
+    cmd->add_option("--metrics-file", o.metrics_file,
+                    "Write Prometheus metrics here (node_exporter textfile collector)")
+        ->type_name("FILE");
+    add_duration_option(*cmd, "--timeout", o.timeout,
+                        "The task's timeout (Go duration: 30s, 1m30s, 2h)", DurationRule::Positive);
+    cmd->add_option("--member", o.members, "Run only this batch member (repeatable)")
+        ->type_name("NAME");
     add_container_options(*cmd, *container);
-    cmd->add_option("--lock", o.lock, "Hold an exclusive lock on FILE for the run; another run exits 122")
+    cmd->add_option("--lock", o.lock,
+                    "Hold an exclusive lock on FILE for the run; another run exits 122")
         ->type_name("FILE");
-    add_duration_option(*cmd, "--lock-wait", o.lock_wait, "Wait this long for the lock before giving up (Go duration)",
+    add_duration_option(*cmd, "--lock-wait", o.lock_wait,
+                        "Wait this long for the lock before giving up (Go duration)",
                         DurationRule::NotNegative);
     cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
-    cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")->type_name("COMMAND");
+    cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")
+        ->type_name("COMMAND");
     cmd->callback([settings, kind, container, &chosen] {
         settings->overrides.kind = kind_from_string(*kind);
         apply_container_flags(settings->overrides, *container);

@@ -11,7 +11,8 @@ void register_validate(CLI::App& app, Invocation& chosen) {
         ContainerFlags container;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("validate", "Check a spec and print each problem; run nothing");
+    CLI::App* cmd =
+        app.add_subcommand("validate", "Check a spec and print each problem; run nothing");
     cmd->footer("Exit status: 0 valid, 1 invalid.\nExample:\n  stash-hook validate -f hooks.yaml");
     add_spec_option(*cmd, options->path);
     add_container_options(*cmd, options->container);

@@ -50,7 +50,8 @@ enum class DurationRule { Positive, NotNegative };
 
 /// Adds an option taking a Go duration (30s, 1m30s, 2h), parsed while the command line
 /// is: a bad one is a usage error naming the option.
-CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std::optional<Duration>& out,
-                                 const std::string& help, DurationRule rule);
+CLI::Option* add_duration_option(CLI::App& command, const std::string& name,
+                                 std::optional<Duration>& out, const std::string& help,
+                                 DurationRule rule);
 
 }  // namespace stash_hook::app

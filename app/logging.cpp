@@ -18,7 +18,8 @@ namespace {
 
 /// RFC 3339 with milliseconds: 2026-11-30T03:00:00.123Z.
 std::string time_with_ms(spdlog::log_clock::time_point time) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()) % 1000;
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()) % 1000;
     char frac[8];
     std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms.count()));
     std::string stamp = format_rfc3339(time);
@@ -40,18 +41,25 @@ bool stderr_is_journal() {
 /// (with a timestamp when verbose; "<3>error: ..." under journald), or a JSON object
 /// per line with the fields lib/ set (log_context.hpp).
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
-public:
-    StderrSink(bool json, bool timestamps, bool journal) : json_(json), timestamps_(timestamps), journal_(journal) {}
+  public:
+    StderrSink(bool json, bool timestamps, bool journal)
+        : json_(json), timestamps_(timestamps), journal_(journal) {}
 
-protected:
+  protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        const std::string text = secrets::redact(std::string_view(msg.payload.data(), msg.payload.size()));
+        const std::string text =
+            secrets::redact(std::string_view(msg.payload.data(), msg.payload.size()));
         std::string line;
         if (json_) {
-            nlohmann::json j = {{"time", time_with_ms(msg.time)}, {"level", level_word(msg.level)}, {"msg", text}};
+            nlohmann::json j = {
+                {"time", time_with_ms(msg.time)}, {"level", level_word(msg.level)}, {"msg", text}};
             const auto& f = log_context::current();
-            for (const auto& [key, value] : {std::pair{"session", &f.session}, {"member", &f.member}, {"stage", &f.stage},
-                                             {"hook", &f.hook}, {"action", &f.action}, {"phase", &f.phase}})
+            for (const auto& [key, value] : {std::pair{"session", &f.session},
+                                             {"member", &f.member},
+                                             {"stage", &f.stage},
+                                             {"hook", &f.hook},
+                                             {"action", &f.action},
+                                             {"phase", &f.phase}})
                 if (!value->empty()) j[key] = secrets::redact(*value);
             if (f.attempt > 0) j["attempt"] = f.attempt;
             if (f.duration_seconds) j["duration"] = *f.duration_seconds;
@@ -59,8 +67,11 @@ protected:
             line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             if (journal_) line = "<" + std::to_string(priority(msg.level)) + ">" + line;
         } else {
-            if (journal_) line = "<" + std::to_string(priority(msg.level)) + ">";  // the journal stamps and names it
-            else if (timestamps_) line = time_with_ms(msg.time) + " ";
+            if (journal_)
+                line = "<" + std::to_string(priority(msg.level)) +
+                       ">";  // the journal stamps and names it
+            else if (timestamps_)
+                line = time_with_ms(msg.time) + " ";
             if (!journal_) line += "stash-hook: ";
             if (msg.level >= spdlog::level::warn || timestamps_)
                 line += std::string(level_word(msg.level)) + ": ";
@@ -71,27 +82,39 @@ protected:
     }
     void flush_() override { std::fflush(stderr); }
 
-private:
+  private:
     static const char* level_word(spdlog::level::level_enum level) {
         switch (level) {
-            case spdlog::level::trace: return "trace";
-            case spdlog::level::debug: return "debug";
-            case spdlog::level::info: return "info";
-            case spdlog::level::warn: return "warning";
-            case spdlog::level::err: return "error";
-            case spdlog::level::critical: return "critical";
-            default: return "log";
+            case spdlog::level::trace:
+                return "trace";
+            case spdlog::level::debug:
+                return "debug";
+            case spdlog::level::info:
+                return "info";
+            case spdlog::level::warn:
+                return "warning";
+            case spdlog::level::err:
+                return "error";
+            case spdlog::level::critical:
+                return "critical";
+            default:
+                return "log";
         }
     }
     /// syslog's priorities, as sd-daemon(3) prefixes read them.
     static int priority(spdlog::level::level_enum level) {
         switch (level) {
             case spdlog::level::trace:
-            case spdlog::level::debug: return 7;
-            case spdlog::level::info: return 6;
-            case spdlog::level::warn: return 4;
-            case spdlog::level::err: return 3;
-            default: return 2;
+            case spdlog::level::debug:
+                return 7;
+            case spdlog::level::info:
+                return 6;
+            case spdlog::level::warn:
+                return 4;
+            case spdlog::level::err:
+                return 3;
+            default:
+                return 2;
         }
     }
     bool json_;
@@ -120,7 +143,9 @@ std::string configure_logging(const GlobalOptions& options) {
             format = "text";
         }
     }
-    auto level = options.verbose ? spdlog::level::debug : options.quiet ? spdlog::level::warn : spdlog::level::info;
+    auto level = options.verbose ? spdlog::level::debug
+                 : options.quiet ? spdlog::level::warn
+                                 : spdlog::level::info;
     if (!options.log_level.empty()) {
         level = *level_from_word(options.log_level);  // CLI11 checked it
     } else if (const char* env = std::getenv("STASH_HOOK_LOG_LEVEL");
@@ -128,9 +153,11 @@ std::string configure_logging(const GlobalOptions& options) {
         if (auto from_env = level_from_word(env))
             level = *from_env;
         else
-            problem = "invalid STASH_HOOK_LOG_LEVEL \"" + std::string(env) + "\": write error, warn, info or debug";
+            problem = "invalid STASH_HOOK_LOG_LEVEL \"" + std::string(env) +
+                      "\": write error, warn, info or debug";
     }
-    auto sink = std::make_shared<StderrSink>(format == "json", level <= spdlog::level::debug, stderr_is_journal());
+    auto sink = std::make_shared<StderrSink>(format == "json", level <= spdlog::level::debug,
+                                             stderr_is_journal());
     auto logger = std::make_shared<spdlog::logger>("stash-hook", sink);
     logger->set_level(level);
     logger->flush_on(spdlog::level::trace);

@@ -32,7 +32,8 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
             names.push_back(sub->get_name());
         if (std::find(names.begin(), names.end(), arg) != names.end()) return std::nullopt;
         std::string message = "unknown subcommand \"" + std::string(arg) + "\"";
-        if (auto guess = stash_hook::closest_match(arg, names)) message += "; did you mean '" + *guess + "'?";
+        if (auto guess = stash_hook::closest_match(arg, names))
+            message += "; did you mean '" + *guess + "'?";
         return message;
     }
     return std::nullopt;
@@ -40,14 +41,17 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
 
 /// `stash-hook run -f x.yaml restic backup --host x`: the task's options were taken for
 /// ours. Says how to write it.
-std::optional<std::string> task_without_dashes(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
-    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr || !app.got_subcommand("run")) return std::nullopt;
+std::optional<std::string> task_without_dashes(CLI::App& app, const CLI::ParseError& e, int argc,
+                                               char** argv) {
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr || !app.got_subcommand("run"))
+        return std::nullopt;
     CLI::App* run = app.get_subcommand("run");
     const auto& words = run->get_option("command")->results();
     if (words.empty()) return std::nullopt;
     auto takes_value = [&](const std::string& arg) {
         for (const CLI::Option* opt : run->get_options())
-            if (opt->get_type_size() != 0 && opt->nonpositional() && opt->check_name(arg)) return true;
+            if (opt->get_type_size() != 0 && opt->nonpositional() && opt->check_name(arg))
+                return true;
         return arg == "--log-format" || arg == "--log-level";
     };
     int first = 1;
@@ -77,7 +81,8 @@ int main(int argc, char** argv) {
     app.add_option("--log-format", global.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("FORMAT");
-    app.add_option("--log-level", global.log_level, "Log this level and above (default $STASH_HOOK_LOG_LEVEL, else info)")
+    app.add_option("--log-level", global.log_level,
+                   "Log this level and above (default $STASH_HOOK_LOG_LEVEL, else info)")
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
         ->type_name("LEVEL");
 

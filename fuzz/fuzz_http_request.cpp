@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         require(same_origin(*next, *next));
         // Following keeps the scheme, host and port; anything else is another origin.
         if (same_origin(current, *next))
-            require(next->https == current.https && next->port == current.port && next->host.size() == current.host.size());
+            require(next->https == current.https && next->port == current.port &&
+                    next->host.size() == current.host.size());
         (void)next->authority();
     }
 

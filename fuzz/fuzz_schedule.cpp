@@ -15,8 +15,14 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace std::chrono;
     if (size < 9) return 0;
-    static constexpr std::string_view zones[] = {"UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
-                                                 "Pacific/Apia", "Asia/Kathmandu", "", "EST5EDT,M3.2.0,M11.1.0"};
+    static constexpr std::string_view zones[] = {"UTC",
+                                                 "Europe/Berlin",
+                                                 "America/New_York",
+                                                 "Australia/Lord_Howe",
+                                                 "Pacific/Apia",
+                                                 "Asia/Kathmandu",
+                                                 "",
+                                                 "EST5EDT,M3.2.0,M11.1.0"};
     const std::string_view zone = zones[data[0] % std::size(zones)];
     int64_t raw = 0;
     std::memcpy(&raw, data + 1, sizeof raw);
@@ -25,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data + 9), size - 9);
     auto schedule = stash_hook::CronSchedule::parse(text, zone);
     if (!schedule) return 0;
-    system_clock::time_point after{duration_cast<system_clock::duration>(std::chrono::seconds(seconds))};
+    system_clock::time_point after{
+        duration_cast<system_clock::duration>(std::chrono::seconds(seconds))};
     for (int i = 0; i < 5; ++i) {
         const auto next = schedule->next_after(after);
         if (next == system_clock::time_point::max()) break;

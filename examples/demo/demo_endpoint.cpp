@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
     httplib::Server server;
     const std::string log_path = argv[2];
     auto answer = [&](const httplib::Request& req, httplib::Response& res) {
-        std::ofstream(log_path, std::ios::app) << req.method << " " << req.target
-                                               << (req.body.empty() ? "" : " " + req.body) << "\n";
+        std::ofstream(log_path, std::ios::app)
+            << req.method << " " << req.target << (req.body.empty() ? "" : " " + req.body) << "\n";
         res.set_content("ok\n", "text/plain");
     };
     server.Get(".*", answer);

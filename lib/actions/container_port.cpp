@@ -20,19 +20,23 @@ const nlohmann::json* containers_of(const nlohmann::json& object) {
 
 }  // namespace
 
-expected<void, std::string> resolve_container_port(Action& action, const Spec& spec, const std::string& pod,
-                                                   const std::string& container, const ActionContext& context) {
+expected<void, std::string> resolve_container_port(Action& action, const Spec& spec,
+                                                   const std::string& pod,
+                                                   const std::string& container,
+                                                   const ActionContext& context) {
     int* port = nullptr;
     std::string name;
     if (auto* http = std::get_if<HttpAction>(&action)) port = &http->port, name = http->port_name;
     if (auto* tcp = std::get_if<TcpAction>(&action)) port = &tcp->port, name = tcp->port_name;
     if (port == nullptr || name.empty() || *port != 0) return {};
-    const std::string what = "failed to resolve port \"" + name + "\" of container " + container + ": ";
+    const std::string what =
+        "failed to resolve port \"" + name + "\" of container " + container + ": ";
     if (spec.container_runtime != ContainerRuntime::Kubectl)
-        return unexpected(what + (spec.container_runtime == ContainerRuntime::None
-                                      ? std::string("no container runtime is set (give --container-runtime)")
-                                      : std::string(to_string(spec.container_runtime)) +
-                                            " containers have no named ports; give the port's number"));
+        return unexpected(
+            what + (spec.container_runtime == ContainerRuntime::None
+                        ? std::string("no container runtime is set (give --container-runtime)")
+                        : std::string(to_string(spec.container_runtime)) +
+                              " containers have no named ports; give the port's number"));
     SpawnRequest request;
     request.argv = {"kubectl", "get", pod, "-o", "json"};
     if (!spec.ns.empty()) request.argv.insert(request.argv.end(), {"-n", spec.ns});
@@ -45,8 +49,10 @@ expected<void, std::string> resolve_container_port(Action& action, const Spec& s
     auto result = run_process(request, &captured);
     if (!result) return unexpected(what + result.error().message);
     if (result->exit_code != 0)
-        return unexpected(what + command_line(request.argv) + " failed: " + captured.stderr_only.str().substr(0, 200));
-    if (captured.stdout_only.truncated()) return unexpected(what + "kubectl's answer is larger than 1 MiB");
+        return unexpected(what + command_line(request.argv) +
+                          " failed: " + captured.stderr_only.str().substr(0, 200));
+    if (captured.stdout_only.truncated())
+        return unexpected(what + "kubectl's answer is larger than 1 MiB");
     const auto object = nlohmann::json::parse(captured.stdout_only.str(), nullptr, false);
     const nlohmann::json* containers = object.is_object() ? containers_of(object) : nullptr;
     if (!containers) return unexpected(what + "kubectl get " + pod + " gave no containers");

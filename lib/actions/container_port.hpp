@@ -14,7 +14,9 @@ namespace stash_hook {
 /// `kubectl get POD -o json` (a pod's containers, or a workload's pod template's) and takes
 /// the containerPort of the port so named in `container`; docker and podman containers
 /// have no named ports, which is the error. Bounded by the hook's timeout and signals.
-expected<void, std::string> resolve_container_port(Action& action, const Spec& spec, const std::string& pod,
-                                                   const std::string& container, const ActionContext& context);
+expected<void, std::string> resolve_container_port(Action& action, const Spec& spec,
+                                                   const std::string& pod,
+                                                   const std::string& container,
+                                                   const ActionContext& context);
 
 }  // namespace stash_hook

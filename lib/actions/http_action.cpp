@@ -7,11 +7,10 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "actions/action.hpp"
@@ -28,7 +27,8 @@ namespace {
 
 constexpr int kMaxRedirects = 10;
 
-std::string describe(const net::ClientResponse& response, const HttpTarget& target, Duration timeout) {
+std::string describe(const net::ClientResponse& response, const HttpTarget& target,
+                     Duration timeout) {
     const std::string where = target.authority();
     switch (response.failure) {
         case net::ClientFailure::Connection:
@@ -43,13 +43,14 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
             return "TLS handshake with " + where + " failed";
         case net::ClientFailure::HeadersTooLarge:
             return "failed to read the response from " + where + ": its headers exceed " +
-                   std::to_string(net::kMaxHeaderBytes / 1024) + " KiB or " + std::to_string(net::kMaxHeaderFields) +
-                   " lines";
+                   std::to_string(net::kMaxHeaderBytes / 1024) + " KiB or " +
+                   std::to_string(net::kMaxHeaderFields) + " lines";
         case net::ClientFailure::TlsLoadingCerts:
             return "failed to load TLS certificates (check tls.caFile, certFile, keyFile)";
         case net::ClientFailure::TlsVerification: {
-            const std::string why =
-                response.detail.empty() ? "certificate does not match host " + target.host : response.detail;
+            const std::string why = response.detail.empty()
+                                        ? "certificate does not match host " + target.host
+                                        : response.detail;
             return "TLS certificate of " + where + " not trusted: " + why +
                    " (use tls.caFile, or tls.insecureSkipVerify)";
         }
@@ -62,8 +63,9 @@ std::string describe(const net::ClientResponse& response, const HttpTarget& targ
 /// that the hook's timeout bounds the whole exchange (httplib's own timeouts apply to
 /// each connect, read and write, and a server that drips bytes would reset them).
 /// Returns false with `timed_out` set when the deadline cut it short.
-bool send_within(net::Client& client, net::ClientResponse& response, std::chrono::steady_clock::time_point deadline,
-                 int interrupts_seen, bool& timed_out, int& interrupted_by) {
+bool send_within(net::Client& client, net::ClientResponse& response,
+                 std::chrono::steady_clock::time_point deadline, int interrupts_seen,
+                 bool& timed_out, int& interrupted_by) {
     DoneSignal done;
     bool ok = false;
     std::thread worker([&] {
@@ -108,23 +110,27 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     bool has_content_type = false, has_user_agent = false;
     for (const auto& h : http.headers) {
         if (auto valid = check_header(h.name, h.value); !valid) {
-            outcome.error = "failed to send the request to " + target.authority() + ": " + valid.error();
+            outcome.error =
+                "failed to send the request to " + target.authority() + ": " + valid.error();
             return outcome;
         }
         request.headers.emplace_back(h.name, h.value);
         has_content_type = has_content_type || ascii_lower(h.name) == "content-type";
         has_user_agent = has_user_agent || ascii_lower(h.name) == "user-agent";
     }
-    if (!has_user_agent) request.headers.emplace_back("User-Agent", "stash-hook/" STASH_HOOK_VERSION);
+    if (!has_user_agent)
+        request.headers.emplace_back("User-Agent", "stash-hook/" STASH_HOOK_VERSION);
     if (http.post) {
         if (!http.form.empty()) {
             request.body = encode_form(http.form);
-            if (!has_content_type) request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+            if (!has_content_type)
+                request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
         } else {
             request.body = http.body;
             if (!has_content_type)
-                request.headers.emplace_back("Content-Type",
-                                             nlohmann::json::accept(http.body) ? "application/json" : "text/plain");
+                request.headers.emplace_back("Content-Type", nlohmann::json::accept(http.body)
+                                                                 ? "application/json"
+                                                                 : "text/plain");
         }
     }
 
@@ -132,21 +138,25 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     for (int hop = 0;; ++hop) {
         // The client's own timeouts get a margin, so the hook's deadline (send_within)
         // is what ends a slow exchange, and says so.
-        const auto left = std::max<Duration>(deadline - std::chrono::steady_clock::now(), Duration{1});
+        const auto left =
+            std::max<Duration>(deadline - std::chrono::steady_clock::now(), Duration{1});
         request.target = target;
         request.proxy = proxy_from_environment(target);
         request.io_timeout = left + std::chrono::seconds(1);
         bool timed_out = false;
         int interrupted_by = 0;
         auto stopped = [&](const std::string& waiting_for) {
-            return interrupted_by ? "interrupted by " + signal_name(interrupted_by)
-                                  : "timed out after " + format_duration(context.timeout) + " " + waiting_for;
+            return interrupted_by
+                       ? "interrupted by " + signal_name(interrupted_by)
+                       : "timed out after " + format_duration(context.timeout) + " " + waiting_for;
         };
         const std::string& name = request.proxy ? request.proxy->host : target.host;
-        auto addresses = resolve_within(name, deadline, context.interrupts_seen, timed_out, interrupted_by);
+        auto addresses =
+            resolve_within(name, deadline, context.interrupts_seen, timed_out, interrupted_by);
         if (!addresses) {
-            outcome.error = timed_out || interrupted_by ? stopped("resolving " + name)
-                                                        : "failed to resolve " + name + ": " + addresses.error();
+            outcome.error = timed_out || interrupted_by
+                                ? stopped("resolving " + name)
+                                : "failed to resolve " + name + ": " + addresses.error();
             return outcome;
         }
         // Each address in turn, as long as connecting is refused (as getaddrinfo's
@@ -157,12 +167,16 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
             request.address = (*addresses)[i];
             auto client = backend->make_client(request);
             response = {};
-            sent = send_within(*client, response, deadline, context.interrupts_seen, timed_out, interrupted_by);
-            if (sent || timed_out || interrupted_by || response.failure != net::ClientFailure::Connection) break;
+            sent = send_within(*client, response, deadline, context.interrupts_seen, timed_out,
+                               interrupted_by);
+            if (sent || timed_out || interrupted_by ||
+                response.failure != net::ClientFailure::Connection)
+                break;
         }
         if (!sent) {
-            outcome.error = timed_out || interrupted_by ? stopped("waiting for " + target.authority())
-                                                        : describe(response, target, context.timeout);
+            outcome.error = timed_out || interrupted_by
+                                ? stopped("waiting for " + target.authority())
+                                : describe(response, target, context.timeout);
             return outcome;
         }
         outcome.status_code = response.status;
@@ -170,7 +184,8 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
         if (redirect && !response.location->empty()) {
             auto next = resolve_location(target, *response.location);
             if (!next) {
-                outcome.error = "failed to follow the redirect from " + target.authority() + ": " + next.error();
+                outcome.error = "failed to follow the redirect from " + target.authority() + ": " +
+                                next.error();
                 return outcome;
             }
             // Only to the same scheme, host and port: credentials and the body are never
@@ -184,7 +199,9 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
                 if (!keep_method && request.method == "POST") {
                     request.method = "GET";
                     request.body.clear();
-                    std::erase_if(request.headers, [](const auto& h) { return ascii_lower(h.first) == "content-type"; });
+                    std::erase_if(request.headers, [](const auto& h) {
+                        return ascii_lower(h.first) == "content-type";
+                    });
                 }
                 target = *next;
                 continue;

@@ -28,7 +28,8 @@ int lookup_once(const std::string& name, int flags, std::vector<std::string>& ou
     const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
     for (addrinfo* a = found; rc == 0 && a != nullptr; a = a->ai_next) {
         char text[NI_MAXHOST];
-        if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0 &&
+        if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) ==
+                0 &&
             std::find(out.begin(), out.end(), text) == out.end())
             out.emplace_back(text);
     }
@@ -49,8 +50,8 @@ void DoneSignal::set() {
     [[maybe_unused]] auto n = write(fd_, &one, sizeof one);
 }
 
-void wait_within(const DoneSignal& done, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
-                 bool& timed_out, int& interrupted_by) {
+void wait_within(const DoneSignal& done, std::chrono::steady_clock::time_point deadline,
+                 int interrupts_seen, bool& timed_out, int& interrupted_by) {
     interrupts::Watch signals(interrupts_seen);
     switch (signals.wait(done.fd(), POLLIN, deadline)) {
         case interrupts::Watch::Wake::Ready:
@@ -64,10 +65,9 @@ void wait_within(const DoneSignal& done, std::chrono::steady_clock::time_point d
     }
 }
 
-expected<std::vector<std::string>, std::string> resolve_within(const std::string& host,
-                                                               std::chrono::steady_clock::time_point deadline,
-                                                               int interrupts_seen, bool& timed_out,
-                                                               int& interrupted_by) {
+expected<std::vector<std::string>, std::string> resolve_within(
+    const std::string& host, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
+    bool& timed_out, int& interrupted_by) {
     struct Lookup {
         std::mutex mutex;
         DoneSignal done_signal;

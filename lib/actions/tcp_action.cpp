@@ -8,10 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <algorithm>
 
 #include "actions/action.hpp"
 #include "actions/resolve.hpp"
@@ -25,8 +24,8 @@ namespace {
 /// Connects to `a` by the deadline, or until a signal after
 /// `interrupts_seen`. 0 when it connected, else the errno (ETIMEDOUT at the
 /// deadline); sets `interrupted_by` when a signal stopped it.
-int connect_within(const addrinfo& a, std::chrono::steady_clock::time_point deadline, int interrupts_seen,
-                   int& interrupted_by) {
+int connect_within(const addrinfo& a, std::chrono::steady_clock::time_point deadline,
+                   int interrupts_seen, int& interrupted_by) {
     const int fd = socket(a.ai_family, a.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.ai_protocol);
     if (fd < 0) return errno;
     int err = 0;
@@ -59,13 +58,15 @@ ActionOutcome run_tcp_action(const TcpAction& tcp, const ActionContext& context)
 
     bool timed_out = false;
     int interrupted_by = 0;
-    auto addresses = resolve_within(tcp.host, deadline, context.interrupts_seen, timed_out, interrupted_by);
+    auto addresses =
+        resolve_within(tcp.host, deadline, context.interrupts_seen, timed_out, interrupted_by);
     if (interrupted_by) {
         outcome.error = "interrupted by " + signal_name(interrupted_by);
         return outcome;
     }
     if (!addresses) {
-        outcome.error = "failed to resolve " + tcp.host + ": " + (timed_out ? timed_out_after : addresses.error());
+        outcome.error = "failed to resolve " + tcp.host + ": " +
+                        (timed_out ? timed_out_after : addresses.error());
         return outcome;
     }
     // Each address in turn, in getaddrinfo's order, while the deadline allows.

@@ -30,7 +30,8 @@ CommandScope::~CommandScope() { sweep(); }
 
 void CommandScope::sweep(const std::string& when) {
     if (const int stray = orphans::kill_all_children(); stray > 0)
-        spdlog::warn("killed {} leftover process{} started {}", stray, stray == 1 ? "" : "es", when);
+        spdlog::warn("killed {} leftover process{} started {}", stray, stray == 1 ? "" : "es",
+                     when);
 }
 
 Spec load_spec_with(const std::string& path, const Overrides& overrides) {
@@ -74,9 +75,11 @@ int run_command(const RunSettings& settings) {
     apply_run_priority(spec);  // nice, ionice: inherited by every hook and the task
     std::optional<LockFile> lock;
     if (!spec.lock.empty()) {
-        auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
+        auto taken =
+            LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
         if (!taken) {
-            if (interrupts::count() > 0) return decide_exit_code({.interrupted_by = interrupts::first_signal()});
+            if (interrupts::count() > 0)
+                return decide_exit_code({.interrupted_by = interrupts::first_signal()});
             throw Error(taken.error().message, taken.error().held ? kExitLocked : kExitUsage);
         }
         lock.emplace(std::move(*taken));
@@ -91,30 +94,34 @@ int run_command(const RunSettings& settings) {
     fields.duration_seconds = std::chrono::duration<double>(result.duration).count();
     fields.exit_code = result.exit_code;
     log_context::Scope log_scope(fields);
-    spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info : spdlog::level::err, "{}",
-                session_summary(result));
+    spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info
+                                                                          : spdlog::level::err,
+                "{}", session_summary(result));
     return result.exit_code;
 }
 
 int hook_command(const HookSettings& settings) {
     CommandScope scope;
     Overrides overrides;
-    overrides.kind = settings.stage == Stage::PreRestore || settings.stage == Stage::PostRestore ? Kind::Restore
-                                                                                                  : Kind::Backup;
+    overrides.kind = settings.stage == Stage::PreRestore || settings.stage == Stage::PostRestore
+                         ? Kind::Restore
+                         : Kind::Backup;
     overrides.container_runtime = settings.container_runtime;
     if (!settings.member.empty()) overrides.members = {settings.member};
     const Spec spec = load_spec_with(settings.spec_path, overrides);
     const Member* member = settings.member.empty() ? nullptr : &spec.members.front();
     if ((member ? member->hooks_for(settings.stage) : spec.hooks_for(settings.stage)).empty())
-        spdlog::warn("{} has no {} hooks", member ? "member " + member->name : "the spec", to_string(settings.stage));
+        spdlog::warn("{} has no {} hooks", member ? "member " + member->name : "the spec",
+                     to_string(settings.stage));
     register_secrets(spec);
     bool failed = false;
-    run_stage(spec, settings.stage, settings.phase, make_session_name(spec.name, std::chrono::system_clock::now()),
-              member, failed);
+    run_stage(spec, settings.stage, settings.phase,
+              make_session_name(spec.name, std::chrono::system_clock::now()), member, failed);
     scope.sweep();
-    return decide_exit_code({.interrupted_by = interrupts::count() > 0 ? interrupts::first_signal() : 0,
-                             .pre_hook_failed = failed && is_pre(settings.stage),
-                             .post_hook_failed = failed && !is_pre(settings.stage)});
+    return decide_exit_code(
+        {.interrupted_by = interrupts::count() > 0 ? interrupts::first_signal() : 0,
+         .pre_hook_failed = failed && is_pre(settings.stage),
+         .post_hook_failed = failed && !is_pre(settings.stage)});
 }
 
 int validate_command(const std::string& spec_path, const Overrides& overrides) {

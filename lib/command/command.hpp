@@ -34,7 +34,7 @@ struct Overrides {
 /// collected, not delivered (interrupts.hpp), orphaned grandchildren come to us, and
 /// whatever is left is killed when the scope ends. Create it before any thread starts.
 class CommandScope {
-public:
+  public:
     /// `hangup_interrupts` false (the daemon): SIGHUP asks for a reload instead.
     explicit CommandScope(bool hangup_interrupts = true);
     ~CommandScope();

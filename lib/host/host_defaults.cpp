@@ -33,15 +33,16 @@ void apply_host_defaults(Spec& spec) {
 void apply_run_priority(const Spec& spec) {
     // Linux: niceness and the I/O priority belong to the thread; who = 0 is this one.
     if (spec.nice && setpriority(PRIO_PROCESS, 0, *spec.nice) != 0)
-        spdlog::warn("failed to set nice {}: {}; the run goes on at its current niceness", *spec.nice,
-                     std::strerror(errno));
+        spdlog::warn("failed to set nice {}: {}; the run goes on at its current niceness",
+                     *spec.nice, std::strerror(errno));
     if (!spec.io_class.empty()) {
         constexpr int kWhoProcess = 1, kClassBestEffort = 2, kClassIdle = 3, kClassShift = 13;
         const int cls = spec.io_class == "idle" ? kClassIdle : kClassBestEffort;
-        const int value = (cls << kClassShift) | (cls == kClassIdle ? 0 : spec.io_level.value_or(4));
+        const int value =
+            (cls << kClassShift) | (cls == kClassIdle ? 0 : spec.io_level.value_or(4));
         if (syscall(SYS_ioprio_set, kWhoProcess, 0, value) != 0)
-            spdlog::warn("failed to set ionice {}: {}; the run goes on at its current I/O priority", spec.io_class,
-                         std::strerror(errno));
+            spdlog::warn("failed to set ionice {}: {}; the run goes on at its current I/O priority",
+                         spec.io_class, std::strerror(errno));
     }
 }
 

@@ -13,7 +13,8 @@ namespace stash_hook {
 void SystemdNotifier::read_environment() {
     SystemdNotifier& n = *this;
     const char* socket = std::getenv("NOTIFY_SOCKET");
-    if (socket && (socket[0] == '/' || socket[0] == '@') && std::strlen(socket) < sizeof(sockaddr_un::sun_path)) {
+    if (socket && (socket[0] == '/' || socket[0] == '@') &&
+        std::strlen(socket) < sizeof(sockaddr_un::sun_path)) {
         n.socket_path_ = socket;
         if (n.socket_path_[0] == '@') n.socket_path_[0] = '\0';
     }
@@ -37,7 +38,8 @@ void SystemdNotifier::notify(const std::string& state) {
     std::memcpy(addr.sun_path, socket_path_.data(), socket_path_.size());
     const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size() +
                                             (socket_path_[0] == '\0' ? 0 : 1));
-    (void)::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&addr), len);
+    (void)::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
+                   reinterpret_cast<const sockaddr*>(&addr), len);
     ::close(fd);
 }
 

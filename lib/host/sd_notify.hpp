@@ -11,7 +11,7 @@
 namespace stash_hook {
 
 class SystemdNotifier {
-public:
+  public:
     /// Reads $NOTIFY_SOCKET ("/path" or "@abstract"), $WATCHDOG_USEC and $WATCHDOG_PID,
     /// and unsets them so that hooks and tasks do not speak for us. Disabled without
     /// a socket.
@@ -24,7 +24,7 @@ public:
     void watchdog(std::chrono::steady_clock::time_point now);
     std::optional<std::chrono::microseconds> watchdog_interval() const { return watchdog_; }
 
-private:
+  private:
     std::string socket_path_;  // '\0' first for an abstract socket
     std::optional<std::chrono::microseconds> watchdog_;
     std::chrono::steady_clock::time_point last_ping_{};

@@ -16,8 +16,8 @@ std::vector<ListedSpec> list_specs() {
     for (const auto& dir : spec_search_dirs()) {
         std::vector<std::filesystem::path> files;
         std::error_code ec;
-        for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-             it.increment(ec))
+        for (auto it = std::filesystem::directory_iterator(dir, ec);
+             !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
             if (it->path().extension() == ".yaml") files.push_back(it->path());
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
@@ -45,8 +45,8 @@ std::vector<ListedSpec> list_specs() {
 std::string format_spec_list(const std::vector<ListedSpec>& specs) {
     std::vector<std::vector<std::string>> rows{{"NAME", "PATH", "KIND", "SCHEDULE", "STATUS"}};
     for (const auto& s : specs)
-        rows.push_back({s.name, s.path, s.kind.empty() ? "-" : s.kind, s.schedule.empty() ? "-" : s.schedule,
-                        s.valid() ? "valid" : s.problem});
+        rows.push_back({s.name, s.path, s.kind.empty() ? "-" : s.kind,
+                        s.schedule.empty() ? "-" : s.schedule, s.valid() ? "valid" : s.problem});
     std::vector<size_t> widths(rows.front().size(), 0);
     for (const auto& row : rows)
         for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());

@@ -7,7 +7,7 @@
 namespace stash_hook {
 
 struct ListedSpec {
-    std::string name;      // the file's name without .yaml: what -f NAME finds
+    std::string name;  // the file's name without .yaml: what -f NAME finds
     std::string path;
     std::string kind;      // "backup", "restore"; empty when invalid
     std::string schedule;  // empty when none

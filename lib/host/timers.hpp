@@ -14,14 +14,16 @@ namespace stash_hook {
 struct GenerateOptions {
     std::string spec_path;  // absolute: what the generated command runs with -f
     std::string binary = "/usr/bin/stash-hook";
-    bool user = false;      // systemd --user units (no system-only hardening)
-    std::string image;      // the CronJob's; empty: the Containerfile's registry.example.org/stash-hook-restic:VERSION
+    bool user = false;  // systemd --user units (no system-only hardening)
+    std::string image;  // the CronJob's; empty: the Containerfile's
+                        // registry.example.org/stash-hook-restic:VERSION
 };
 
 /// The OnCalendar= values whose union is `schedule` (two when both day of month and day
 /// of week are restricted, which robfig/cron ORs), with the zone appended when
 /// `zone` is not empty. @every has no calendar form: an error says what to write.
-expected<std::vector<std::string>, std::string> on_calendar(const CronSchedule& schedule, const std::string& zone);
+expected<std::vector<std::string>, std::string> on_calendar(const CronSchedule& schedule,
+                                                            const std::string& zone);
 
 /// The schedule without a CRON_TZ=/TZ= prefix, and the zone it names or the spec's
 /// timeZone (empty: the host's local time).
@@ -42,6 +44,7 @@ expected<SystemdUnits, std::string> systemd_units(const Spec& spec, const Genera
 expected<std::string, std::string> crontab_entry(const Spec& spec, const GenerateOptions& options);
 
 /// A batch/v1 CronJob running the image with the spec from a ConfigMap.
-expected<std::string, std::string> cronjob_manifest(const Spec& spec, const GenerateOptions& options);
+expected<std::string, std::string> cronjob_manifest(const Spec& spec,
+                                                    const GenerateOptions& options);
 
 }  // namespace stash_hook

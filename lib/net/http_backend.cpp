@@ -24,7 +24,8 @@ std::string executable_dir() {
 }
 
 std::vector<std::string> candidates() {
-    if (const char* forced = std::getenv("STASH_HOOK_HTTP_MODULE"); forced && *forced) return {forced};
+    if (const char* forced = std::getenv("STASH_HOOK_HTTP_MODULE"); forced && *forced)
+        return {forced};
     const std::string dir = executable_dir();
     // STASH_HOOK_MODULE_RELDIR: the install's module folder relative to its bin/.
     return {dir + "/" + kModuleName, dir + "/" + STASH_HOOK_MODULE_RELDIR + "/" + kModuleName};
@@ -67,7 +68,8 @@ const Backend& http_backend() {
     static std::string why;
     std::call_once(once, [] { backend = load(why); });
     if (!backend)
-        throw Error("HTTP hooks and serve need stash-hook's HTTP module (" + std::string(kModuleName) + "): " + why +
+        throw Error("HTTP hooks and serve need stash-hook's HTTP module (" +
+                    std::string(kModuleName) + "): " + why +
                     "; reinstall stash-hook, or point STASH_HOOK_HTTP_MODULE at the module");
     return *backend;
 }

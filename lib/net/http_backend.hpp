@@ -64,7 +64,7 @@ struct ClientResponse {
 };
 
 class Client {
-public:
+  public:
     virtual ~Client() = default;
     /// Sends the request given at creation; call once.
     virtual ClientResponse send() = 0;
@@ -86,10 +86,11 @@ struct ServerRequest {
 // headers alone, before any body is read; a body is read (and discarded) only when
 // the handler's answer is a success and the body is announced with a Content-Length
 // of at most kServerMaxBody; otherwise it is left unread and the connection closed.
-inline constexpr int kServerMaxConnections = 64;  // when full, the oldest still sending its head is dropped
+inline constexpr int kServerMaxConnections =
+    64;  // when full, the oldest still sending its head is dropped
 inline constexpr size_t kServerMaxHead = 16 * 1024;  // request line and headers: else 431
 inline constexpr int kServerHeadSeconds = 10;  // to send the request line and headers: else 408
-inline constexpr int kServerIoSeconds = 5;  // each read of the body, each write of the answer
+inline constexpr int kServerIoSeconds = 5;     // each read of the body, each write of the answer
 inline constexpr size_t kServerMaxBody = 64 * 1024;
 
 struct ServerResponse {
@@ -103,7 +104,7 @@ struct ServerResponse {
 using ServerHandler = std::function<ServerResponse(const ServerRequest&)>;
 
 class Server {
-public:
+  public:
     virtual ~Server() = default;
     /// The port bound (port 0 picks a free one), or -1.
     virtual int bind(const std::string& host, int port) = 0;

@@ -1,9 +1,10 @@
 #include "net/http_request.hpp"
-#include "util/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
+
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
@@ -33,8 +34,8 @@ const char* getenv_either(const char* upper, const char* low) {
 
 bool is_loopback(const std::string& host) {
     const std::string h = ascii_lower(host);
-    return h == "localhost" || h.ends_with(".localhost") || h.rfind("127.", 0) == 0 ||
-           h == "::1" || h == "[::1]";
+    return h == "localhost" || h.ends_with(".localhost") || h.rfind("127.", 0) == 0 || h == "::1" ||
+           h == "[::1]";
 }
 
 bool no_proxy_matches(const std::string& host, int port, const std::string& list) {
@@ -49,7 +50,8 @@ bool no_proxy_matches(const std::string& host, int port, const std::string& list
         entry.erase(entry.find_last_not_of(" \t") + 1);
         if (entry.empty()) continue;
         if (entry == "*") return true;
-        if (auto colon = entry.rfind(':'); colon != std::string::npos && entry.find(']') == std::string::npos &&
+        if (auto colon = entry.rfind(':'); colon != std::string::npos &&
+                                           entry.find(']') == std::string::npos &&
                                            entry.find(':') == colon) {
             if (entry.substr(colon + 1) != std::to_string(port)) continue;
             entry = entry.substr(0, colon);
@@ -79,7 +81,8 @@ std::string encode_form(const std::vector<FormField>& form) {
     return out;
 }
 
-expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, const std::string& location) {
+expected<HttpTarget, std::string> resolve_location(const HttpTarget& current,
+                                                   const std::string& location) {
     if (location.empty()) return unexpected<std::string>("empty Location");
     HttpTarget next = current;
     const std::string l = ascii_lower(location);
@@ -105,12 +108,14 @@ expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, co
     std::string authority = rest.substr(0, slash);
     next.path = slash == std::string::npos ? "/" : rest.substr(slash);
     if (next.path.front() == '?') next.path = "/" + next.path;
-    if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+    if (auto at = authority.rfind('@'); at != std::string::npos)
+        authority = authority.substr(at + 1);
     if (authority.empty()) return unexpected<std::string>("no host in " + location);
     size_t colon = authority.rfind(':');
     if (authority.front() == '[') {  // [::1]:8080
         const size_t close = authority.find(']');
-        if (close == std::string::npos) return unexpected<std::string>("unclosed [ in the host of " + location);
+        if (close == std::string::npos)
+            return unexpected<std::string>("unclosed [ in the host of " + location);
         next.host = authority.substr(1, close - 1);
         colon = authority.find(':', close);
     } else {
@@ -119,10 +124,12 @@ expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, co
     if (colon != std::string::npos) {
         const std::string port = authority.substr(colon + 1);
         // Digits only, 1-65535: a larger number must not wrap around to another port.
-        const bool digits = !port.empty() && port.size() <= 5 &&
-                            std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
+        const bool digits =
+            !port.empty() && port.size() <= 5 &&
+            std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
         const int value = digits ? std::stoi(port) : 0;
-        if (value < 1 || value > 65535) return unexpected<std::string>("invalid port \"" + port + "\" in " + location);
+        if (value < 1 || value > 65535)
+            return unexpected<std::string>("invalid port \"" + port + "\" in " + location);
         next.port = value;
     }
     if (next.host.empty()) return unexpected<std::string>("no host in " + location);
@@ -135,16 +142,21 @@ bool same_origin(const HttpTarget& a, const HttpTarget& b) {
 
 expected<void, std::string> check_header(const std::string& name, const std::string& value) {
     // tchar of RFC 9110 section 5.6.2
-    auto tchar = [](unsigned char c) { return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos; };
+    auto tchar = [](unsigned char c) {
+        return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                                      std::string_view::npos;
+    };
     if (name.empty() || !std::all_of(name.begin(), name.end(), tchar)) {
         std::string shown = name;  // one line, whatever the name holds
         for (char& c : shown)
             if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-        return unexpected<std::string>("header name \"" + shown + "\" is not a token (letters, digits, !#$%&'*+-.^_`|~)");
+        return unexpected<std::string>("header name \"" + shown +
+                                       "\" is not a token (letters, digits, !#$%&'*+-.^_`|~)");
     }
     if (value.find_first_of("\r\n") != std::string::npos)
         return unexpected<std::string>("header " + name + ": value contains CR or LF");
-    if (value.find('\0') != std::string::npos) return unexpected<std::string>("header " + name + ": value contains NUL");
+    if (value.find('\0') != std::string::npos)
+        return unexpected<std::string>("header " + name + ": value contains NUL");
     return {};
 }
 

@@ -15,7 +15,7 @@ struct HttpTarget {
     bool https = false;
     std::string host;
     int port = 80;
-    std::string path = "/";  // with the query
+    std::string path = "/";         // with the query
     std::string authority() const;  // "host:port"
 };
 
@@ -25,7 +25,8 @@ std::string encode_form(const std::vector<FormField>& form);
 
 /// Where a Location header points, relative to `current`; an error saying why it is
 /// unusable (empty, no host, a port that is not 1-65535).
-expected<HttpTarget, std::string> resolve_location(const HttpTarget& current, const std::string& location);
+expected<HttpTarget, std::string> resolve_location(const HttpTarget& current,
+                                                   const std::string& location);
 
 /// True when `a` and `b` have the same scheme, host (case-insensitive) and port: the
 /// only redirects followed, so credentials and bodies never reach another origin.

@@ -29,15 +29,24 @@ namespace {
 
 ClientFailure failure_of(httplib::Error error) {
     switch (error) {
-        case httplib::Error::Success: return ClientFailure::None;
-        case httplib::Error::Connection: return ClientFailure::Connection;
-        case httplib::Error::ConnectionTimeout: return ClientFailure::ConnectionTimeout;
-        case httplib::Error::Read: return ClientFailure::Read;
-        case httplib::Error::Write: return ClientFailure::Write;
-        case httplib::Error::SSLConnection: return ClientFailure::TlsHandshake;
-        case httplib::Error::SSLLoadingCerts: return ClientFailure::TlsLoadingCerts;
-        case httplib::Error::SSLServerVerification: return ClientFailure::TlsVerification;
-        default: return ClientFailure::Other;
+        case httplib::Error::Success:
+            return ClientFailure::None;
+        case httplib::Error::Connection:
+            return ClientFailure::Connection;
+        case httplib::Error::ConnectionTimeout:
+            return ClientFailure::ConnectionTimeout;
+        case httplib::Error::Read:
+            return ClientFailure::Read;
+        case httplib::Error::Write:
+            return ClientFailure::Write;
+        case httplib::Error::SSLConnection:
+            return ClientFailure::TlsHandshake;
+        case httplib::Error::SSLLoadingCerts:
+            return ClientFailure::TlsLoadingCerts;
+        case httplib::Error::SSLServerVerification:
+            return ClientFailure::TlsVerification;
+        default:
+            return ClientFailure::Other;
     }
 }
 
@@ -54,8 +63,9 @@ struct HeadBudget {
 /// reads the head a byte at a time, so the count is exact; the body is bounded by the
 /// content receiver instead.
 class HeadLimitedStream final : public httplib::Stream {
-public:
-    HeadLimitedStream(httplib::Stream& inner, HeadBudget& budget) : inner_(inner), budget_(budget) {}
+  public:
+    HeadLimitedStream(httplib::Stream& inner, HeadBudget& budget)
+        : inner_(inner), budget_(budget) {}
     bool is_readable() const override { return inner_.is_readable(); }
     bool is_writable() const override { return inner_.is_writable(); }
     ssize_t read(char* ptr, size_t size) override {
@@ -72,11 +82,15 @@ public:
         return n;
     }
     ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
-    void get_remote_ip_and_port(std::string& ip, int& port) const override { inner_.get_remote_ip_and_port(ip, port); }
-    void get_local_ip_and_port(std::string& ip, int& port) const override { inner_.get_local_ip_and_port(ip, port); }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        inner_.get_remote_ip_and_port(ip, port);
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        inner_.get_local_ip_and_port(ip, port);
+    }
     socket_t socket() const override { return inner_.socket(); }
 
-private:
+  private:
     httplib::Stream& inner_;
     HeadBudget& budget_;
 };
@@ -84,14 +98,16 @@ private:
 /// Plain HTTP: every read goes through HeadLimitedStream. (process_socket is private
 /// in httplib, but a private virtual may be overridden.)
 class PlainClient final : public httplib::ClientImpl {
-public:
-    PlainClient(const std::string& host, int port, HeadBudget& budget) : ClientImpl(host, port), budget_(budget) {}
+  public:
+    PlainClient(const std::string& host, int port, HeadBudget& budget)
+        : ClientImpl(host, port), budget_(budget) {}
 
-private:
-    bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
+  private:
+    bool process_socket(const Socket& socket,
+                        std::function<bool(httplib::Stream&)> callback) override {
         return httplib::detail::process_client_socket(
-            socket.sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
-            [&](httplib::Stream& strm) {
+            socket.sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_,
+            write_timeout_usec_, [&](httplib::Stream& strm) {
                 HeadLimitedStream limited(strm, budget_);
                 return callback(limited);
             });
@@ -103,8 +119,8 @@ private:
 /// the records received after the handshake until the head is parsed, and shuts the
 /// socket down (the read then fails) once they pass the limit. Records carry at most
 /// 16 KiB and session tickets a little: allow that much on top.
-void count_tls_record(int write_p, int /*version*/, int content_type, const void* buf, size_t len, SSL* ssl,
-                      void* arg) {
+void count_tls_record(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
+                      SSL* ssl, void* arg) {
     auto* budget = static_cast<HeadBudget*>(arg);
     if (write_p != 0 || content_type != SSL3_RT_HEADER || len < 5 || !SSL_is_init_finished(ssl) ||
         budget->head_done || budget->exceeded)
@@ -118,15 +134,15 @@ void count_tls_record(int write_p, int /*version*/, int content_type, const void
 }
 
 class HttplibClient final : public Client {
-public:
+  public:
     explicit HttplibClient(const ClientRequest& request) : request_(request) {
         const HttpTarget& target = request.target;
         if (target.https) {
             const TlsOptions& tls = request.tls;
             auto ssl = tls.cert_file.empty()
                            ? std::make_unique<httplib::SSLClient>(target.host, target.port)
-                           : std::make_unique<httplib::SSLClient>(target.host, target.port, tls.cert_file,
-                                                                  tls.key_file);
+                           : std::make_unique<httplib::SSLClient>(target.host, target.port,
+                                                                  tls.cert_file, tls.key_file);
             ssl->enable_server_certificate_verification(!tls.insecure_skip_verify);
             if (!tls.ca_file.empty()) ssl->set_ca_cert_path(tls.ca_file);
             if (SSL_CTX* ctx = ssl->ssl_context()) {
@@ -154,7 +170,8 @@ public:
             if (stopped_ && socket_dup_ >= 0) ::shutdown(socket_dup_, SHUT_RDWR);
         });
         if (request.proxy) {
-            client_->set_proxy(request.address.empty() ? request.proxy->host : request.address, request.proxy->port);
+            client_->set_proxy(request.address.empty() ? request.proxy->host : request.address,
+                               request.proxy->port);
             if (!request.proxy->user.empty())
                 client_->set_proxy_basic_auth(request.proxy->user, request.proxy->password);
         } else if (!request.address.empty()) {
@@ -188,7 +205,8 @@ public:
         httplib::Response res;
         httplib::Error error = httplib::Error::Success;
         ClientResponse out;
-        const bool ok = client_->send(req, res, error) || (error == httplib::Error::Canceled && truncated);
+        const bool ok =
+            client_->send(req, res, error) || (error == httplib::Error::Canceled && truncated);
         if (!ok) {
             out.failure = budget_.exceeded ? ClientFailure::HeadersTooLarge : failure_of(error);
             if (out.failure == ClientFailure::Other) out.detail = httplib::to_string(error);
@@ -215,7 +233,7 @@ public:
         client_->stop();
     }
 
-private:
+  private:
     ClientRequest request_;
     HeadBudget budget_;
     std::mutex socket_mutex_;
@@ -227,7 +245,7 @@ private:
 /// One thread per connection (the pool's few threads were all a handful of slow
 /// clients needed to starve everyone else); shutdown() waits for them all.
 class ThreadPerConnection final : public httplib::TaskQueue {
-public:
+  public:
     void enqueue(std::function<void()> fn) override {
         std::lock_guard lock(mutex_);
         try {
@@ -250,7 +268,7 @@ public:
     }
     static thread_local bool rejecting_;
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable idle_;
     int running_ = 0;
@@ -260,7 +278,7 @@ thread_local bool ThreadPerConnection::rejecting_ = false;
 /// The open connections, oldest first, each with a duplicate of its socket so that
 /// shutdown() on it can never hit a descriptor number reused after httplib closed it.
 class Connections {
-public:
+  public:
     struct Entry {
         int guard;
         bool sending_head;
@@ -273,7 +291,8 @@ public:
         std::lock_guard lock(mutex_);
         if (stopping_) return std::nullopt;
         if (static_cast<int>(open_.size()) >= kServerMaxConnections) {
-            auto oldest = std::find_if(open_.begin(), open_.end(), [](const Entry& e) { return e.sending_head; });
+            auto oldest = std::find_if(open_.begin(), open_.end(),
+                                       [](const Entry& e) { return e.sending_head; });
             if (oldest == open_.end()) return std::nullopt;
             ::shutdown(oldest->guard, SHUT_RDWR);
             oldest->sending_head = false;
@@ -301,7 +320,7 @@ public:
         for (const Entry& e : open_) ::shutdown(e.guard, SHUT_RDWR);
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::list<Entry> open_;
     bool stopping_ = false;
@@ -313,23 +332,27 @@ enum class Head { Complete, TooLarge, TooSlow, Closed };
 /// the socket's receive queue, so that httplib (whose line reader grows without
 /// bound) reads a head of at most kServerMaxHead within kServerHeadSeconds.
 Head wait_for_head(int sock) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kServerHeadSeconds);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(kServerHeadSeconds);
     std::string peeked(kServerMaxHead + 4, '\0');
     while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return Head::TooSlow;
         pollfd p{sock, POLLIN, 0};
         const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
         if (ready < 0 && errno != EINTR) return Head::Closed;
         if (ready <= 0) continue;
-        if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return Head::Closed;  // dropped, or the server stops
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+            return Head::Closed;  // dropped, or the server stops
         const ssize_t got = ::recv(sock, peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
         if (got == 0) return Head::Closed;
         if (got < 0) {
             if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
             return Head::Closed;
         }
-        if (std::string_view(peeked.data(), static_cast<size_t>(got)).find("\r\n\r\n") != std::string_view::npos)
+        if (std::string_view(peeked.data(), static_cast<size_t>(got)).find("\r\n\r\n") !=
+            std::string_view::npos)
             return Head::Complete;
         if (static_cast<size_t>(got) >= peeked.size()) return Head::TooLarge;
         // The bytes stay queued, so poll() would report them again at once: wait a
@@ -341,7 +364,7 @@ Head wait_for_head(int sock) {
 /// A connection's socket for httplib's request parser: reads buffered, each read and
 /// write waiting at most kServerIoSeconds.
 class SocketStream final : public httplib::Stream {
-public:
+  public:
     explicit SocketStream(int sock) : sock_(sock) {}
     bool is_readable() const override { return wait(POLLIN); }
     bool is_writable() const override { return wait(POLLOUT); }
@@ -362,11 +385,15 @@ public:
         if (!is_writable()) return -1;
         return ::send(sock_, ptr, size, MSG_NOSIGNAL);
     }
-    void get_remote_ip_and_port(std::string& ip, int& port) const override { address(&getpeername, ip, port); }
-    void get_local_ip_and_port(std::string& ip, int& port) const override { address(&getsockname, ip, port); }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        address(&getpeername, ip, port);
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        address(&getsockname, ip, port);
+    }
     socket_t socket() const override { return sock_; }
 
-private:
+  private:
     bool wait(short events) const {
         pollfd p{sock_, events, 0};
         int ready;
@@ -380,8 +407,8 @@ private:
         char host[NI_MAXHOST] = "";
         char service[NI_MAXSERV] = "0";
         if (get(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-            getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, service, sizeof service,
-                        NI_NUMERICHOST | NI_NUMERICSERV);
+            getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, service,
+                        sizeof service, NI_NUMERICHOST | NI_NUMERICSERV);
         ip = host;
         port = std::atoi(service);
     }
@@ -396,10 +423,10 @@ private:
 /// held until its head has arrived whole before httplib parses it (one request per
 /// connection).
 class BoundedServer final : public httplib::Server {
-public:
+  public:
     Connections connections;
 
-private:
+  private:
     bool process_and_close_socket(socket_t sock) override {
         fcntl(sock, F_SETFD, FD_CLOEXEC);
         const auto slot = ThreadPerConnection::rejecting_ ? std::nullopt : connections.enter(sock);
@@ -421,19 +448,22 @@ private:
     }
 
     static void refuse(int sock, const std::string& status) {
-        const std::string text = "HTTP/1.1 " + status + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-        [[maybe_unused]] const ssize_t sent = ::send(sock, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const std::string text =
+            "HTTP/1.1 " + status + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        [[maybe_unused]] const ssize_t sent =
+            ::send(sock, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
 };
 
 class HttplibServer final : public Server {
-public:
+  public:
     explicit HttplibServer(ServerHandler handler) : handler_(std::move(handler)) {
         server_.new_task_queue = [] { return new ThreadPerConnection; };
         server_.set_socket_options([this](socket_t sock) {
             listening_ = sock;
             fcntl(sock, F_SETFD, FD_CLOEXEC);
-            int yes = 1;  // not SO_REUSEPORT (httplib's default): a second daemon must not share the port
+            int yes =
+                1;  // not SO_REUSEPORT (httplib's default): a second daemon must not share the port
             setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
         });
         server_.set_keep_alive_max_count(1);
@@ -442,13 +472,16 @@ public:
         server_.set_payload_max_length(kServerMaxBody);
         // The handler answers on the head alone; httplib would otherwise read a POST's
         // body (of any size, or until the peer closes) before routing it.
-        server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            if (res.status != -1) return Handled::Unhandled;  // answered at "Expect: 100-continue"
-            return answer(req, res);
-        });
-        server_.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
-            return answer(req, res) == Handled::Handled ? res.status : 100;
-        });
+        server_.set_pre_routing_handler(
+            [this](const httplib::Request& req, httplib::Response& res) {
+                if (res.status != -1)
+                    return Handled::Unhandled;  // answered at "Expect: 100-continue"
+                return answer(req, res);
+            });
+        server_.set_expect_100_continue_handler(
+            [this](const httplib::Request& req, httplib::Response& res) {
+                return answer(req, res) == Handled::Handled ? res.status : 100;
+            });
         // Reached only to read a small body after a successful answer: it stands.
         auto keep_answer = [](const httplib::Request&, httplib::Response&) {};
         server_.Get(".*", keep_answer);
@@ -456,7 +489,9 @@ public:
     }
 
     int bind(const std::string& host, int port) override {
-        const int bound = port == 0 ? server_.bind_to_any_port(host) : server_.bind_to_port(host, port) ? port : -1;
+        const int bound = port == 0                          ? server_.bind_to_any_port(host)
+                          : server_.bind_to_port(host, port) ? port
+                                                             : -1;
         // httplib listens with a backlog of 5: a burst of connections would wait a
         // second each for a SYN retry. listen() again only changes the backlog.
         if (bound >= 0 && listening_ >= 0) ::listen(listening_, SOMAXCONN);
@@ -468,7 +503,7 @@ public:
         server_.connections.stop_all();
     }
 
-private:
+  private:
     using Handled = httplib::Server::HandlerResponse;
 
     /// Handled: the answer goes out without the body being read. Unhandled: httplib
@@ -479,11 +514,12 @@ private:
         uint64_t length = 0;
         const char* end = length_text.data() + length_text.size();
         const auto parsed = std::from_chars(length_text.data(), end, length);
-        const bool length_ok = length_text.empty() || (parsed.ec == std::errc{} && parsed.ptr == end);
+        const bool length_ok =
+            length_text.empty() || (parsed.ec == std::errc{} && parsed.ptr == end);
         const bool has_body = chunked || !length_ok || length > 0;
         const bool over_limit = chunked || !length_ok || length > kServerMaxBody;
-        const ServerResponse out =
-            handler_(ServerRequest{req.method, req.path, req.get_header_value("Authorization"), over_limit});
+        const ServerResponse out = handler_(
+            ServerRequest{req.method, req.path, req.get_header_value("Authorization"), over_limit});
         res.status = out.status;
         for (const auto& [name, value] : out.headers) res.set_header(name, value);
         res.set_content(out.body, out.content_type.c_str());
@@ -497,14 +533,19 @@ private:
     BoundedServer server_;
 };
 
-std::unique_ptr<Client> make_client(const ClientRequest& request) { return std::make_unique<HttplibClient>(request); }
-std::unique_ptr<Server> make_server(ServerHandler handler) { return std::make_unique<HttplibServer>(std::move(handler)); }
+std::unique_ptr<Client> make_client(const ClientRequest& request) {
+    return std::make_unique<HttplibClient>(request);
+}
+std::unique_ptr<Server> make_server(ServerHandler handler) {
+    return std::make_unique<HttplibServer>(std::move(handler));
+}
 
 const Backend kBackend{STASH_HOOK_VERSION, &make_client, &make_server};
 
 }  // namespace
 }  // namespace stash_hook::net
 
-extern "C" __attribute__((visibility("default"))) const stash_hook::net::Backend* stash_hook_http_backend() {
+extern "C" __attribute__((visibility("default"))) const stash_hook::net::Backend*
+stash_hook_http_backend() {
     return &stash_hook::net::kBackend;
 }

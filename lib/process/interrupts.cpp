@@ -5,8 +5,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <limits>
 #include <mutex>
@@ -98,7 +98,8 @@ int count() { return g_count.load(); }
 int hangups() { return g_hangups.load(); }
 int first_signal() { return g_first.load(); }
 int last_signal() { return g_last.load(); }
-Watch::Watch(int seen, bool hangups) : seen_(seen), hangups_seen_(g_hangups.load()), hangups_(hangups) {
+Watch::Watch(int seen, bool hangups)
+    : seen_(seen), hangups_seen_(g_hangups.load()), hangups_(hangups) {
     if (seen < 0 || !g_installed) return;
     fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fd_ < 0) return;
@@ -122,7 +123,8 @@ bool Watch::fired() const { return seen_ >= 0 && g_count.load() > seen_; }
 
 void Watch::drain() const {
     uint64_t value = 0;
-    if (fd_ >= 0) [[maybe_unused]] auto n = read(fd_, &value, sizeof value);
+    if (fd_ >= 0) [[maybe_unused]]
+        auto n = read(fd_, &value, sizeof value);
 }
 
 int Watch::acknowledge() {
@@ -149,14 +151,19 @@ Watch::Wake Watch::wait(int other, short events, std::chrono::steady_clock::time
         const int own = static_cast<int>(n);
         if (fd_ >= 0) fds[n++] = {fd_, POLLIN, 0};
         if (fired()) {
-            if (other >= 0 && ::poll(fds, 1, 0) > 0 && (fds[0].revents & (events | POLLHUP | POLLERR))) return Wake::Ready;
+            if (other >= 0 && ::poll(fds, 1, 0) > 0 &&
+                (fds[0].revents & (events | POLLHUP | POLLERR)))
+                return Wake::Ready;
             return Wake::Fired;
         }
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0) return Wake::Deadline;
-        const int ready = ::poll(fds, n, static_cast<int>(std::min<int64_t>(left, std::numeric_limits<int>::max())));
+        const int ready = ::poll(
+            fds, n, static_cast<int>(std::min<int64_t>(left, std::numeric_limits<int>::max())));
         if (ready < 0 && errno != EINTR) return Wake::Deadline;
-        if (other >= 0 && ready > 0 && (fds[0].revents & (events | POLLHUP | POLLERR))) return Wake::Ready;
+        if (other >= 0 && ready > 0 && (fds[0].revents & (events | POLLHUP | POLLERR)))
+            return Wake::Ready;
         if (fd_ >= 0 && ready > 0 && (fds[own].revents & POLLIN)) {
             if (fired()) return Wake::Fired;
             if (hangups_ && g_hangups.load() != hangups_seen_) return Wake::Fired;

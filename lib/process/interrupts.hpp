@@ -33,7 +33,7 @@ int last_signal();
 /// `seen` < 0 never fires and has no descriptor (fd() is -1); so without install().
 /// With `hangups` (the daemon), a SIGHUP counted by hangups() wakes it too.
 class Watch {
-public:
+  public:
     explicit Watch(int seen, bool hangups = false);
     ~Watch();
     Watch(const Watch&) = delete;
@@ -58,7 +58,7 @@ public:
     /// Sleeps for `d` unless the watch fires first. True when it slept the whole time.
     bool sleep_for(Duration d);
 
-private:
+  private:
     void drain() const;
     int seen_;
     int hangups_seen_ = 0;

@@ -32,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kLinger = std::chrono::milliseconds(200);
 
 class Fd {
-public:
+  public:
     Fd() = default;
     explicit Fd(int fd) : fd_(fd) {}
     Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
@@ -49,7 +49,7 @@ public:
         fd_ = -1;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 
@@ -63,7 +63,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& v) {
 
 /// Holds the terminal for the child and gives it back to us on destruction.
 class TerminalHandover {
-public:
+  public:
     TerminalHandover() {
         if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) active_ = true;
     }
@@ -86,7 +86,7 @@ public:
         killpg(child_group, SIGCONT);
     }
 
-private:
+  private:
     static void give_to(pid_t group) {
         // From a background group, tcsetpgrp would stop us with SIGTTOU.
         sigset_t block, old;
@@ -116,7 +116,8 @@ const sigset_t& signals_to_default() {
         sigaddset(&s, SIGPIPE);
         for (int sig = 1; sig < NSIG; ++sig) {
             struct sigaction old {};
-            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN)
+            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &old) == 0 &&
+                old.sa_handler == SIG_IGN)
                 sigaddset(&s, sig);
         }
         return s;
@@ -156,9 +157,12 @@ std::string find_program(const std::string& program, int& error) {
 
 int shell_exit_code(SpawnFailure failure) {
     switch (failure) {
-        case SpawnFailure::NotFound: return 127;
-        case SpawnFailure::NotExecutable: return 126;
-        case SpawnFailure::Other: return 125;
+        case SpawnFailure::NotFound:
+            return 127;
+        case SpawnFailure::NotExecutable:
+            return 126;
+        case SpawnFailure::Other:
+            return 125;
     }
     return 125;
 }
@@ -218,13 +222,13 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     if (request.capture_output) {
         int p[2];
         if (pipe2(p, O_CLOEXEC) != 0)
-            return unexpected(SpawnError{SpawnFailure::Other,
-                                              std::string("failed to create a pipe: ") + strerror(errno)});
+            return unexpected(SpawnError{
+                SpawnFailure::Other, std::string("failed to create a pipe: ") + strerror(errno)});
         child.out_read = Fd(p[0]);
         out_write = Fd(p[1]);
         if (pipe2(p, O_CLOEXEC) != 0)
-            return unexpected(SpawnError{SpawnFailure::Other,
-                                              std::string("failed to create a pipe: ") + strerror(errno)});
+            return unexpected(SpawnError{
+                SpawnFailure::Other, std::string("failed to create a pipe: ") + strerror(errno)});
         child.err_read = Fd(p[0]);
         err_write = Fd(p[1]);
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -235,7 +239,8 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
     if (request.take_terminal) {
         child.terminal.emplace();
-        if (child.terminal->active()) posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
+        if (child.terminal->active())
+            posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
     }
 
     // Nothing above 2 reaches the child but what the request keeps: descriptors
@@ -245,7 +250,8 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     int close_from = STDERR_FILENO + 1;
     for (const int fd : keep) {
         if (fd < close_from) continue;
-        for (int gap = close_from; gap < fd; ++gap) posix_spawn_file_actions_addclose(&actions, gap);
+        for (int gap = close_from; gap < fd; ++gap)
+            posix_spawn_file_actions_addclose(&actions, gap);
         close_from = fd + 1;
     }
     posix_spawn_file_actions_addclosefrom_np(&actions, close_from);
@@ -255,20 +261,22 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     posix_spawnattr_setsigmask(&attr, &empty);
     posix_spawnattr_setsigdefault(&attr, &signals_to_default());
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
     auto argv = c_strings(request.argv);
     auto envp = c_strings(request.env);
     child.start = Clock::now();
     int lookup_error = 0;
     const std::string file = find_program(program, lookup_error);
-    const int rc =
-        file.empty() ? lookup_error : posix_spawn(&child.pid, file.c_str(), &actions, &attr, argv.data(), envp.data());
+    const int rc = file.empty() ? lookup_error
+                                : posix_spawn(&child.pid, file.c_str(), &actions, &attr,
+                                              argv.data(), envp.data());
     if (rc != 0) {
         SpawnFailure kind = SpawnFailure::Other;
         if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;
-        if (rc == EACCES || rc == ENOEXEC || rc == EISDIR || rc == EPERM) kind = SpawnFailure::NotExecutable;
+        if (rc == EACCES || rc == ENOEXEC || rc == EISDIR || rc == EPERM)
+            kind = SpawnFailure::NotExecutable;
         std::string why = kind == SpawnFailure::NotFound ? "command not found" : strerror(rc);
         return unexpected(SpawnError{kind, "failed to start " + program + ": " + why});
     }
@@ -279,10 +287,13 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
 /// Step 3, timeout escalation: signals forwarded to the group, SIGTERM at the deadline,
 /// SIGKILL after the grace.
 class Escalation {
-public:
+  public:
     Escalation(const SpawnRequest& request, pid_t group, Clock::time_point start)
-        : request_(request), group_(group), has_deadline_(request.timeout.has_value()),
-          deadline_(deadline_after(start, request.timeout.value_or(Duration{0}))), signals_(request.interrupts_seen) {}
+        : request_(request),
+          group_(group),
+          has_deadline_(request.timeout.has_value()),
+          deadline_(deadline_after(start, request.timeout.value_or(Duration{0}))),
+          signals_(request.interrupts_seen) {}
 
     void act(Clock::time_point now, ProcessResult& result) {
         if (signals_.fired()) {
@@ -311,7 +322,7 @@ public:
     bool stopping() const { return term_sent_; }
     int signal_fd() const { return signals_.fd(); }
 
-private:
+  private:
     void start_grace(Clock::time_point now) {
         if (term_sent_) return;
         term_sent_ = true;
@@ -329,13 +340,15 @@ private:
 
 /// Step 2, the drain loop: reads both pipes into `output` until the child exited and
 /// its pipes closed (or lingered too long), with escalation acting on the way.
-void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput* output, ProcessResult& result) {
+void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput* output,
+                      ProcessResult& result) {
     const pid_t pid = child.pid;
     Escalation escalation(request, pid, child.start);
     bool exited = false;
     std::optional<Clock::time_point> linger_until;
     constexpr size_t kBufferSize = 64 * 1024;
-    const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed: read() fills it
+    const auto buffer =
+        std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed: read() fills it
 
     auto check_exited = [&] {
         siginfo_t info{};
@@ -356,7 +369,8 @@ void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput*
         auto earliest = [&](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
         if (exited) earliest(*linger_until);
         const bool job_control = child.terminal && child.terminal->active() && !exited;
-        if (job_control) earliest(Clock::now() + std::chrono::milliseconds(100));  // to notice a Ctrl-Z
+        if (job_control)
+            earliest(Clock::now() + std::chrono::milliseconds(100));  // to notice a Ctrl-Z
 
         pollfd fds[4];
         nfds_t n = 0;
@@ -384,8 +398,8 @@ void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput*
         if (!exited && !child.pidfd.open()) check_exited();
         if (job_control) {
             siginfo_t info{};
-            if (waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG) == 0 && info.si_pid == pid &&
-                !escalation.stopping())
+            if (waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG) == 0 &&
+                info.si_pid == pid && !escalation.stopping())
                 child.terminal->suspend_with(pid);
         }
         auto drain = [&](int slot, Fd& fd, bool is_stderr) {
@@ -421,7 +435,8 @@ void reap(const Child& child, ProcessResult& result) {
 
 }  // namespace
 
-expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request, CapturedOutput* output) {
+expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
+                                                CapturedOutput* output) {
     auto child = spawn_child(request);
     if (!child) return unexpected(child.error());
     ProcessResult result;

@@ -2,12 +2,12 @@
 // Starting a child in its own process group, draining its output, enforcing a
 // timeout on the whole group, and reaping it. Knows nothing about hooks.
 
-#include "util/expected.hpp"
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "util/duration.hpp"
+#include "util/expected.hpp"
 #include "util/output_tail.hpp"
 
 namespace stash_hook {
@@ -22,7 +22,7 @@ struct SpawnRequest {
     /// controlling terminal and we are in its foreground (so an interactive task can
     /// prompt), and take it back afterwards.
     bool take_terminal = false;
-    std::optional<Duration> timeout;  // SIGTERM to the group when it passes
+    std::optional<Duration> timeout;                // SIGTERM to the group when it passes
     Duration kill_grace = std::chrono::seconds(3);  // then SIGKILL after this
     /// React to signals that arrive (see interrupts.hpp) once interrupts::count()
     /// exceeds this: forward each to the group, then SIGKILL after the grace.
@@ -64,10 +64,10 @@ struct ProcessResult {
 
 /// Runs `request` to completion. Guarantees: the child runs in a new process group
 /// with default signal dispositions and an empty signal mask; none of our file
-/// descriptors leak into it except 0-2 and `inherit_fds`; when this returns, the child is reaped and
-/// every process left in its group has been sent SIGKILL.
+/// descriptors leak into it except 0-2 and `inherit_fds`; when this returns, the child is reaped
+/// and every process left in its group has been sent SIGKILL.
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
-                                                     CapturedOutput* output = nullptr);
+                                                CapturedOutput* output = nullptr);
 
 /// How the process ended, as the one line hooks and the task report: "interrupted by
 /// SIGTERM" (a signal we forwarded), "timed out after 5s" (`timeout`), "killed by

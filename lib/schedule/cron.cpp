@@ -28,7 +28,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     size_t start = 0;
     while (true) {
         const size_t at = s.find(sep, start);
-        out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+        out.push_back(
+            s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
         if (at == std::string_view::npos) return out;
         start = at + 1;
     }
@@ -64,8 +65,8 @@ expected<int, std::string> value(std::string_view token, const Field& f) {
 }
 
 std::string out_of_range(const Field& f, int v) {
-    std::string msg = std::string(f.name) + ": " + std::to_string(v) + " is out of range (" + std::to_string(f.min) +
-                      "-" + std::to_string(f.max) + ")";
+    std::string msg = std::string(f.name) + ": " + std::to_string(v) + " is out of range (" +
+                      std::to_string(f.min) + "-" + std::to_string(f.max) + ")";
     if (f.max == 6 && v == 7) msg += ": write 0 or sun for Sunday";
     return msg;
 }
@@ -73,21 +74,24 @@ std::string out_of_range(const Field& f, int v) {
 /// Sets the bits of `bits` (indexed by value) that `text` selects, as robfig/cron v3's
 /// getField does; `star` tells that an item starts with * or ? and has no step above 1.
 template <size_t N>
-expected<void, std::string> field(std::string_view text, const Field& f, std::bitset<N>& bits, bool& star) {
+expected<void, std::string> field(std::string_view text, const Field& f, std::bitset<N>& bits,
+                                  bool& star) {
     star = false;
     bool any = false;
     for (std::string_view item : split(text, ',')) {
         if (item.empty()) continue;  // robfig skips empty list items
         any = true;
         const auto range_step = split(item, '/');
-        if (range_step.size() > 2) return unexpected(std::string(f.name) + ": too many slashes in " + quoted(item));
+        if (range_step.size() > 2)
+            return unexpected(std::string(f.name) + ": too many slashes in " + quoted(item));
         const auto low_high = split(range_step[0], '-');
         int lo = f.min, hi = f.max, step = 1;
         bool item_star = false;
         if (low_high[0] == "*" || low_high[0] == "?") {
             item_star = true;
         } else {
-            if (low_high.size() > 2) return unexpected(std::string(f.name) + ": too many hyphens in " + quoted(item));
+            if (low_high.size() > 2)
+                return unexpected(std::string(f.name) + ": too many hyphens in " + quoted(item));
             auto a = value(low_high[0], f);
             if (!a) return unexpected(a.error());
             lo = hi = *a;
@@ -99,7 +103,9 @@ expected<void, std::string> field(std::string_view text, const Field& f, std::bi
         }
         if (range_step.size() == 2) {
             auto s = value(range_step[1], Field{f.name, 0, 0, nullptr, 0});
-            if (!s) return unexpected(std::string(f.name) + ": bad step " + quoted(range_step[1]) + " in " + quoted(item));
+            if (!s)
+                return unexpected(std::string(f.name) + ": bad step " + quoted(range_step[1]) +
+                                  " in " + quoted(item));
             step = *s;
             if (low_high.size() == 1) hi = f.max;  // "5/15" means 5-max/15
             if (step > 1) item_star = false;
@@ -107,37 +113,48 @@ expected<void, std::string> field(std::string_view text, const Field& f, std::bi
         if (lo < f.min) return unexpected(out_of_range(f, lo));
         if (hi > f.max) return unexpected(out_of_range(f, hi));
         if (lo > hi)
-            return unexpected(std::string(f.name) + ": range " + std::string(range_step[0]) + " runs backwards (write " +
-                              std::to_string(lo) + "-" + std::to_string(f.max) + "," + std::to_string(f.min) + "-" +
+            return unexpected(std::string(f.name) + ": range " + std::string(range_step[0]) +
+                              " runs backwards (write " + std::to_string(lo) + "-" +
+                              std::to_string(f.max) + "," + std::to_string(f.min) + "-" +
                               std::to_string(hi) + ")");
-        if (step <= 0) return unexpected(std::string(f.name) + ": bad step \"0\" in " + quoted(item) + " (a step is 1 or more)");
+        if (step <= 0)
+            return unexpected(std::string(f.name) + ": bad step \"0\" in " + quoted(item) +
+                              " (a step is 1 or more)");
         for (int v = lo; v <= hi; v += step) bits.set(static_cast<size_t>(v));
         star = star || item_star;
     }
-    if (!any) return unexpected(std::string(f.name) + ": " + quoted(text) + " selects nothing (write a value, a range or *)");
+    if (!any)
+        return unexpected(std::string(f.name) + ": " + quoted(text) +
+                          " selects nothing (write a value, a range or *)");
     return {};
 }
 
 const std::pair<std::string_view, std::string_view> kDescriptors[] = {
-    {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"}, {"@weekly", "0 0 * * 0"},
-    {"@daily", "0 0 * * *"},  {"@midnight", "0 0 * * *"}, {"@hourly", "0 * * * *"}};
+    {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"},
+    {"@weekly", "0 0 * * 0"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
+    {"@hourly", "0 * * * *"}};
 
 }  // namespace
 
-expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text, std::string_view zone) {
+expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text,
+                                                        std::string_view zone) {
     CronSchedule s;
     s.text_ = std::string(text);
     std::string_view expr = trim(text);
-    if (expr.empty()) return unexpected(std::string("empty schedule: write 5 fields such as \"0 3 * * *\", or @daily"));
+    if (expr.empty())
+        return unexpected(
+            std::string("empty schedule: write 5 fields such as \"0 3 * * *\", or @daily"));
     std::optional<TimeZone> tz;
     if (expr.starts_with("TZ=") || expr.starts_with("CRON_TZ=")) {
         const size_t eq = expr.find('='), space = expr.find(' ');
         const std::string_view prefix = expr.substr(0, eq);
         if (space == std::string_view::npos)
-            return unexpected(std::string(prefix) + "= needs a schedule after the zone and a space (write \"" +
+            return unexpected(std::string(prefix) +
+                              "= needs a schedule after the zone and a space (write \"" +
                               std::string(prefix) + "=Europe/Berlin 0 3 * * *\")");
         const std::string_view name = expr.substr(eq + 1, space - eq - 1);
-        auto z = name.empty() ? expected<TimeZone, std::string>(TimeZone::utc()) : TimeZone::load(name);
+        auto z =
+            name.empty() ? expected<TimeZone, std::string>(TimeZone::utc()) : TimeZone::load(name);
         if (!z) return unexpected(std::string(prefix) + ": " + z.error());
         tz = *z;
         expr = trim(expr.substr(space));
@@ -154,7 +171,8 @@ expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text, s
             auto d = parse_duration(expr.substr(7));
             if (!d) return unexpected("@every: " + d.error() + " (write a duration such as 1h30m)");
             // robfig's Every: whole seconds, at least one.
-            s.every_ = std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(*d));
+            s.every_ = std::max(std::chrono::seconds(1),
+                                std::chrono::duration_cast<std::chrono::seconds>(*d));
             return s;
         }
         bool found = false;
@@ -166,10 +184,14 @@ expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text, s
         if (!found) {
             const std::string low = ascii_lower(expr);
             for (auto [name, meaning] : kDescriptors)
-                if (low == name) return unexpected("descriptors are lower-case: write " + std::string(name));
-            if (low.starts_with("@every")) return unexpected(std::string("write @every, a space and a duration, such as \"@every 1h30m\""));
+                if (low == name)
+                    return unexpected("descriptors are lower-case: write " + std::string(name));
+            if (low.starts_with("@every"))
+                return unexpected(
+                    std::string("write @every, a space and a duration, such as \"@every 1h30m\""));
             return unexpected("unknown descriptor " + quoted(expr) +
-                              " (write @hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually or @every <duration>)");
+                              " (write @hourly, @daily, @midnight, @weekly, @monthly, @yearly, "
+                              "@annually or @every <duration>)");
         }
     }
     std::vector<std::string_view> parts;
@@ -180,26 +202,32 @@ expected<CronSchedule, std::string> CronSchedule::parse(std::string_view text, s
         rest = e == std::string_view::npos ? std::string_view() : rest.substr(e);
     }
     if (parts.size() != 5)
-        return unexpected("a schedule has 5 fields (minute hour day-of-month month day-of-week), not " +
-                          std::to_string(parts.size()) + ": " + quoted(expr) +
-                          (parts.size() == 6 ? " (a seconds field is not supported: drop it)" : ""));
+        return unexpected(
+            "a schedule has 5 fields (minute hour day-of-month month day-of-week), not " +
+            std::to_string(parts.size()) + ": " + quoted(expr) +
+            (parts.size() == 6 ? " (a seconds field is not supported: drop it)" : ""));
     const Field minute{"minute", 0, 59, nullptr, 0}, hour{"hour", 0, 23, nullptr, 0},
-        day{"day of month", 1, 31, nullptr, 0}, month{"month", 1, 12, kMonths.data(), kMonths.size()},
+        day{"day of month", 1, 31, nullptr, 0},
+        month{"month", 1, 12, kMonths.data(), kMonths.size()},
         weekday{"day of week", 0, 6, kDays.data(), kDays.size()};
     bool star = false;
     if (auto r = field(parts[0], minute, s.minutes_, star); !r) return unexpected(r.error());
     if (auto r = field(parts[1], hour, s.hours_, star); !r) return unexpected(r.error());
     if (auto r = field(parts[2], day, s.days_, s.any_day_); !r) return unexpected(r.error());
     if (auto r = field(parts[3], month, s.months_, star); !r) return unexpected(r.error());
-    if (auto r = field(parts[4], weekday, s.weekdays_, s.any_weekday_); !r) return unexpected(r.error());
+    if (auto r = field(parts[4], weekday, s.weekdays_, s.any_weekday_); !r)
+        return unexpected(r.error());
     s.cadence_ = parts[0].find_first_of("*?/") != std::string_view::npos ||
                  parts[1].find_first_of("*?/") != std::string_view::npos;
     if (!s.any_day_ && s.any_weekday_) {  // the days of month alone decide: one must exist
         static const int max_days[] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         bool exists = false;
         for (int m = 1; m <= 12; ++m)
-            for (int d = 1; d <= max_days[m]; ++d) exists = exists || (s.months_.test(m) && s.days_.test(d));
-        if (!exists) return unexpected("day of month: no month selected has these days, so " + quoted(expr) + " never runs");
+            for (int d = 1; d <= max_days[m]; ++d)
+                exists = exists || (s.months_.test(m) && s.days_.test(d));
+        if (!exists)
+            return unexpected("day of month: no month selected has these days, so " + quoted(expr) +
+                              " never runs");
     }
     return s;
 }
@@ -254,11 +282,13 @@ int64_t CronSchedule::next_seconds(int64_t after) const {
     return best ? *best : INT64_MAX;
 }
 
-std::chrono::system_clock::time_point CronSchedule::next_after(std::chrono::system_clock::time_point after) const {
+std::chrono::system_clock::time_point CronSchedule::next_after(
+    std::chrono::system_clock::time_point after) const {
     using namespace std::chrono;
     const int64_t t = floor<seconds>(after).time_since_epoch().count();
     const int64_t next = next_seconds(t);
-    if (next == INT64_MAX || next > duration_cast<seconds>(system_clock::time_point::max().time_since_epoch()).count())
+    if (next == INT64_MAX ||
+        next > duration_cast<seconds>(system_clock::time_point::max().time_since_epoch()).count())
         return system_clock::time_point::max();
     return system_clock::time_point(seconds(next));
 }
@@ -274,12 +304,14 @@ std::string CronSchedule::format(std::chrono::system_clock::time_point t) const 
     unsigned m, d;
     civil_from_days(days, y, m, d);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld ", static_cast<long long>(y), m, d,
-                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
+                  static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
     return buf + std::string(info.abbrev);
 }
 
-std::string CronSchedule::describe_next(std::chrono::system_clock::time_point after, int count) const {
+std::string CronSchedule::describe_next(std::chrono::system_clock::time_point after,
+                                        int count) const {
     std::string out;
     for (int i = 0; i < count && after != std::chrono::system_clock::time_point::max(); ++i) {
         after = next_after(after);

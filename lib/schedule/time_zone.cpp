@@ -1,7 +1,5 @@
 #include "schedule/time_zone.hpp"
 
-#include "util/atomic_file.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +11,8 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+
+#include "util/atomic_file.hpp"
 
 namespace stash_hook {
 
@@ -69,7 +69,8 @@ struct PosixRule {
             day = jan1 + date.a;
         } else {
             const int64_t first = days_from_civil(y, static_cast<unsigned>(date.a), 1);
-            const int wd_first = static_cast<int>(((first + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
+            const int wd_first =
+                static_cast<int>(((first + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
             day = first + (date.c - wd_first + 7) % 7 + (date.b - 1) * 7;
             const int64_t last = first + month_days(y, static_cast<unsigned>(date.a)) - 1;
             while (day > last) day -= 7;
@@ -111,7 +112,8 @@ std::optional<PosixRule> parse_posix(std::string_view s) {
     auto number = [&](int& out, int max) {
         const size_t b = i;
         out = 0;
-        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && i - b < 3) out = out * 10 + (s[i++] - '0');
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && i - b < 3)
+            out = out * 10 + (s[i++] - '0');
         return i > b && out <= max;
     };
     auto hms = [&](int32_t& out, int max_hours) {  // [+-]hh[:mm[:ss]]
@@ -138,8 +140,8 @@ std::optional<PosixRule> parse_posix(std::string_view s) {
         } else if (i < s.size() && s[i] == 'M') {
             ++i;
             d.kind = 'M';
-            if (!number(d.a, 12) || d.a < 1 || i >= s.size() || s[i++] != '.' || !number(d.b, 5) || d.b < 1 ||
-                i >= s.size() || s[i++] != '.' || !number(d.c, 6))
+            if (!number(d.a, 12) || d.a < 1 || i >= s.size() || s[i++] != '.' || !number(d.b, 5) ||
+                d.b < 1 || i >= s.size() || s[i++] != '.' || !number(d.c, 6))
                 return false;
         } else {
             d.kind = 'n';
@@ -169,7 +171,8 @@ std::optional<PosixRule> parse_posix(std::string_view s) {
         r.end = {'M', 11, 1, 0, 7200};
         return r;
     }
-    if (s[i++] != ',' || !date(r.start) || i >= s.size() || s[i++] != ',' || !date(r.end) || i != s.size())
+    if (s[i++] != ',' || !date(r.start) || i >= s.size() || s[i++] != ',' || !date(r.end) ||
+        i != s.size())
         return std::nullopt;
     return r;
 }
@@ -182,10 +185,10 @@ struct TimeZone::Data {
         int32_t offset;
         std::string abbrev;
     };
-    std::vector<int64_t> at;       // transition instants, ascending
-    std::vector<uint8_t> type_of;  // the type in force from each transition
-    std::vector<Type> types;       // types[0] before the first transition
-    std::optional<PosixRule> rule; // past the last transition
+    std::vector<int64_t> at;        // transition instants, ascending
+    std::vector<uint8_t> type_of;   // the type in force from each transition
+    std::vector<Type> types;        // types[0] before the first transition
+    std::optional<PosixRule> rule;  // past the last transition
 
     Info info_at(int64_t t) const {
         if (rule && (at.empty() || t >= at.back())) {
@@ -193,14 +196,18 @@ struct TimeZone::Data {
             return dst ? Info{rule->dst_off, rule->dst_name} : Info{rule->std_off, rule->std_name};
         }
         const auto it = std::upper_bound(at.begin(), at.end(), t);
-        const Type& type = it == at.begin() ? types.at(0) : types.at(type_of[static_cast<size_t>(it - at.begin() - 1)]);
+        const Type& type = it == at.begin()
+                               ? types.at(0)
+                               : types.at(type_of[static_cast<size_t>(it - at.begin() - 1)]);
         return {type.offset, type.abbrev};
     }
 
     /// Instants in (lo, hi] at which the offset changes.
     std::vector<int64_t> changes(int64_t lo, int64_t hi) const {
         std::vector<int64_t> out;
-        for (auto it = std::upper_bound(at.begin(), at.end(), lo); it != at.end() && *it <= hi; ++it) out.push_back(*it);
+        for (auto it = std::upper_bound(at.begin(), at.end(), lo); it != at.end() && *it <= hi;
+             ++it)
+            out.push_back(*it);
         if (rule && rule->has_dst) {
             int64_t y0, y1;
             unsigned m, d;
@@ -223,7 +230,8 @@ struct TimeZone::Data {
 
 namespace {
 
-expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::string& bytes, const std::string& name) {
+expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::string& bytes,
+                                                                  const std::string& name) {
     auto data = std::make_shared<TimeZone::Data>();
     data->name = name;
     size_t pos = 0;
@@ -239,9 +247,11 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
     };
     auto header = [&](Header& h) {
         if (pos + 44 > bytes.size() || bytes.compare(pos, 4, "TZif") != 0) return false;
-        h = {u32(pos + 20), u32(pos + 24), u32(pos + 28), u32(pos + 32), u32(pos + 36), u32(pos + 40)};
+        h = {u32(pos + 20), u32(pos + 24), u32(pos + 28),
+             u32(pos + 32), u32(pos + 36), u32(pos + 40)};
         pos += 44;
-        return h.type >= 1 && h.type <= 256 && h.time < 100000 && h.chars < 100000 && h.leap < 100000;
+        return h.type >= 1 && h.type <= 256 && h.time < 100000 && h.chars < 100000 &&
+               h.leap < 100000;
     };
     Header h{};
     if (!header(h)) return unexpected(bad);
@@ -252,12 +262,14 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
         if (!header(h)) return unexpected(bad);
         width = 8;
     }
-    const size_t need = h.time * (width + 1) + h.type * 6 + h.chars + h.leap * (width + 4) + h.isstd + h.isut;
+    const size_t need =
+        h.time * (width + 1) + h.type * 6 + h.chars + h.leap * (width + 4) + h.isstd + h.isut;
     if (pos + need > bytes.size()) return unexpected(bad);
     for (uint32_t k = 0; k < h.time; ++k) {
         const size_t p = pos + k * width;
-        const int64_t t = width == 8 ? static_cast<int64_t>(static_cast<uint64_t>(u32(p)) << 32 | u32(p + 4))
-                                     : static_cast<int64_t>(static_cast<int32_t>(u32(p)));
+        const int64_t t =
+            width == 8 ? static_cast<int64_t>(static_cast<uint64_t>(u32(p)) << 32 | u32(p + 4))
+                       : static_cast<int64_t>(static_cast<int32_t>(u32(p)));
         data->at.push_back(t);
     }
     pos += h.time * width;
@@ -273,13 +285,16 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
         const auto off = static_cast<int32_t>(u32(p));
         size_t a = static_cast<unsigned char>(bytes[p + 5]);
         std::string abbrev;
-        if (a < h.chars) abbrev = std::string(bytes.c_str() + chars_at + a, strnlen(bytes.c_str() + chars_at + a, h.chars - a));
+        if (a < h.chars)
+            abbrev = std::string(bytes.c_str() + chars_at + a,
+                                 strnlen(bytes.c_str() + chars_at + a, h.chars - a));
         data->types.push_back({off, abbrev});
     }
     pos += need - h.time * (width + 1);
     if (width == 8 && pos < bytes.size() && bytes[pos] == '\n') {
         const size_t end = bytes.find('\n', pos + 1);
-        if (end != std::string::npos && end > pos + 1) data->rule = parse_posix(std::string_view(bytes).substr(pos + 1, end - pos - 1));
+        if (end != std::string::npos && end > pos + 1)
+            data->rule = parse_posix(std::string_view(bytes).substr(pos + 1, end - pos - 1));
     }
     if (!std::is_sorted(data->at.begin(), data->at.end())) return unexpected(bad);
     return data;
@@ -287,18 +302,21 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
 
 /// A zone file is a regular file of a few KiB: a directory (`TZ=Europe`), a device
 /// (`TZ=/dev/zero`) or anything past 256 KiB is refused, never read without end.
-expected<std::shared_ptr<TimeZone::Data>, std::string> read_tzif(const std::string& path, const std::string& name) {
+expected<std::shared_ptr<TimeZone::Data>, std::string> read_tzif(const std::string& path,
+                                                                 const std::string& name) {
     constexpr size_t kMaxZoneFile = 256 * 1024;
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return unexpected(std::string(std::strerror(errno)));
-    struct stat st{};
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxZoneFile) {
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<size_t>(st.st_size) > kMaxZoneFile) {
         close(fd);
         return unexpected(std::string("not a time zone file"));
     }
     auto bytes = read_at_most(fd, kMaxZoneFile);
     close(fd);
-    if (!bytes || bytes->size() > kMaxZoneFile) return unexpected(std::string("not a time zone file"));
+    if (!bytes || bytes->size() > kMaxZoneFile)
+        return unexpected(std::string("not a time zone file"));
     return parse_tzif(*bytes, name);
 }
 
@@ -346,8 +364,9 @@ expected<TimeZone, std::string> TimeZone::load(std::string_view name_in) {
         z.data_ = d;
         return z;
     }
-    return unexpected("unknown time zone \"" + n +
-                      "\" (write a tz database name such as Europe/Berlin, America/New_York or UTC)");
+    return unexpected(
+        "unknown time zone \"" + n +
+        "\" (write a tz database name such as Europe/Berlin, America/New_York or UTC)");
 }
 
 expected<TimeZone, std::string> TimeZone::local() {
@@ -359,11 +378,13 @@ expected<TimeZone, std::string> TimeZone::local() {
         }
     }
     TimeZone z;
-    // The zone's name from the link, as Debian's /etc/localtime -> /usr/share/zoneinfo/Europe/Berlin.
+    // The zone's name from the link, as Debian's /etc/localtime ->
+    // /usr/share/zoneinfo/Europe/Berlin.
     std::string name = "Local";
     std::error_code ec;
     const std::string target = std::filesystem::read_symlink("/etc/localtime", ec).string();
-    if (const size_t at = target.find("zoneinfo/"); !ec && at != std::string::npos) name = target.substr(at + 9);
+    if (const size_t at = target.find("zoneinfo/"); !ec && at != std::string::npos)
+        name = target.substr(at + 9);
     auto d = read_tzif("/etc/localtime", name);
     if (!d) return utc();
     z.data_ = *d;
@@ -400,7 +421,8 @@ TimeZone::Local TimeZone::resolve(int64_t wall) const {
         const int32_t before = data_->info_at(c - 1).offset, after = data_->info_at(c).offset;
         if (c + before <= wall && wall < c + after) return {Local::skipped, c, c};
     }
-    return {Local::unique, wall - data_->info_at(wall).offset, wall - data_->info_at(wall).offset};  // not reached
+    return {Local::unique, wall - data_->info_at(wall).offset,
+            wall - data_->info_at(wall).offset};  // not reached
 }
 
 }  // namespace stash_hook

@@ -15,7 +15,7 @@
 namespace stash_hook {
 
 class TimeZone {
-public:
+  public:
     /// "Europe/Berlin", "UTC", ":America/New_York", an absolute TZif path, or a POSIX
     /// TZ string ("EST5EDT,M3.2.0,M11.1.0"). "Local" or "" is local().
     static expected<TimeZone, std::string> load(std::string_view name);
@@ -27,8 +27,8 @@ public:
     const std::string& name() const;
 
     struct Info {
-        int32_t offset;            // seconds east of UTC
-        std::string_view abbrev;   // "CET"
+        int32_t offset;           // seconds east of UTC
+        std::string_view abbrev;  // "CET"
     };
     /// The offset and abbreviation in force at `t` (seconds since the epoch).
     Info info_at(int64_t t) const;
@@ -48,7 +48,7 @@ public:
 
     struct Data;
 
-private:
+  private:
     std::shared_ptr<const Data> data_;
 };
 

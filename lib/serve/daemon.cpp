@@ -57,7 +57,8 @@ ListenAddress resolve_listen_host(const std::string& host, const std::string& li
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(found, &freeaddrinfo);
     ListenAddress out;
     char numeric[NI_MAXHOST] = "";
-    if (getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST) != 0)
+    if (getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0,
+                    NI_NUMERICHOST) != 0)
         throw Error("failed to resolve --listen " + listen + ": no numeric address");
     out.numeric = numeric;
     if (found->ai_family == AF_INET) {
@@ -65,7 +66,8 @@ ListenAddress resolve_listen_host(const std::string& host, const std::string& li
         out.loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
     } else if (found->ai_family == AF_INET6) {
         const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_addr;
-        out.loopback = IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+        out.loopback =
+            IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
     }
     return out;
 }
@@ -73,15 +75,18 @@ ListenAddress resolve_listen_host(const std::string& host, const std::string& li
 /// HOST:PORT, [IPv6]:PORT.
 std::pair<std::string, int> split_listen(const std::string& listen) {
     const size_t colon = listen.rfind(':');
-    if (colon == std::string::npos) throw Error("--listen must be HOST:PORT, not \"" + listen + "\"");
+    if (colon == std::string::npos)
+        throw Error("--listen must be HOST:PORT, not \"" + listen + "\"");
     std::string host = listen.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     int port = -1;
     try {
         port = std::stoi(listen.substr(colon + 1));
     } catch (...) {
     }
-    if (host.empty() || port < 0 || port > 65535) throw Error("--listen must be HOST:PORT, not \"" + listen + "\"");
+    if (host.empty() || port < 0 || port > 65535)
+        throw Error("--listen must be HOST:PORT, not \"" + listen + "\"");
     return {host, port};
 }
 
@@ -96,7 +101,7 @@ std::shared_ptr<const Spec> load_for_serve(const ServeOptions& options) {
 }
 
 class Daemon {
-public:
+  public:
     Daemon(const ServeOptions& options, std::shared_ptr<const Spec> spec)
         : options_(options), spec_(std::move(spec)) {
         clock_start_ = SystemClock::now();
@@ -109,7 +114,8 @@ public:
         const ListenAddress address = resolve_listen_host(host, options_.listen);
         const std::string token = options_.token;
         if (!address.loopback && token.empty())
-            throw Error("--listen " + options_.listen + " is not loopback: give --token or STASH_HOOK_TOKEN, "
+            throw Error("--listen " + options_.listen +
+                        " is not loopback: give --token or STASH_HOOK_TOKEN, "
                         "which every request but /healthz must carry as a bearer token");
         server_ = net::http_backend().make_server([this, token](const net::ServerRequest& req) {
             try {
@@ -120,12 +126,16 @@ public:
             }
         });
         const int bound = server_->bind(address.numeric, port);
-        if (bound < 0) throw Error("failed to listen on " + options_.listen + ": the address is in use or not ours");
+        if (bound < 0)
+            throw Error("failed to listen on " + options_.listen +
+                        ": the address is in use or not ours");
         std::thread http([this] { server_->listen(); });
         if (!options_.port_file.empty()) std::ofstream(options_.port_file) << bound << "\n";
         spdlog::info("serving on {}:{} (spec {}{})", host, bound, spec()->path,
-                     schedule_ ? ", schedule \"" + schedule_->text() + "\"" : ", no schedule: on demand only");
-        notifier_.notify("READY=1\nSTATUS=serving on " + host + ":" + std::to_string(bound) + ", no session yet");
+                     schedule_ ? ", schedule \"" + schedule_->text() + "\""
+                               : ", no schedule: on demand only");
+        notifier_.notify("READY=1\nSTATUS=serving on " + host + ":" + std::to_string(bound) +
+                         ", no session yet");
 
         interrupts::Watch signals(0, /*hangups=*/true);
         while (true) {
@@ -136,7 +146,8 @@ public:
             signals.wait(-1, 0, std::chrono::steady_clock::now() + kTick);
             if (options_.fake_clock_step.count() > 0) {
                 std::lock_guard lock(mutex_);
-                fake_offset_ += std::chrono::duration_cast<SystemClock::duration>(options_.fake_clock_step);
+                fake_offset_ +=
+                    std::chrono::duration_cast<SystemClock::duration>(options_.fake_clock_step);
             }
         }
         spdlog::info("{} received: {}", signal_name(interrupts::first_signal()),
@@ -149,7 +160,7 @@ public:
         return 0;
     }
 
-private:
+  private:
     ServeOptions options_;
     SystemdNotifier notifier_;  // sd_notify when run as a Type=notify unit
     std::unique_ptr<net::Server> server_;
@@ -177,14 +188,16 @@ private:
 
     /// The daemon's idea of now: the real clock, or the test's fast one.
     SystemClock::time_point now_locked() const {
-        return options_.fake_clock_step.count() > 0 ? clock_start_ + fake_offset_ : SystemClock::now();
+        return options_.fake_clock_step.count() > 0 ? clock_start_ + fake_offset_
+                                                    : SystemClock::now();
     }
 
     void schedule_from_spec() {
         schedule_.reset();
         if (spec_->schedule.empty()) return;
         if (spec_->paused) {  // a Stash manifest's spec.paused: on demand only
-            spdlog::info("schedule \"{}\" is paused (spec.paused): sessions on demand only", spec_->schedule);
+            spdlog::info("schedule \"{}\" is paused (spec.paused): sessions on demand only",
+                         spec_->schedule);
             return;
         }
         schedule_ = CronSchedule::parse(spec_->schedule, spec_->time_zone).value();
@@ -194,7 +207,8 @@ private:
 
     void log_next_due_locked() const {
         if (schedule_)
-            spdlog::info("next scheduled session: {} ({})", schedule_->format(next_due_), schedule_->zone().name());
+            spdlog::info("next scheduled session: {} ({})", schedule_->format(next_due_),
+                         schedule_->zone().name());
     }
 
     void reload() {
@@ -248,20 +262,21 @@ private:
             // As `run` does at exit: what the session daemonised (and its zombies) goes
             // now, not at some later session or when the daemon stops.
             if (const int stray = orphans::kill_all_children(); stray > 0)
-                spdlog::warn("session {}: killed {} leftover process{} started during the session", name, stray,
-                             stray == 1 ? "" : "es");
+                spdlog::warn("session {}: killed {} leftover process{} started during the session",
+                             name, stray, stray == 1 ? "" : "es");
             const std::string status = status_document(result);  // redacted, as the status file
-            spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info
-                                                                                  : spdlog::level::err,
-                        "{}",
-                        session_summary(result));
+            spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0
+                            ? spdlog::level::info
+                            : spdlog::level::err,
+                        "{}", session_summary(result));
             std::lock_guard guard(mutex_);
             for (auto& [n, s] : sessions_)
                 if (n == name) s = status;
             ++sessions_by_phase_[to_string(result.phase)];
             if (result.phase == Phase::Succeeded) last_success_ = result.completion_time;
-            notifier_.notify("STATUS=last session " + name + " " + to_string(result.phase) + " in " +
-                             format_duration_ms(result.duration) + ", exit code " + std::to_string(result.exit_code));
+            notifier_.notify("STATUS=last session " + name + " " + to_string(result.phase) +
+                             " in " + format_duration_ms(result.duration) + ", exit code " +
+                             std::to_string(result.exit_code));
             last_result_ = std::move(result);
             running_ = false;
             log_next_due_locked();
@@ -288,7 +303,9 @@ private:
             return res;
         };
         const bool get = req.method == "GET" || req.method == "HEAD";
-        if (req.path == "/healthz") return get ? net::ServerResponse{200, "text/plain", "ok\n", {}} : method_not_allowed("GET, HEAD");
+        if (req.path == "/healthz")
+            return get ? net::ServerResponse{200, "text/plain", "ok\n", {}}
+                       : method_not_allowed("GET, HEAD");
         const bool known = req.path == "/sessions" || req.path == "/metrics" ||
                            (req.path.rfind("/sessions/", 0) == 0 && req.path.size() > 10 &&
                             req.path.find('/', 10) == std::string::npos);
@@ -311,7 +328,9 @@ private:
         if (req.path == "/sessions") {
             std::unique_lock lock(mutex_);
             if (interrupts::count() > 0) return json_response(503, {{"error", "stopping"}});
-            if (running_) return json_response(409, {{"error", "a session is running"}, {"running", sessions_.back().first}});
+            if (running_)
+                return json_response(
+                    409, {{"error", "a session is running"}, {"running", sessions_.back().first}});
             const std::string name = start_locked("requested over HTTP", lock);
             auto res = json_response(202, {{"name", name}});
             res.headers.emplace_back("Location", "/sessions/" + name);
@@ -320,7 +339,8 @@ private:
         if (req.path == "/metrics") return {200, "text/plain; version=0.0.4", metrics(), {}};
         const std::string wanted = req.path.substr(10);
         std::lock_guard lock(mutex_);
-        if (wanted == "latest" && !sessions_.empty()) return {200, "application/json", sessions_.back().second + "\n", {}};
+        if (wanted == "latest" && !sessions_.empty())
+            return {200, "application/json", sessions_.back().second + "\n", {}};
         for (const auto& [name, status] : sessions_)
             if (name == wanted) return {200, "application/json", status + "\n", {}};
         return json_response(404, {{"error", "no such session"}});
@@ -331,15 +351,17 @@ private:
     nlohmann::json overview_locked() const {
         nlohmann::json names = nlohmann::json::array();
         for (const auto& entry : sessions_) names.push_back(entry.first);
-        nlohmann::json out{{"sessions", names},
-                           {"running", running_ && !sessions_.empty() ? nlohmann::json(sessions_.back().first)
-                                                                      : nlohmann::json()},
-                           {"nextRun", nullptr}};
+        nlohmann::json out{
+            {"sessions", names},
+            {"running", running_ && !sessions_.empty() ? nlohmann::json(sessions_.back().first)
+                                                       : nlohmann::json()},
+            {"nextRun", nullptr}};
         if (schedule_ && next_due_ != SystemClock::time_point::max())
             out["nextRun"] = {{"time", schedule_->format(next_due_)},
                               {"timeZone", schedule_->zone().name()},
                               {"unixSeconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                                  next_due_.time_since_epoch()).count()}};
+                                                  next_due_.time_since_epoch())
+                                                  .count()}};
         return out;
     }
 
@@ -347,15 +369,19 @@ private:
         std::lock_guard lock(mutex_);
         PrometheusText m;
         for (const char* phase : {"Succeeded", "Failed"})
-            m.add("stash_hook_serve_sessions_total", "Sessions finished since the daemon started, by phase.",
+            m.add("stash_hook_serve_sessions_total",
+                  "Sessions finished since the daemon started, by phase.",
                   std::string("phase=\"") + phase + "\"", sessions_by_phase_[phase], "counter");
         m.add("stash_hook_serve_running", "1 while a session runs.", "", running_ ? 1 : 0);
         if (schedule_ && next_due_ != SystemClock::time_point::max())
-            m.add("stash_hook_next_run_timestamp_seconds", "Unix time the next scheduled session is due.", "",
+            m.add("stash_hook_next_run_timestamp_seconds",
+                  "Unix time the next scheduled session is due.", "",
                   static_cast<double>(
-                      std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch()).count()));
+                      std::chrono::duration_cast<std::chrono::seconds>(next_due_.time_since_epoch())
+                          .count()));
         if (last_success_)
-            m.add("stash_hook_serve_last_success_time_seconds", "Unix time the last successful session ended.", "",
+            m.add("stash_hook_serve_last_success_time_seconds",
+                  "Unix time the last successful session ended.", "",
                   std::chrono::duration<double>(last_success_->time_since_epoch()).count());
         std::string text = m.str();
         if (last_result_) text += metrics_text(spec_->name, *last_result_);

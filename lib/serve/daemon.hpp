@@ -13,12 +13,12 @@ namespace stash_hook {
 struct ServeOptions {
     std::string spec_path;                  // as given to -f; empty: the default
     std::string listen = "127.0.0.1:9142";  // HOST:PORT; port 0 picks a free one
-    std::string token;                      // bearer token (else $STASH_HOOK_TOKEN); required off loopback
-    std::string port_file;                  // write the bound port here once listening
+    std::string token;      // bearer token (else $STASH_HOOK_TOKEN); required off loopback
+    std::string port_file;  // write the bound port here once listening
     /// Test only: the daemon's clock starts now and advances this much per 100 ms
     /// tick, so a schedule can be observed quickly. Zero: the real clock.
     Duration fake_clock_step{0};
-    std::vector<std::string> command;  // the task after --, overriding the spec's
+    std::vector<std::string> command;        // the task after --, overriding the spec's
     std::string container_runtime, pod, ns;  // --container-runtime, --pod, --namespace
 };
 

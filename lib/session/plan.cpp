@@ -10,10 +10,14 @@ namespace {
 
 std::string when(ExecutionPolicy policy) {
     switch (policy) {
-        case ExecutionPolicy::Always: return "always";
-        case ExecutionPolicy::OnSuccess: return "only if everything before succeeded";
-        case ExecutionPolicy::OnFailure: return "only if something before failed";
-        case ExecutionPolicy::OnFinalRetryFailure: return "only if something before failed and no retry is left";
+        case ExecutionPolicy::Always:
+            return "always";
+        case ExecutionPolicy::OnSuccess:
+            return "only if everything before succeeded";
+        case ExecutionPolicy::OnFailure:
+            return "only if something before failed";
+        case ExecutionPolicy::OnFinalRetryFailure:
+            return "only if something before failed and no retry is left";
     }
     return "";
 }
@@ -21,22 +25,24 @@ std::string when(ExecutionPolicy policy) {
 std::string hook_details(const Hook& h) {
     std::string s = "timeout " + format_duration(h.timeout);
     if (h.retry.attempts > 0)
-        s += ", " + std::to_string(h.retry.attempts) + " retries from " + format_duration(h.retry.delay);
+        s += ", " + std::to_string(h.retry.attempts) + " retries from " +
+             format_duration(h.retry.delay);
     if (h.on_error == OnError::Continue) s += ", failure ignored (onError: Continue)";
     return s;
 }
 
 class PlanWriter {
-public:
+  public:
     PlanWriter(const Spec& spec, bool colour) : spec_(spec), colour_(colour) {}
 
     std::string paint(const std::string& text, const char* code) const {
         return colour_ ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
     }
 
-    void hook(const Hook& h, const std::string& indent, const std::string& scope, const Member* member) {
-        out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \"" << h.name
-             << "\": " << action_name(h.action) << " ";
+    void hook(const Hook& h, const std::string& indent, const std::string& scope,
+              const Member* member) {
+        out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \""
+             << h.name << "\": " << action_name(h.action) << " ";
         const auto* exec = std::get_if<ExecAction>(&h.action);
         if (exec)
             out_ << command_line(container_command(spec_, h.container_name, exec->command, member));
@@ -44,30 +50,37 @@ public:
             out_ << action_target(h.action);
         // The argv that runs, or why it cannot run yet (run refuses the same).
         if (!h.container_name.empty() && spec_.container_runtime == ContainerRuntime::None && exec)
-            out_ << paint(" (in container " + h.container_name + ": give --container-runtime)", "33");
-        else if (!h.container_name.empty() && spec_.container_runtime == ContainerRuntime::Kubectl && exec &&
+            out_ << paint(" (in container " + h.container_name + ": give --container-runtime)",
+                          "33");
+        else if (!h.container_name.empty() &&
+                 spec_.container_runtime == ContainerRuntime::Kubectl && exec &&
                  kubectl_pod(spec_, member).empty())
             out_ << paint(" (no pod known: give --pod)", "33");
         out_ << "\n" << indent << "   ";
         if (is_pre(h.stage))
-            out_ << hook_details(h) << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
+            out_ << hook_details(h)
+                 << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
         else
-            out_ << paint("runs " + when(h.policy), h.policy == ExecutionPolicy::Always ? "32" : "33") << "; "
-                 << hook_details(h);
+            out_ << paint("runs " + when(h.policy),
+                          h.policy == ExecutionPolicy::Always ? "32" : "33")
+                 << "; " << hook_details(h);
         out_ << "\n";
     }
 
-    void task(const std::vector<std::string>& command, std::optional<Duration> timeout, const std::string& indent) {
+    void task(const std::vector<std::string>& command, std::optional<Duration> timeout,
+              const std::string& indent) {
         out_ << indent << step_++ << ". " << paint("task", "1") << ": ";
         if (command.empty())
             out_ << "(none: give one after -- or as command: in the spec)";
         else
             out_ << command_line(command);
-        out_ << "\n" << indent << "   timeout " << (timeout ? format_duration(*timeout) : "none") << "\n";
+        out_ << "\n"
+             << indent << "   timeout " << (timeout ? format_duration(*timeout) : "none") << "\n";
     }
 
     std::string write() {
-        out_ << paint("session " + spec_.name, "1") << " (" << to_string(spec_.kind) << ", spec " << spec_.path << ")\n";
+        out_ << paint("session " + spec_.name, "1") << " (" << to_string(spec_.kind) << ", spec "
+             << spec_.path << ")\n";
         const Member* member = nullptr;
         int saved = 0;
         for (const PlanStep& step : plan_steps(spec_)) {
@@ -93,17 +106,19 @@ public:
         }
         // Which rules decide what runs after a failed pre hook (man page, STASH MANIFESTS).
         if (spec_.is_stash_manifest())
-            out_ << "rules: Stash's, for a Stash manifest: no " << (spec_.is_batch() ? "global " : "") << to_string(post_stage(spec_.kind))
-                 << " hook after a failed " << (spec_.is_batch() ? "global " : "") << to_string(pre_stage(spec_.kind)) << " hook\n";
+            out_ << "rules: Stash's, for a Stash manifest: no "
+                 << (spec_.is_batch() ? "global " : "") << to_string(post_stage(spec_.kind))
+                 << " hook after a failed " << (spec_.is_batch() ? "global " : "")
+                 << to_string(pre_stage(spec_.kind)) << " hook\n";
         if (spec_.retries.attempts > 0)
-            out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, " << format_duration(spec_.retries.delay)
-                 << " apart\n";
+            out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, "
+                 << format_duration(spec_.retries.delay) << " apart\n";
         if (!spec_.status_file.empty()) out_ << "status file: " << spec_.status_file << "\n";
         if (!spec_.schedule.empty()) out_ << schedule_line(spec_) << "\n";
         return out_.str();
     }
 
-private:
+  private:
     const Spec& spec_;
     bool colour_;
     std::ostringstream out_;
@@ -128,7 +143,8 @@ std::vector<PlanStep> plan_steps(const Spec& spec) {
     hooks(spec.hooks_for(pre), nullptr);
     for (const Member& m : spec.members) {
         hooks(m.hooks_for(pre), &m);
-        steps.push_back({&m, nullptr, m.command.empty() ? spec.command : m.command, m.timeout ? m.timeout : spec.timeout});
+        steps.push_back({&m, nullptr, m.command.empty() ? spec.command : m.command,
+                         m.timeout ? m.timeout : spec.timeout});
         hooks(m.hooks_for(post), &m);
     }
     hooks(spec.hooks_for(post), nullptr);
@@ -138,10 +154,12 @@ std::vector<PlanStep> plan_steps(const Spec& spec) {
 std::string schedule_line(const Spec& spec) {
     auto schedule = CronSchedule::parse(spec.schedule, spec.time_zone);
     if (!schedule) return "schedule \"" + spec.schedule + "\": " + schedule.error();
-    return "schedule \"" + spec.schedule + "\" (serve), next runs: " +
-           schedule->describe_next(std::chrono::system_clock::now(), 3);
+    return "schedule \"" + spec.schedule +
+           "\" (serve), next runs: " + schedule->describe_next(std::chrono::system_clock::now(), 3);
 }
 
-std::string describe_plan(const Spec& spec, bool colour) { return secrets::redact(PlanWriter(spec, colour).write()); }
+std::string describe_plan(const Spec& spec, bool colour) {
+    return secrets::redact(PlanWriter(spec, colour).write());
+}
 
 }  // namespace stash_hook

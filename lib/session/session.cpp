@@ -13,8 +13,8 @@
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
 #include "util/duration.hpp"
-#include "util/text.hpp"
 #include "util/log_context.hpp"
+#include "util/text.hpp"
 
 namespace stash_hook {
 namespace {
@@ -28,7 +28,9 @@ bool interrupted_since(int seen) { return interrupts::count() > seen; }
 /// the first signal of the session lets them run (with their own timeouts) whether it
 /// came before them or arrives while they run; only one after it stops them.
 int post_hooks_seen(int session_seen) { return std::max(interrupts::count(), session_seen + 1); }
-std::string interrupted_reason() { return "interrupted by " + signal_name(interrupts::first_signal()); }
+std::string interrupted_reason() {
+    return "interrupted by " + signal_name(interrupts::first_signal());
+}
 
 /// Where a hook or a task runs: the session, the target (a batch member or not), and
 /// in post stages what happened so far.
@@ -51,12 +53,14 @@ struct Context {
     std::string prefix() const { return member ? "[" + member->name + "] " : ""; }
 
     EnvPairs env(std::optional<Stage> stage) const {
-        EnvPairs env = {{"STASH_HOOK_SESSION", session}, {"STASH_HOOK_KIND", to_string(spec->kind)}};
+        EnvPairs env = {{"STASH_HOOK_SESSION", session},
+                        {"STASH_HOOK_KIND", to_string(spec->kind)}};
         if (stage) env.emplace_back("STASH_HOOK_STAGE", to_string(*stage));
         if (member) env.emplace_back("STASH_HOOK_MEMBER", member->name);
         if (phase) {
             env.emplace_back("STASH_HOOK_PHASE", to_string(*phase));
-            env.emplace_back("STASH_HOOK_TASK_EXIT_CODE", task_exit_code ? std::to_string(*task_exit_code) : "");
+            env.emplace_back("STASH_HOOK_TASK_EXIT_CODE",
+                             task_exit_code ? std::to_string(*task_exit_code) : "");
             env.emplace_back("STASH_HOOK_ERROR", error);
         }
         return env;
@@ -118,18 +122,22 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     const auto start = Clock::now();
 
     tmpl::RenderLimits limits;
-    if (hook.timeout.count() > 0) limits.deadline = deadline_after(std::chrono::steady_clock::now(), hook.timeout);
+    if (hook.timeout.count() > 0)
+        limits.deadline = deadline_after(std::chrono::steady_clock::now(), hook.timeout);
     limits.interrupted = [seen = ctx.seen] { return interrupted_since(seen); };
     auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
     if (rendered) {
         if (auto* exec = std::get_if<ExecAction>(&rendered->action))
-            exec->command = container_command(*ctx.spec, rendered->container_name, exec->command, ctx.member);
-        else if (auto port = resolve_container_port(rendered->action, *ctx.spec, kubectl_pod(*ctx.spec, ctx.member),
-                                                    rendered->container_name, {hook.timeout, {}, ctx.seen});
+            exec->command =
+                container_command(*ctx.spec, rendered->container_name, exec->command, ctx.member);
+        else if (auto port = resolve_container_port(
+                     rendered->action, *ctx.spec, kubectl_pod(*ctx.spec, ctx.member),
+                     rendered->container_name, {hook.timeout, {}, ctx.seen});
                  !port)
             rendered = unexpected(port.error());
     }
-    spdlog::info("{} ({}) started: {}", label, result.action, action_target(rendered ? rendered->action : hook.action));
+    spdlog::info("{} ({}) started: {}", label, result.action,
+                 action_target(rendered ? rendered->action : hook.action));
     spdlog::debug("{}: timeout {}, {} retries, onError {}", label, format_duration(hook.timeout),
                   hook.retry.attempts, to_string(hook.on_error));
 
@@ -142,7 +150,8 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         action_ctx.timeout = hook.timeout;
         action_ctx.interrupts_seen = ctx.seen;
         if (const auto* exec = std::get_if<ExecAction>(&hook.action)) {
-            EnvPairs env = exec->env;  // the hook's own env:, then stash-hook's (never the same names)
+            EnvPairs env =
+                exec->env;  // the hook's own env:, then stash-hook's (never the same names)
             for (auto& pair : ctx.env(hook.stage)) env.push_back(std::move(pair));
             action_ctx.env = make_environment(env);
         }
@@ -150,12 +159,14 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
             log_context::current().attempt = attempt;
-            outcome = ctx.options->run_action
-                          ? ctx.options->run_action(HookCall{hook, ctx.member, rendered->action, action_ctx})
-                          : run_action(rendered->action, action_ctx);
-            if (outcome.succeeded || attempt == 1 + hook.retry.attempts || interrupted_since(ctx.seen)) break;
-            spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt, 1 + hook.retry.attempts,
-                         outcome.error, format_duration(delay));
+            outcome = ctx.options->run_action ? ctx.options->run_action(HookCall{
+                                                    hook, ctx.member, rendered->action, action_ctx})
+                                              : run_action(rendered->action, action_ctx);
+            if (outcome.succeeded || attempt == 1 + hook.retry.attempts ||
+                interrupted_since(ctx.seen))
+                break;
+            spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt,
+                         1 + hook.retry.attempts, outcome.error, format_duration(delay));
             if (!interrupts::Watch(ctx.seen).sleep_for(delay)) {
                 outcome.error += "; retries stopped: " + interrupted_reason();
                 break;
@@ -170,19 +181,23 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     result.stdout_tail = outcome.stdout_tail;
     result.stderr_tail = outcome.stderr_tail;
     log_context::current().phase = outcome.succeeded ? "Succeeded" : "Failed";
-    log_context::current().duration_seconds = std::chrono::duration<double>(result.duration).count();
+    log_context::current().duration_seconds =
+        std::chrono::duration<double>(result.duration).count();
     log_context::current().exit_code = result.exit_code;
     if (outcome.succeeded) {
         result.phase = Phase::Succeeded;
-        spdlog::info("{} ({}) succeeded in {}", label, result.action, format_duration_ms(result.duration));
-        if (spdlog::should_log(spdlog::level::debug)) log_output_tail(spdlog::level::debug, result.output);
+        spdlog::info("{} ({}) succeeded in {}", label, result.action,
+                     format_duration_ms(result.duration));
+        if (spdlog::should_log(spdlog::level::debug))
+            log_output_tail(spdlog::level::debug, result.output);
     } else {
         result.phase = Phase::Failed;
         result.error = outcome.error;
         result.continued = hook.on_error == OnError::Continue;
-        spdlog::error("{} ({}) failed in {}{}: {}", label, result.action, format_duration_ms(result.duration),
-                      result.attempts > 1 ? " after " + std::to_string(result.attempts) + " attempts" : "",
-                      outcome.error);
+        spdlog::error(
+            "{} ({}) failed in {}{}: {}", label, result.action, format_duration_ms(result.duration),
+            result.attempts > 1 ? " after " + std::to_string(result.attempts) + " attempts" : "",
+            outcome.error);
         log_output_tail(spdlog::level::warn, result.output);
         if (result.continued) spdlog::warn("{}: onError is Continue, carrying on", label);
     }
@@ -193,7 +208,8 @@ HookResult skipped(const Hook& hook, const Context& ctx, std::string reason) {
     HookResult r = hook_result_for(hook);
     r.phase = Phase::Skipped;
     r.error = std::move(reason);
-    spdlog::info("{}{} hook \"{}\" skipped: {}", ctx.prefix(), to_string(hook.stage), hook.name, r.error);
+    spdlog::info("{}{} hook \"{}\" skipped: {}", ctx.prefix(), to_string(hook.stage), hook.name,
+                 r.error);
     return r;
 }
 
@@ -205,10 +221,11 @@ std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const C
     for (const auto& hook : hooks) {
         if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
         if (failure) {
-            out.push_back(skipped(hook, ctx,
-                                  interrupted_since(ctx.seen)
-                                      ? interrupted_reason()
-                                      : "an earlier " + std::string(to_string(hook.stage)) + " hook failed"));
+            out.push_back(
+                skipped(hook, ctx,
+                        interrupted_since(ctx.seen)
+                            ? interrupted_reason()
+                            : "an earlier " + std::string(to_string(hook.stage)) + " hook failed"));
             continue;
         }
         out.push_back(run_hook(hook, ctx));
@@ -227,14 +244,17 @@ std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const 
     for (const auto& hook : hooks) {
         if (interrupted_since(ctx.seen)) {
             // A second signal stops the post hooks (man page, SIGNALS).
-            out.push_back(skipped(hook, ctx, "post hooks stopped by " + signal_name(interrupts::last_signal())));
+            out.push_back(skipped(
+                hook, ctx, "post hooks stopped by " + signal_name(interrupts::last_signal())));
             if (stopped) *stopped = true;
             continue;
         }
         if (!policy_allows(hook.policy, phase, ctx.retry_left == 0)) {
-            std::string why = std::string("executionPolicy ") + to_string(hook.policy) + " and the session " +
+            std::string why = std::string("executionPolicy ") + to_string(hook.policy) +
+                              " and the session " +
                               (phase == Phase::Succeeded ? "succeeded" : "failed");
-            if (phase == Phase::Failed && ctx.retry_left > 0) why += " with " + std::to_string(ctx.retry_left) + " retries left";
+            if (phase == Phase::Failed && ctx.retry_left > 0)
+                why += " with " + std::to_string(ctx.retry_left) + " retries left";
             out.push_back(skipped(hook, ctx, why));
             continue;
         }
@@ -288,11 +308,13 @@ bool any_ran(const std::vector<HookResult>& results, Stage stage) {
 }
 
 /// Stash's condition when a post stage's hook did not run for its executionPolicy: True,
-/// "Skipping executing postBackup. Reason: executionPolicy is "OnFailure" but phase is "Succeeded"."
+/// "Skipping executing postBackup. Reason: executionPolicy is "OnFailure" but phase is
+/// "Succeeded"."
 Condition policy_skip_condition(Stage stage, ExecutionPolicy policy, Phase phase) {
     Condition c = hook_condition(stage, std::nullopt);
-    c.message = std::string("Skipping executing ") + to_string(stage) + ". Reason: executionPolicy is \"" +
-                to_string(policy) + "\" but phase is \"" + to_string(phase) + "\".";
+    c.message = std::string("Skipping executing ") + to_string(stage) +
+                ". Reason: executionPolicy is \"" + to_string(policy) + "\" but phase is \"" +
+                to_string(phase) + "\".";
     return c;
 }
 
@@ -308,7 +330,8 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.argv = ctx.command;
     request.env = make_environment(ctx.env(std::nullopt));
     // Parallel members share the terminal; none of them may take it.
-    request.take_terminal = ctx.options->take_terminal && (ctx.member == nullptr || ctx.spec->parallelism == 1);
+    request.take_terminal =
+        ctx.options->take_terminal && (ctx.member == nullptr || ctx.spec->parallelism == 1);
     request.timeout = timeout;
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
@@ -377,18 +400,24 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     bool stopped = false;
     std::optional<std::string> post_failure;
     if (r.pre_hook_failed && spec.is_stash_manifest()) {
-        // Stash's rule for its manifests (man page, STASH MANIFESTS): no post hook after a failed pre hook.
+        // Stash's rule for its manifests (man page, STASH MANIFESTS): no post hook after a failed
+        // pre hook.
         for (const auto& hook : hooks_of(post))
-            r.hooks.push_back(skipped(hook, ctx, "a " + std::string(to_string(pre)) + " hook failed, and Stash "
-                                                     "runs no " + to_string(post) + " hook then"));
+            r.hooks.push_back(skipped(hook, ctx,
+                                      "a " + std::string(to_string(pre)) +
+                                          " hook failed, and Stash "
+                                          "runs no " +
+                                          to_string(post) + " hook then"));
     } else {
         post_failure = run_post_hooks(hooks_of(post), ctx, r.hooks, &stopped);
     }
     r.post_hooks_stopped = stopped;
     if (any_ran(r.hooks, post))
         r.conditions.push_back(hook_condition(post, post_failure));
-    else if (!stopped && !hooks_of(post).empty() && !(r.pre_hook_failed && spec.is_stash_manifest()))
-        r.conditions.push_back(policy_skip_condition(post, hooks_of(post).front().policy, *ctx.phase));
+    else if (!stopped && !hooks_of(post).empty() &&
+             !(r.pre_hook_failed && spec.is_stash_manifest()))
+        r.conditions.push_back(
+            policy_skip_condition(post, hooks_of(post).front().policy, *ctx.phase));
     if (post_failure) {
         r.post_hook_failed = true;
         if (r.error.empty()) r.error = stage_failure(post, *post_failure);
@@ -407,7 +436,8 @@ MemberResult skipped_member(const Context& ctx, const Member& member) {
     r.task.command = ctx.command;
     r.task.error = interrupted_since(ctx.seen)
                        ? "skipped: " + interrupted_reason()
-                       : "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) + " hook failed";
+                       : "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) +
+                             " hook failed";
     for (const auto& [stage, list] : member.hooks)
         for (const auto& hook : list) {
             HookResult h = hook_result_for(hook);
@@ -424,7 +454,8 @@ void run_batch(Context ctx, SessionResult& result) {
     const Stage post = post_stage(spec.kind);
 
     const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks);
-    if (any_ran(result.hooks, pre)) result.conditions.push_back(global_hook_condition(pre, pre_failure));
+    if (any_ran(result.hooks, pre))
+        result.conditions.push_back(global_hook_condition(pre, pre_failure));
 
     auto member_ctx = [&](const Member& m) {
         Context c = ctx;
@@ -437,7 +468,8 @@ void run_batch(Context ctx, SessionResult& result) {
         result.pre_hook_failed = !interrupted_since(ctx.seen);
         result.error = interrupted_since(ctx.seen)
                            ? interrupted_reason()
-                           : "Failed to execute global " + std::string(to_string(pre)) + " hook. Reason: " + *pre_failure;
+                           : "Failed to execute global " + std::string(to_string(pre)) +
+                                 " hook. Reason: " + *pre_failure;
         for (size_t i = 0; i < spec.members.size(); ++i)
             result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i]);
     } else {
@@ -452,17 +484,20 @@ void run_batch(Context ctx, SessionResult& result) {
                 if (interrupted_since(ctx.seen))
                     result.members[i] = skipped_member(member_ctx(m), m);
                 else
-                    result.members[i] = run_target(member_ctx(m), m.hooks, m.timeout ? m.timeout : spec.timeout);
+                    result.members[i] =
+                        run_target(member_ctx(m), m.hooks, m.timeout ? m.timeout : spec.timeout);
             }
         };
-        const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, spec.parallelism)), spec.members.size());
+        const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, spec.parallelism)),
+                                                spec.members.size());
         std::vector<std::thread> pool;
         for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
         worker();
         for (auto& t : pool) t.join();
         if (interrupted_since(ctx.seen)) result.error = interrupted_reason();
         for (const auto& m : result.members) {
-            if (m.phase == Phase::Failed && result.error.empty()) result.error = "member " + m.name + ": " + m.error;
+            if (m.phase == Phase::Failed && result.error.empty())
+                result.error = "member " + m.name + ": " + m.error;
         }
     }
 
@@ -473,27 +508,33 @@ void run_batch(Context ctx, SessionResult& result) {
     bool stopped = false;
     std::optional<std::string> post_failure;
     if (result.pre_hook_failed && spec.is_stash_manifest()) {
-        // Stash's rule for its manifests (man page, STASH MANIFESTS): no global post after a failed global pre.
+        // Stash's rule for its manifests (man page, STASH MANIFESTS): no global post after a failed
+        // global pre.
         for (const auto& hook : spec.hooks_for(post))
-            result.hooks.push_back(skipped(hook, ctx, "a global " + std::string(to_string(pre)) +
-                                                          " hook failed, and Stash runs no global " +
-                                                          to_string(post) + " hook then"));
+            result.hooks.push_back(skipped(hook, ctx,
+                                           "a global " + std::string(to_string(pre)) +
+                                               " hook failed, and Stash runs no global " +
+                                               to_string(post) + " hook then"));
     } else {
         post_failure = run_post_hooks(spec.hooks_for(post), ctx, result.hooks, &stopped);
     }
     result.post_hooks_stopped = result.post_hooks_stopped || stopped;
-    if (any_ran(result.hooks, post)) result.conditions.push_back(global_hook_condition(post, post_failure));
+    if (any_ran(result.hooks, post))
+        result.conditions.push_back(global_hook_condition(post, post_failure));
     if (post_failure) {
         result.post_hook_failed = true;
         if (result.error.empty())
-            result.error = "Failed to execute global " + std::string(to_string(post)) + " hook. Reason: " + *post_failure;
+            result.error = "Failed to execute global " + std::string(to_string(post)) +
+                           " hook. Reason: " + *post_failure;
     }
 }
 
 void write_status(const Spec& spec, SessionResult& result) {
     if (spec.status_file.empty()) return;
     auto written = write_status_file(spec.status_file, result);
-    if (written) spdlog::debug("status file {} written (phase {})", spec.status_file, to_string(result.phase));
+    if (written)
+        spdlog::debug("status file {} written (phase {})", spec.status_file,
+                      to_string(result.phase));
     if (!written) {
         if (result.status_error.empty()) spdlog::error("{}", written.error());
         result.status_error = written.error();
@@ -509,12 +550,15 @@ void run_attempt(Context ctx, SessionResult& result) {
         ctx.command = spec.command;
         static_cast<TargetResult&>(result) = std::move(run_target(ctx, spec.hooks, spec.timeout));
     }
-    for (const auto& m : result.members) result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
+    for (const auto& m : result.members)
+        result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {
         result.interrupted_by = interrupts::first_signal();
-        if (result.error.empty()) result.error = interrupted_reason();  // it arrived during the post hooks
+        if (result.error.empty())
+            result.error = interrupted_reason();  // it arrived during the post hooks
         if (result.post_hooks_stopped)
-            result.error = interrupted_reason() + "; post hooks stopped by " + signal_name(interrupts::last_signal());
+            result.error = interrupted_reason() + "; post hooks stopped by " +
+                           signal_name(interrupts::last_signal());
     }
     result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
 }
@@ -523,10 +567,14 @@ void run_attempt(Context ctx, SessionResult& result) {
 
 bool policy_allows(ExecutionPolicy policy, Phase phase, bool final_attempt) {
     switch (policy) {
-        case ExecutionPolicy::Always: return true;
-        case ExecutionPolicy::OnSuccess: return phase == Phase::Succeeded;
-        case ExecutionPolicy::OnFailure: return phase == Phase::Failed;
-        case ExecutionPolicy::OnFinalRetryFailure: return phase == Phase::Failed && final_attempt;
+        case ExecutionPolicy::Always:
+            return true;
+        case ExecutionPolicy::OnSuccess:
+            return phase == Phase::Succeeded;
+        case ExecutionPolicy::OnFailure:
+            return phase == Phase::Failed;
+        case ExecutionPolicy::OnFinalRetryFailure:
+            return phase == Phase::Failed && final_attempt;
     }
     return false;
 }
@@ -537,7 +585,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     ctx.options = &options;
     ctx.start_time = std::chrono::system_clock::now();
     ctx.start = Clock::now();
-    ctx.session = options.session_name.empty() ? make_session_name(spec.name, ctx.start_time) : options.session_name;
+    ctx.session = options.session_name.empty() ? make_session_name(spec.name, ctx.start_time)
+                                               : options.session_name;
     log_context::Fields fields;
     fields.session = ctx.session;
     log_context::Scope scope(fields);
@@ -561,11 +610,12 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         const auto attempt_wall = std::chrono::system_clock::now();
         const auto attempt_start = Clock::now();
         run_attempt(ctx, result);
-        attempts.push_back({attempt, result.phase, exit_code_for(result), result.error, attempt_wall,
-                            Clock::now() - attempt_start});
-        if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0) break;
-        spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt, 1 + spec.retries.attempts,
-                     result.error, format_duration(spec.retries.delay));
+        attempts.push_back({attempt, result.phase, exit_code_for(result), result.error,
+                            attempt_wall, Clock::now() - attempt_start});
+        if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0)
+            break;
+        spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt,
+                     1 + spec.retries.attempts, result.error, format_duration(spec.retries.delay));
         if (!interrupts::Watch(ctx.seen).sleep_for(spec.retries.delay)) {
             result.interrupted_by = interrupts::first_signal();
             result.error = interrupted_reason() + " while waiting to retry";
@@ -577,7 +627,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
     result.duration = Clock::now() - ctx.start;
     result.exit_code = exit_code_for(result);
     write_status(spec, result);
-    if (!result.status_error.empty()) result.exit_code = exit_code_for(result);  // the file on disk is stale
+    if (!result.status_error.empty())
+        result.exit_code = exit_code_for(result);  // the file on disk is stale
     if (auto written = write_metrics_file(spec.metrics_file, spec.name, result); !written) {
         spdlog::error("{}", written.error());
         if (result.status_error.empty()) result.status_error = written.error();
@@ -587,7 +638,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
 }
 
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
-                                  const std::string& session_name, const Member* member, bool& failed) {
+                                  const std::string& session_name, const Member* member,
+                                  bool& failed) {
     SessionOptions options;
     Context ctx;
     ctx.spec = &spec;
@@ -603,7 +655,8 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
         failed = run_pre_hooks(hooks, ctx, results).has_value();
     } else {
         ctx.phase = phase_so_far;
-        ctx.task_exit_code = phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
+        ctx.task_exit_code =
+            phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
         ctx.seen = post_hooks_seen(ctx.seen);  // as in a session: the first signal lets them run
         failed = run_post_hooks(hooks, ctx, results).has_value();
     }

@@ -49,7 +49,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options = {});
 /// stages filter by executionPolicy against `phase_so_far`. Returns the hooks'
 /// results; `failed` tells whether the stage failed.
 std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_far,
-                                  const std::string& session_name, const Member* member, bool& failed);
+                                  const std::string& session_name, const Member* member,
+                                  bool& failed);
 
 /// Whether a post hook with `policy` runs when the session so far is `phase`;
 /// `final_attempt` is false while session retries are left (OnFinalRetryFailure).

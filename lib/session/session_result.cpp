@@ -6,10 +6,14 @@ namespace stash_hook {
 
 const char* to_string(Phase phase) {
     switch (phase) {
-        case Phase::Running: return "Running";
-        case Phase::Succeeded: return "Succeeded";
-        case Phase::Failed: return "Failed";
-        case Phase::Skipped: return "Skipped";
+        case Phase::Running:
+            return "Running";
+        case Phase::Succeeded:
+            return "Succeeded";
+        case Phase::Failed:
+            return "Failed";
+        case Phase::Skipped:
+            return "Skipped";
     }
     return "?";
 }
@@ -59,13 +63,16 @@ ExitFacts exit_facts(const SessionResult& r) {
 
 std::string session_summary(const SessionResult& r) {
     // Never "Succeeded" with a non-zero exit code (the status or metrics file failed).
-    const char* phase = r.exit_code != 0 && r.phase == Phase::Succeeded ? "Failed" : to_string(r.phase);
+    const char* phase =
+        r.exit_code != 0 && r.phase == Phase::Succeeded ? "Failed" : to_string(r.phase);
     std::string s = "session " + r.name + " " + phase + " in " + format_duration_ms(r.duration) +
                     ", exit code " + std::to_string(r.exit_code);
-    auto first_failed_hook = [](const std::vector<HookResult>& hooks, const std::string& scope) -> std::string {
+    auto first_failed_hook = [](const std::vector<HookResult>& hooks,
+                                const std::string& scope) -> std::string {
         for (const auto& h : hooks)
             if (h.phase == Phase::Failed && !h.continued)
-                return "; first failed hook: " + scope + to_string(h.stage) + " \"" + h.name + "\" (" + h.error + ")";
+                return "; first failed hook: " + scope + to_string(h.stage) + " \"" + h.name +
+                       "\" (" + h.error + ")";
         return "";
     };
     std::string hook = first_failed_hook(r.hooks, r.members.empty() ? "" : "global ");

@@ -55,10 +55,10 @@ struct TargetResult {
     TaskResult task;
     std::vector<HookResult> hooks;
     std::vector<Condition> conditions;
-    std::string error;               // the first reason it failed
-    bool pre_hook_failed = false;    // a pre hook failed (a batch session: a global one)
-    bool post_hook_failed = false;   // likewise for post hooks
-    bool post_hooks_stopped = false; // a signal stopped them
+    std::string error;                // the first reason it failed
+    bool pre_hook_failed = false;     // a pre hook failed (a batch session: a global one)
+    bool post_hook_failed = false;    // likewise for post hooks
+    bool post_hooks_stopped = false;  // a signal stopped them
 };
 
 /// One batch member's run.
@@ -98,9 +98,10 @@ struct SessionResult : TargetResult {
 
 /// The facts an exit code is decided from, by every command (man page, EXIT STATUS).
 struct ExitFacts {
-    bool report_failed = false;               // the status or metrics file was not written
-    int interrupted_by = 0;                   // a signal stopped the command
-    const TaskResult* failed_task = nullptr;  // the task that failed (a batch: the first in spec order)
+    bool report_failed = false;  // the status or metrics file was not written
+    int interrupted_by = 0;      // a signal stopped the command
+    const TaskResult* failed_task =
+        nullptr;  // the task that failed (a batch: the first in spec order)
     bool pre_hook_failed = false;
     bool post_hook_failed = false;
 };
@@ -115,8 +116,12 @@ int decide_exit_code(const ExitFacts& facts);
 /// The facts of a finished session, or of one batch member, and so its exit code.
 ExitFacts exit_facts(const SessionResult& result);
 ExitFacts exit_facts(const MemberResult& result);
-inline int exit_code_for(const SessionResult& result) { return decide_exit_code(exit_facts(result)); }
-inline int exit_code_for(const MemberResult& result) { return decide_exit_code(exit_facts(result)); }
+inline int exit_code_for(const SessionResult& result) {
+    return decide_exit_code(exit_facts(result));
+}
+inline int exit_code_for(const MemberResult& result) {
+    return decide_exit_code(exit_facts(result));
+}
 
 /// The closing log line: "session NAME Succeeded in 1.2s, exit code 0", then the first
 /// failed hook, a failed task and the attempts when there is more to say.

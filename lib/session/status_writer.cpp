@@ -12,9 +12,9 @@ using json = nlohmann::ordered_json;
 json optional_int(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
 
 json hook_json(const HookResult& h) {
-    json j = {{"stage", to_string(h.stage)}, {"name", h.name},         {"action", h.action},
-              {"phase", to_string(h.phase)}, {"attempts", h.attempts},
-              {"duration", format_duration_ms(h.duration)}};
+    json j = {{"stage", to_string(h.stage)}, {"name", h.name},
+              {"action", h.action},          {"phase", to_string(h.phase)},
+              {"attempts", h.attempts},      {"duration", format_duration_ms(h.duration)}};
     if (h.action == "exec" && h.phase != Phase::Skipped) {
         j["exitCode"] = optional_int(h.exit_code);
         j["output"] = h.output;
@@ -122,7 +122,8 @@ json redacted(const json& j) {
     }
     if (j.is_object()) {
         json out = json::object();
-        for (auto it = j.begin(); it != j.end(); ++it) out[secrets::redact(it.key())] = redacted(it.value());
+        for (auto it = j.begin(); it != j.end(); ++it)
+            out[secrets::redact(it.key())] = redacted(it.value());
         return out;
     }
     return j;
@@ -136,7 +137,7 @@ std::string status_document(const SessionResult& result) {
 }
 
 expected<void, std::string> write_status_file(const std::string& path,
-                                                   const SessionResult& result) {
+                                              const SessionResult& result) {
     if (path.empty()) return {};
     std::string text = status_document(result) + '\n';
     auto written = write_file_atomically(path, text);

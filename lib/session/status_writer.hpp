@@ -1,12 +1,11 @@
 #pragma once
 // The status file (man page, STATUS FILE): the session as JSON, replaced atomically.
 
-#include "util/expected.hpp"
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "session/session_result.hpp"
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
@@ -19,7 +18,6 @@ nlohmann::ordered_json status_json(const SessionResult& result);
 std::string status_document(const SessionResult& result);
 
 /// Writes status_document(result) to `path` atomically. An empty path writes nothing.
-expected<void, std::string> write_status_file(const std::string& path,
-                                                   const SessionResult& result);
+expected<void, std::string> write_status_file(const std::string& path, const SessionResult& result);
 
 }  // namespace stash_hook

@@ -16,7 +16,9 @@ expected<EnvPairs, std::string> parse_env_file(std::string_view text) {
     size_t i = 0;
     int line = 1;
     const size_t n = text.size();
-    auto fail = [&](const std::string& why) { return unexpected("line " + std::to_string(line) + ": " + why); };
+    auto fail = [&](const std::string& why) {
+        return unexpected("line " + std::to_string(line) + ": " + why);
+    };
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
     while (i < n) {
         while (i < n && blank(text[i])) ++i;
@@ -46,22 +48,28 @@ expected<EnvPairs, std::string> parse_env_file(std::string_view text) {
                     if (text[i] == '\n') ++line;
                     if (c == '"' && text[i] == '\\' && i + 1 < n) {
                         const char e = text[++i];
-                        if (e == '\n') ++line;
-                        else if (e == '"' || e == '\\' || e == '$' || e == '`') value += e;
-                        else value += std::string{'\\', e};
+                        if (e == '\n')
+                            ++line;
+                        else if (e == '"' || e == '\\' || e == '$' || e == '`')
+                            value += e;
+                        else
+                            value += std::string{'\\', e};
                         continue;
                     }
                     value += text[i];
                 }
                 if (i == n) {
                     line = value_line;
-                    return fail(std::string("unterminated ") + (c == '"' ? "double" : "single") + " quote");
+                    return fail(std::string("unterminated ") + (c == '"' ? "double" : "single") +
+                                " quote");
                 }
                 ++i;
                 kept = value.size();
             } else if (c == '\\' && i + 1 < n) {
-                if (text[i + 1] == '\n') ++line;
-                else value += text[i + 1];
+                if (text[i + 1] == '\n')
+                    ++line;
+                else
+                    value += text[i + 1];
                 i += 2;
                 kept = value.size();
             } else {
@@ -87,7 +95,8 @@ expected<EnvPairs, std::string> read_env_file(const std::string& path) {
     close(fd);
     if (!text) return unexpected(std::string(std::strerror(text.error())));
     if (text->size() > kMaxEnvFileBytes)
-        return unexpected("it is larger than " + std::to_string(kMaxEnvFileBytes) + " bytes, the most an envFile may be");
+        return unexpected("it is larger than " + std::to_string(kMaxEnvFileBytes) +
+                          " bytes, the most an envFile may be");
     return parse_env_file(*text);
 }
 
@@ -103,7 +112,8 @@ void set_env_pair(EnvPairs& env, const std::string& name, const std::string& val
 std::string env_name_problem(const std::string& name) {
     bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
     for (char c : name) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!valid) return "\"" + name + "\" is not a valid environment variable name (letters, digits and _)";
+    if (!valid)
+        return "\"" + name + "\" is not a valid environment variable name (letters, digits and _)";
     if (name.starts_with("STASH_HOOK_")) return name + " is set by stash-hook, not by the spec";
     return "";
 }

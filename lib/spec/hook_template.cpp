@@ -16,11 +16,17 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
     tmpl::Value command = tmpl::Value::array();
     for (const auto& arg : facts.command) command.push_back(arg);
     return {
-        // Stash restores have no BackupSession: .Name is the RestoreSession's own (man page, STASH MANIFESTS).
-        {"Name", spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
+        // Stash restores have no BackupSession: .Name is the RestoreSession's own (man page, STASH
+        // MANIFESTS).
+        {"Name",
+         spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
         {"Namespace", spec.ns},
-        {"Invoker", {{"ApiGroup", spec.invoker.api_version}, {"Kind", spec.invoker.kind}, {"Name", spec.invoker.name}}},
-        {"Target", {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},
+        {"Invoker",
+         {{"ApiGroup", spec.invoker.api_version},
+          {"Kind", spec.invoker.kind},
+          {"Name", spec.invoker.name}}},
+        {"Target",
+         {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},
         {"Status",
          {{"Phase", facts.phase},
           {"Duration", format_duration(std::chrono::round<std::chrono::seconds>(facts.elapsed))},
@@ -40,7 +46,8 @@ const tmpl::Value& template_schema() {
     return schema;
 }
 
-void for_each_template_string(Hook& hook, const std::function<void(std::string&, const std::string&)>& visit) {
+void for_each_template_string(Hook& hook,
+                              const std::function<void(std::string&, const std::string&)>& visit) {
     if (auto* exec = std::get_if<ExecAction>(&hook.action)) {
         for (size_t i = 0; i < exec->command.size(); ++i)
             visit(exec->command[i], "exec.command[" + std::to_string(i) + "]");
@@ -68,14 +75,17 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
     for_each_template_string(rendered, [&](std::string& text, const std::string& where) {
         if (!failure.empty() || !tmpl::is_template(text)) return;
         tmpl::RenderLimits string_limits = limits;
-        string_limits.env_read = [&reads = env_reads[&text]](std::string_view, std::string_view value) {
+        string_limits.env_read = [&reads = env_reads[&text]](std::string_view,
+                                                             std::string_view value) {
             reads.emplace_back(value);
         };
         auto out = tmpl::render_string(text, data, string_limits);
         if (!out)
             failure = "failed to render the template in " + where + ": " + out.error().str();
-        else if (exec && out->find('\0') != std::string::npos)  // execve would cut the argument there
-            failure = "failed to render the template in " + where + ": the result contains a NUL byte";
+        else if (exec &&
+                 out->find('\0') != std::string::npos)  // execve would cut the argument there
+            failure =
+                "failed to render the template in " + where + ": the result contains a NUL byte";
         else
             text = std::move(*out);
     });

@@ -2,7 +2,6 @@
 // Which hook strings are Go templates (man page, TEMPLATES), and the
 // data they see: Stash's Summary fields plus stash-hook's own.
 
-#include "util/expected.hpp"
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,6 +10,7 @@
 #include "spec/spec.hpp"
 #include "template/template.hpp"
 #include "util/clock.hpp"
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
@@ -39,7 +39,8 @@ const tmpl::Value& template_schema();
 /// Calls `visit(text, where)` for each string of `hook` that is rendered as a template
 /// when it contains "{{": exec.command elements, httpGet/httpPost path, header values,
 /// httpPost body and form values. `where` names it, e.g. "httpPost.body".
-void for_each_template_string(Hook& hook, const std::function<void(std::string&, const std::string&)>& visit);
+void for_each_template_string(Hook& hook,
+                              const std::function<void(std::string&, const std::string&)>& visit);
 
 /// A copy of `hook` with its templates rendered and trimmed, or the first error,
 /// naming the string and the problem. `limits` stops rendering at the hook's

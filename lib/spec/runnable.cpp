@@ -1,6 +1,7 @@
 #include "spec/runnable.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "spec/hook_template.hpp"
 #include "util/atomic_file.hpp"
@@ -8,8 +9,6 @@
 #include "util/error.hpp"
 #include "util/secrets.hpp"
 #include "util/text.hpp"
-
-#include <cstdlib>
 
 namespace stash_hook {
 
@@ -23,13 +22,16 @@ void check_runnable_or_throw(const Spec& spec) {
                            " -- restic backup /data) or set command: in the spec");
     for (const auto& m : spec.members)
         if (m.command.empty() && spec.command.empty())
-            problems.push_back(m.location.str() + ": member \"" + m.name +
-                               "\" has no command: give it command: or give one for all members after --");
+            problems.push_back(
+                m.location.str() + ": member \"" + m.name +
+                "\" has no command: give it command: or give one for all members after --");
     for (auto& p : container_problems(spec)) problems.push_back(std::move(p));
-    for (const auto& [what, path] : {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
+    for (const auto& [what, path] :
+         {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
         if (path.empty()) continue;
         if (auto ready = prepare_file_for_writing(path); !ready)
-            problems.push_back(std::string("failed to use ") + what + " " + path + ": " + ready.error());
+            problems.push_back(std::string("failed to use ") + what + " " + path + ": " +
+                               ready.error());
     }
     if (problems.empty()) return;
     std::string message;
@@ -57,25 +59,31 @@ std::vector<std::string> container_problems(const Spec& spec) {
         for (const auto& [stage, list] : hooks)
             for (const auto& h : list) {
                 if (!needs_runtime(h)) continue;
-                const std::string hook = h.location.str() + ": hook \"" + h.name + "\" has containerName " +
-                                         h.container_name;
+                const std::string hook = h.location.str() + ": hook \"" + h.name +
+                                         "\" has containerName " + h.container_name;
                 if (spec.container_runtime == ContainerRuntime::None) {
-                    problems.push_back(hook + " but no container runtime is set: " +
-                                       (stash ? std::string("give --container-runtime docker, podman or kubectl")
-                                              : "add containerRuntime: docker, podman or kubectl to the spec, "
-                                                "or use --container-runtime"));
-                } else if (spec.container_runtime == ContainerRuntime::Kubectl && kubectl_pod(spec, member).empty()) {
+                    problems.push_back(
+                        hook + " but no container runtime is set: " +
+                        (stash ? std::string("give --container-runtime docker, podman or kubectl")
+                               : "add containerRuntime: docker, podman or kubectl to the spec, "
+                                 "or use --container-runtime"));
+                } else if (spec.container_runtime == ContainerRuntime::Kubectl &&
+                           kubectl_pod(spec, member).empty()) {
                     if (!stash) {
-                        problems.push_back(hook + " and runs through kubectl, which needs pod: in the spec (or --pod POD)");
+                        problems.push_back(hook +
+                                           " and runs through kubectl, which needs pod: in the "
+                                           "spec (or --pod POD)");
                         continue;
                     }
                     const ObjectRef& target = member ? member->target : spec.target;
-                    const std::string why = member == nullptr && spec.is_batch()
-                                                ? "a batch's global hooks have no target"
-                                                : "its target " + target.kind + "/" + target.name +
-                                                      " is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
-                                                      "that kubectl can exec into";
-                    problems.push_back(hook + " and runs through kubectl, but " + why + ": give --pod POD");
+                    const std::string why =
+                        member == nullptr && spec.is_batch()
+                            ? "a batch's global hooks have no target"
+                            : "its target " + target.kind + "/" + target.name +
+                                  " is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
+                                  "that kubectl can exec into";
+                    problems.push_back(hook + " and runs through kubectl, but " + why +
+                                       ": give --pod POD");
                 }
             }
     };
@@ -84,22 +92,25 @@ std::vector<std::string> container_problems(const Spec& spec) {
     return problems;
 }
 
-void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod, const std::string& ns) {
+void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod,
+                           const std::string& ns) {
     if (auto r = container_runtime_from_string(runtime)) spec.container_runtime = *r;
     if (!pod.empty()) {
-        if (pod.starts_with('-')) throw Error("invalid --pod " + pod + ": it must not start with '-'");
+        if (pod.starts_with('-'))
+            throw Error("invalid --pod " + pod + ": it must not start with '-'");
         spec.pod = pod;
     }
     if (!ns.empty()) {
-        if (ns.starts_with('-')) throw Error("invalid --namespace " + ns + ": it must not start with '-'");
+        if (ns.starts_with('-'))
+            throw Error("invalid --namespace " + ns + ": it must not start with '-'");
         spec.ns = ns;
     }
 }
 
 bool is_public_header(const std::string& name) {
     const std::string n = ascii_lower(name);
-    return n == "content-type" || n == "accept" || n == "accept-encoding" || n == "content-encoding" ||
-           n == "user-agent" || n == "host";
+    return n == "content-type" || n == "accept" || n == "accept-encoding" ||
+           n == "content-encoding" || n == "user-agent" || n == "host";
 }
 
 namespace {
@@ -118,7 +129,8 @@ void register_http_secrets(const HttpAction& http) {
         }
     }
     if (const size_t at = http.host.rfind('@'); at != std::string::npos)  // user:PASSWORD@host
-        if (const size_t colon = http.host.find(':'); colon < at) secrets::add(http.host.substr(colon + 1, at - colon - 1));
+        if (const size_t colon = http.host.find(':'); colon < at)
+            secrets::add(http.host.substr(colon + 1, at - colon - 1));
     if (!http.show_url && http.path != "/") {
         secrets::add(http.path);
         secrets::add(http.url());
@@ -131,10 +143,13 @@ void register_secrets(const Spec& spec) {
     auto from_hooks = [&spec](const StageHooks& hooks) {
         for (const auto& [stage, list] : hooks)
             for (const auto& h : list) {
-                if (const auto* http = std::get_if<HttpAction>(&h.action)) register_http_secrets(*http);
-                if (const auto* exec = std::get_if<ExecAction>(&h.action))  // an exec hook's own env:
+                if (const auto* http = std::get_if<HttpAction>(&h.action))
+                    register_http_secrets(*http);
+                if (const auto* exec =
+                        std::get_if<ExecAction>(&h.action))  // an exec hook's own env:
                     for (const auto& [name, value] : exec->env)
-                        if (std::find(spec.secret_env.begin(), spec.secret_env.end(), name) != spec.secret_env.end())
+                        if (std::find(spec.secret_env.begin(), spec.secret_env.end(), name) !=
+                            spec.secret_env.end())
                             secrets::add(value);
             }
     };
@@ -146,13 +161,15 @@ void register_secrets(const Spec& spec) {
 
 void select_members_or_throw(Spec& spec, const std::vector<std::string>& names) {
     if (names.empty()) return;
-    if (!spec.is_batch()) throw Error("--member applies to batches, and " + spec.path + " has no members");
+    if (!spec.is_batch())
+        throw Error("--member applies to batches, and " + spec.path + " has no members");
     std::vector<std::string_view> known;
     for (const auto& m : spec.members) known.push_back(m.name);
     for (const auto& name : names) {
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         std::string msg = "unknown member \"" + name + "\"";
-        if (auto guess = closest_match(name, known)) msg += "; did you mean \"" + *guess + "\"?";
+        if (auto guess = closest_match(name, known))
+            msg += "; did you mean \"" + *guess + "\"?";
         else {
             msg += " (members:";
             for (auto k : known) msg += " " + std::string(k);

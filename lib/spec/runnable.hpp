@@ -21,7 +21,8 @@ void check_runnable_or_throw(const Spec& spec);
 std::vector<std::string> container_problems(const Spec& spec);
 
 /// Applies --container-runtime, --pod and --namespace (empty: unchanged).
-void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod, const std::string& ns);
+void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod,
+                           const std::string& ns);
 
 /// Headers whose values describe the request and are never secret: Content-Type,
 /// Accept, Accept-Encoding, Content-Encoding, User-Agent, Host.

@@ -6,20 +6,28 @@ const char* to_string(Kind kind) { return kind == Kind::Backup ? "backup" : "res
 
 const char* to_string(Stage stage) {
     switch (stage) {
-        case Stage::PreBackup: return "preBackup";
-        case Stage::PostBackup: return "postBackup";
-        case Stage::PreRestore: return "preRestore";
-        case Stage::PostRestore: return "postRestore";
+        case Stage::PreBackup:
+            return "preBackup";
+        case Stage::PostBackup:
+            return "postBackup";
+        case Stage::PreRestore:
+            return "preRestore";
+        case Stage::PostRestore:
+            return "postRestore";
     }
     return "?";
 }
 
 const char* to_string(ExecutionPolicy p) {
     switch (p) {
-        case ExecutionPolicy::Always: return "Always";
-        case ExecutionPolicy::OnSuccess: return "OnSuccess";
-        case ExecutionPolicy::OnFailure: return "OnFailure";
-        case ExecutionPolicy::OnFinalRetryFailure: return "OnFinalRetryFailure";
+        case ExecutionPolicy::Always:
+            return "Always";
+        case ExecutionPolicy::OnSuccess:
+            return "OnSuccess";
+        case ExecutionPolicy::OnFailure:
+            return "OnFailure";
+        case ExecutionPolicy::OnFinalRetryFailure:
+            return "OnFinalRetryFailure";
     }
     return "?";
 }
@@ -51,7 +59,8 @@ std::string SourceLocation::str() const {
 
 std::string HttpAction::url() const {
     std::string s = scheme == "HTTPS" ? "https://" : "http://";
-    return s + host + ":" + (port == 0 && !port_name.empty() ? port_name : std::to_string(port)) + path;
+    return s + host + ":" + (port == 0 && !port_name.empty() ? port_name : std::to_string(port)) +
+           path;
 }
 
 std::string HttpAction::shown_url() const {
@@ -60,8 +69,10 @@ std::string HttpAction::shown_url() const {
     if (const size_t colon = shown_host.find(':'); at != std::string::npos && colon < at)
         shown_host.replace(colon + 1, at - colon - 1, "***");
     const std::string shown_path = show_url || path == "/" ? path : "/***";
-    const std::string shown_port = port == 0 && !port_name.empty() ? port_name : std::to_string(port);
-    return (scheme == "HTTPS" ? "https://" : "http://") + shown_host + ":" + shown_port + shown_path;
+    const std::string shown_port =
+        port == 0 && !port_name.empty() ? port_name : std::to_string(port);
+    return (scheme == "HTTPS" ? "https://" : "http://") + shown_host + ":" + shown_port +
+           shown_path;
 }
 
 std::string action_name(const Action& action) {
@@ -94,7 +105,8 @@ std::string action_target(const Action& action) {
     if (const auto* exec = std::get_if<ExecAction>(&action)) return command_line(exec->command);
     if (const auto* http = std::get_if<HttpAction>(&action)) return http->shown_url();
     const auto& tcp = std::get<TcpAction>(action);
-    return tcp.host + ":" + (tcp.port == 0 && !tcp.port_name.empty() ? tcp.port_name : std::to_string(tcp.port));
+    return tcp.host + ":" +
+           (tcp.port == 0 && !tcp.port_name.empty() ? tcp.port_name : std::to_string(tcp.port));
 }
 
 namespace {
@@ -123,10 +135,14 @@ bool Spec::uses_http() const {
 
 const char* to_string(ContainerRuntime runtime) {
     switch (runtime) {
-        case ContainerRuntime::None: return "none";
-        case ContainerRuntime::Docker: return "docker";
-        case ContainerRuntime::Podman: return "podman";
-        case ContainerRuntime::Kubectl: return "kubectl";
+        case ContainerRuntime::None:
+            return "none";
+        case ContainerRuntime::Docker:
+            return "docker";
+        case ContainerRuntime::Podman:
+            return "podman";
+        case ContainerRuntime::Kubectl:
+            return "kubectl";
     }
     return "?";
 }
@@ -143,8 +159,8 @@ std::string kubectl_pod(const Spec& spec, const Member* member) {
 }
 
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
-                                           const std::vector<std::string>& command, const Member* member,
-                                           const std::string& pod) {
+                                           const std::vector<std::string>& command,
+                                           const Member* member, const std::string& pod) {
     if (container.empty()) return command;
     std::vector<std::string> argv;
     switch (spec.container_runtime) {
@@ -153,11 +169,13 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
             argv = {to_string(spec.container_runtime), "exec", "-i", container};
             break;
         case ContainerRuntime::Kubectl:
-            argv = {"kubectl", "exec", pod.empty() ? kubectl_pod(spec, member) : pod, "-c", container, "-i"};
+            argv = {"kubectl", "exec",    pod.empty() ? kubectl_pod(spec, member) : pod,
+                    "-c",      container, "-i"};
             if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
             argv.push_back("--");
             break;
-        case ContainerRuntime::None: return command;
+        case ContainerRuntime::None:
+            return command;
     }
     argv.insert(argv.end(), command.begin(), command.end());
     return argv;

@@ -17,10 +17,10 @@ enum class Stage { PreBackup, PostBackup, PreRestore, PostRestore };
 enum class ExecutionPolicy { Always, OnSuccess, OnFailure, OnFinalRetryFailure };
 enum class OnError { Fail, Continue };
 
-const char* to_string(Kind kind);            // "backup", "restore"
-const char* to_string(Stage stage);          // "preBackup", ...
-const char* to_string(ExecutionPolicy p);    // "Always", ...
-const char* to_string(OnError e);            // "Fail", "Continue"
+const char* to_string(Kind kind);          // "backup", "restore"
+const char* to_string(Stage stage);        // "preBackup", ...
+const char* to_string(ExecutionPolicy p);  // "Always", ...
+const char* to_string(OnError e);          // "Fail", "Continue"
 bool is_pre(Stage stage);
 std::optional<Kind> kind_from_string(std::string_view text);    // "backup", "restore"
 std::optional<Stage> stage_from_string(std::string_view text);  // "preBackup", ...
@@ -30,8 +30,8 @@ Stage post_stage(Kind kind);
 /// Where something came from in the spec file, for messages.
 struct SourceLocation {
     std::string file;
-    int line = 0;    // 1-based; 0 when unknown
-    int column = 0;  // 1-based
+    int line = 0;             // 1-based; 0 when unknown
+    int column = 0;           // 1-based
     std::string str() const;  // "file:line:column"
 };
 
@@ -72,7 +72,7 @@ struct HttpAction {
     std::string body;
     std::vector<FormField> form;
     TlsOptions tls;
-    bool show_url = false;  // showUrl (default: the spec's showUrls): print the path and query
+    bool show_url = false;    // showUrl (default: the spec's showUrls): print the path and query
     std::string url() const;  // scheme://host:port/path, in full
     /// The URL for logs, the plan and messages: without its path and query
     /// (scheme://host:port/***) unless show_url, and never with a password (user:***@host).
@@ -97,7 +97,7 @@ std::string command_line(const std::vector<std::string>& argv);
 std::string action_target(const Action& action);
 
 struct RetryPolicy {
-    int attempts = 0;  // extra attempts after the first failure
+    int attempts = 0;                          // extra attempts after the first failure
     Duration delay = std::chrono::seconds(1);  // doubles after each retry
 };
 
@@ -159,8 +159,8 @@ struct Spec {
     std::string metrics_file;  // Prometheus text file for node_exporter's textfile collector
     std::string schedule;      // cron expression for `serve`
     std::string time_zone;     // the schedule's zone (timeZone:); empty: local time
-    std::string lock;       // flock this file for the whole run
-    Duration lock_wait{0};  // how long to wait for another run's lock
+    std::string lock;          // flock this file for the whole run
+    Duration lock_wait{0};     // how long to wait for another run's lock
     std::vector<std::string> secret_env;  // names of variables whose values are secrets
     EnvPairs env;  // top-level env: and envFile:, for the task and every hook (apply_environment)
     StageHooks hooks;  // in a batch, the global hooks
@@ -171,9 +171,9 @@ struct Spec {
     ContainerRuntime container_runtime = ContainerRuntime::None;
     std::string pod;  // kubectl: a pod or TYPE/NAME (a Stash manifest's workload by default)
     SessionRetries retries;
-    std::optional<int> nice;       // nice: the run's niceness, -20..19
-    std::string io_class;          // ionice: "idle" or "best-effort"; empty: unchanged
-    std::optional<int> io_level;   // ionice: best-effort:N, 0..7
+    std::optional<int> nice;      // nice: the run's niceness, -20..19
+    std::string io_class;         // ionice: "idle" or "best-effort"; empty: unchanged
+    std::optional<int> io_level;  // ionice: best-effort:N, 0..7
     bool paused = false;  // a Stash manifest's spec.paused: serve starts no scheduled session
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
@@ -185,11 +185,12 @@ struct Spec {
 };
 
 /// The argv that runs `command` in `container` through `spec`'s runtime
-/// (man page, SPEC: containerRuntime), or `command` itself when there is no container; with kubectl,
-/// in `pod` if given, else the spec's pod, else `member`'s.
+/// (man page, SPEC: containerRuntime), or `command` itself when there is no container; with
+/// kubectl, in `pod` if given, else the spec's pod, else `member`'s.
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
                                            const std::vector<std::string>& command,
-                                           const Member* member = nullptr, const std::string& pod = "");
+                                           const Member* member = nullptr,
+                                           const std::string& pod = "");
 
 /// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
 /// member's workload; empty when none is known.

@@ -50,7 +50,8 @@ SpecLoadResult load_spec_text(std::string_view text, const std::string& file) {
     if (result.problems.size() > kMaxProblems) {
         const size_t more = result.problems.size() - kMaxProblems;
         result.problems.resize(kMaxProblems);
-        result.problems.push_back({{file, 0, 0}, "... and " + std::to_string(more) + " more problems"});
+        result.problems.push_back(
+            {{file, 0, 0}, "... and " + std::to_string(more) + " more problems"});
     }
     if (result.problems.empty()) result.spec = std::move(spec);
     return result;
@@ -71,12 +72,13 @@ SpecLoadResult load_spec_file(const std::string& path) {
             return failed(std::string(std::strerror(err)) +
                           (err == ENOENT ? " (give one with -f FILE or $STASH_HOOK_SPEC)" : ""));
         }
-        struct stat st{};
+        struct stat st {};
         const bool ok = fstat(fd, &st) == 0;
         // A pipe (`-f <(generate-spec)`, `-f /dev/stdin`) is read as stdin is, bounded; a
         // named FIFO with no writer reads as empty instead of hanging.
         from_pipe = ok && S_ISFIFO(st.st_mode);
-        if (from_pipe) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        if (from_pipe)
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
         else if (!ok || !S_ISREG(st.st_mode)) {
             const std::string kind = ok ? file_kind(st.st_mode) : std::strerror(errno);
             close(fd);
@@ -88,10 +90,12 @@ SpecLoadResult load_spec_file(const std::string& path) {
     if (fd != 0) close(fd);
     if (!text) return failed(std::strerror(text.error()));
     if (text->size() > kMaxSpecBytes)
-        return failed("it is larger than " + std::to_string(kMaxSpecBytes) + " bytes (1 MiB), the most a spec may be");
+        return failed("it is larger than " + std::to_string(kMaxSpecBytes) +
+                      " bytes (1 MiB), the most a spec may be");
     SpecLoadResult result = load_spec_text(*text, file);
     // A file's relative paths mean its folder; stdin's and a pipe's, the current one.
-    if (result.spec && path != "-" && !from_pipe) resolve_relative_paths(*result.spec, std::filesystem::path(path).parent_path());
+    if (result.spec && path != "-" && !from_pipe)
+        resolve_relative_paths(*result.spec, std::filesystem::path(path).parent_path());
     return result;
 }
 

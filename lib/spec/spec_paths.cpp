@@ -19,7 +19,8 @@ void resolve_program(std::vector<std::string>& command, const std::filesystem::p
 void resolve_hooks(StageHooks& hooks, const std::filesystem::path& folder) {
     for (auto& [stage, list] : hooks)
         for (auto& hook : list)
-            if (auto* exec = std::get_if<ExecAction>(&hook.action); exec && hook.container_name.empty())
+            if (auto* exec = std::get_if<ExecAction>(&hook.action);
+                exec && hook.container_name.empty())
                 resolve_program(exec->command, folder);
 }
 

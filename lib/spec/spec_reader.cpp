@@ -15,23 +15,24 @@ namespace stash_hook {
 namespace {
 
 const std::vector<std::string_view> kTopKeys = {
-    "apiVersion", "kind", "name", "namespace", "command", "timeout", "statusFile", "hooks",
-    "members", "parallelism", "containerRuntime", "pod", "retries", "lock", "lockWait", "secretEnv",
-    "metricsFile", "schedule", "timeZone", "showUrls", "env", "envFile", "defaults",
-    "nice", "ionice"};
+    "apiVersion", "kind",     "name",     "namespace",   "command",          "timeout",
+    "statusFile", "hooks",    "members",  "parallelism", "containerRuntime", "pod",
+    "retries",    "lock",     "lockWait", "secretEnv",   "metricsFile",      "schedule",
+    "timeZone",   "showUrls", "env",      "envFile",     "defaults",         "nice",
+    "ionice"};
 const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
                                                   "postRestore"};
 const std::vector<std::string_view> kHookKeys = {
-    "name", "exec", "httpGet", "httpPost", "tcpSocket", "containerName",
-    "executionPolicy", "timeout", "retry", "onError"};
+    "name",    "exec",  "httpGet", "httpPost", "tcpSocket", "containerName", "executionPolicy",
+    "timeout", "retry", "onError"};
 const std::vector<std::string_view> kExecKeys = {"command", "env", "envFile"};
-const std::vector<std::string_view> kHttpGetKeys = {"scheme", "host", "port", "path",
-                                                    "httpHeaders", "tls", "showUrl"};
-const std::vector<std::string_view> kHttpPostKeys = {"scheme", "host", "port", "path",
-                                                     "httpHeaders", "tls", "body", "form", "showUrl"};
+const std::vector<std::string_view> kHttpGetKeys = {"scheme",      "host", "port",   "path",
+                                                    "httpHeaders", "tls",  "showUrl"};
+const std::vector<std::string_view> kHttpPostKeys = {
+    "scheme", "host", "port", "path", "httpHeaders", "tls", "body", "form", "showUrl"};
 const std::vector<std::string_view> kTcpKeys = {"host", "port"};
 const std::vector<std::string_view> kHeaderKeys = {"name", "value"};
 const std::vector<std::string_view> kFormKeys = {"key", "values"};
@@ -43,13 +44,16 @@ const std::vector<std::string_view> kRetryKeys = {"attempts", "delay"};
 
 void SpecReader::not_a_template(const YAML::Node& n, const std::string& key) {
     if (n.IsSequence()) {
-        for (size_t i = 0; i < n.size(); ++i) not_a_template(n[i], key + "[" + std::to_string(i) + "]");
+        for (size_t i = 0; i < n.size(); ++i)
+            not_a_template(n[i], key + "[" + std::to_string(i) + "]");
         return;
     }
     if (!n.IsScalar() || !tmpl::is_template(n.Scalar())) return;
-    problem(n, key + " is not rendered as a template, so {{ }} would be taken literally: write the value "
-                     "itself (templates are rendered only in exec.command, path, header and form values "
-                     "and httpPost.body; man page, TEMPLATES)");
+    problem(
+        n, key +
+               " is not rendered as a template, so {{ }} would be taken literally: write the value "
+               "itself (templates are rendered only in exec.command, path, header and form values "
+               "and httpPost.body; man page, TEMPLATES)");
 }
 
 void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::string& what) {
@@ -60,8 +64,9 @@ void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::s
             for (const auto& f : files) items.push_back(f);
         else
             items.push_back(files);
-        const std::filesystem::path folder =
-            file() == "<stdin>" ? std::filesystem::path() : std::filesystem::path(file()).parent_path();
+        const std::filesystem::path folder = file() == "<stdin>"
+                                                 ? std::filesystem::path()
+                                                 : std::filesystem::path(file()).parent_path();
         for (const auto& f : items) {
             auto name = string_value(f, prefix + "envFile", false);
             if (!name) continue;
@@ -80,7 +85,9 @@ void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::s
     }
     if (auto map = node["env"]) {
         if (!map.IsMap()) {
-            problem(map, prefix + "env must be a map of variable names to values, e.g. {RESTIC_REPOSITORY: /srv/repo}");
+            problem(map, prefix +
+                             "env must be a map of variable names to values, e.g. "
+                             "{RESTIC_REPOSITORY: /srv/repo}");
             return;
         }
         for (const auto& item : map) {
@@ -170,7 +177,8 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
                 HttpHeader header;
                 if (h["name"])
                     header.name = string_value(h["name"], "header name", false).value_or("");
-                if (h["value"]) header.value = string_value(h["value"], "header value").value_or("");
+                if (h["value"])
+                    header.value = string_value(h["value"], "header value").value_or("");
                 http.headers.push_back(std::move(header));
             }
         }
@@ -179,7 +187,8 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
         if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
     }
     http.show_url = show_urls_;
-    if (auto n = node["showUrl"]) http.show_url = bool_value(n, what + ".showUrl").value_or(show_urls_);
+    if (auto n = node["showUrl"])
+        http.show_url = bool_value(n, what + ".showUrl").value_or(show_urls_);
     if (post) {
         if (auto n = node["body"]) http.body = string_value(n, what + ".body").value_or("");
         if (auto n = node["form"]) {
@@ -190,7 +199,8 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
                     if (!check_map(f, what + ".form element", kFormKeys)) continue;
                     require(f, "key", what + ".form element");
                     FormField field;
-                    if (f["key"]) field.key = string_value(f["key"], "form key", false).value_or("");
+                    if (f["key"])
+                        field.key = string_value(f["key"], "form key", false).value_or("");
                     if (f["values"]) {
                         if (f["values"].IsSequence()) {
                             for (const auto& v : f["values"])
@@ -221,7 +231,8 @@ std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
     return tcp;
 }
 
-void SpecReader::container_port(const YAML::Node& node, const std::string& what, int& port, std::string& name) {
+void SpecReader::container_port(const YAML::Node& node, const std::string& what, int& port,
+                                std::string& name) {
     // As in Stash (man page, STASH MANIFESTS): on a hook with containerName, a port that is
     // not a number names a port of that container, resolved through the runtime at run time.
     if (in_container_hook_ && node.IsScalar() && !node.Scalar().empty() &&
@@ -254,7 +265,8 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     int actions = 0;
     for (auto key : {"exec", "httpGet", "httpPost", "tcpSocket"}) actions += node[key] ? 1 : 0;
     if (actions == 0) {
-        problem(node, what + " has no action: give exactly one of exec, httpGet, httpPost, "
+        problem(node, what +
+                          " has no action: give exactly one of exec, httpGet, httpPost, "
                           "tcpSocket");
         return std::nullopt;
     }
@@ -284,8 +296,9 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     }
     if (auto n = node["executionPolicy"]) {
         if (is_pre(stage)) {
-            problem(n, what + ": executionPolicy applies only to post hooks (postBackup, "
-                              "postRestore); a pre hook always runs");
+            problem(n, what +
+                           ": executionPolicy applies only to post hooks (postBackup, "
+                           "postRestore); a pre hook always runs");
         } else {
             h.policy = enum_value<ExecutionPolicy>(
                            n, "executionPolicy",
@@ -305,22 +318,27 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
         auto checked = parsed ? parsed->check_fields(template_schema())
                               : expected<void, tmpl::TemplateError>(unexpected(parsed.error()));
         if (!checked)
-            problems.push_back({h.location, what + ": bad template in " + where + ": " + checked.error().str()});
+            problems.push_back(
+                {h.location, what + ": bad template in " + where + ": " + checked.error().str()});
     });
     return h;
 }
 
 void SpecReader::hook_settings(const YAML::Node& node, Hook& h, const std::string& what) {
-    if (auto n = node["timeout"]) h.timeout = duration_value(n, what + " timeout", false).value_or(h.timeout);
+    if (auto n = node["timeout"])
+        h.timeout = duration_value(n, what + " timeout", false).value_or(h.timeout);
     if (auto n = node["retry"]) {
         if (check_map(n, what + " retry", kRetryKeys)) {
             if (auto a = n["attempts"])
-                h.retry.attempts = static_cast<int>(int_value(a, "retry.attempts", 0, 100).value_or(h.retry.attempts));
-            if (auto d = n["delay"]) h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
+                h.retry.attempts = static_cast<int>(
+                    int_value(a, "retry.attempts", 0, 100).value_or(h.retry.attempts));
+            if (auto d = n["delay"])
+                h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
         }
     }
     if (auto n = node["onError"]) {
-        h.on_error = enum_value<OnError>(n, "onError", {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
+        h.on_error = enum_value<OnError>(n, "onError",
+                                         {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
                          .value_or(h.on_error);
     }
 }
@@ -330,8 +348,9 @@ void SpecReader::hook_defaults(const YAML::Node& node) {
 }
 
 /// A `hooks:` mapping of stage names to a hook or a list of hooks.
-StageHooks SpecReader::hooks(const YAML::Node& node, const std::vector<std::string_view>& stage_keys,
-                 const std::string& what) {
+StageHooks SpecReader::hooks(const YAML::Node& node,
+                             const std::vector<std::string_view>& stage_keys,
+                             const std::string& what) {
     StageHooks result;
     if (node.IsNull()) return result;
     if (!check_map(node, what, stage_keys)) return result;
@@ -353,9 +372,8 @@ StageHooks SpecReader::hooks(const YAML::Node& node, const std::vector<std::stri
         std::set<std::string> names;
         for (const auto& h : list)
             if (!names.insert(h.name).second)
-                problems.push_back({h.location, "two hooks in " + std::string(key) +
-                                                    " are named " + quote(h.name) +
-                                                    "; give each a unique name"});
+                problems.push_back({h.location, "two hooks in " + std::string(key) + " are named " +
+                                                    quote(h.name) + "; give each a unique name"});
         result[stage] = std::move(list);
     }
     return result;
@@ -364,8 +382,9 @@ StageHooks SpecReader::hooks(const YAML::Node& node, const std::vector<std::stri
 /// The task command: a list of arguments.
 std::optional<std::vector<std::string>> SpecReader::command(const YAML::Node& n) {
     if (n.IsScalar()) {
-        problem(n, "command must be a list of arguments, e.g. [restic, backup, /data]; "
-                   "for a shell line write [sh, -c, \"...\"]");
+        problem(n,
+                "command must be a list of arguments, e.g. [restic, backup, /data]; "
+                "for a shell line write [sh, -c, \"...\"]");
         return std::nullopt;
     }
     return string_list(n, "command");
@@ -384,13 +403,15 @@ void SpecReader::members(const YAML::Node& node, Spec& spec) {
         member.location = at(m);
         if (auto n = m["name"]) member.name = name_value(n, "member name").value_or("");
         for (const char* key : {"name", "command"})
-            if (auto n = m[key]) not_a_template(n, key == std::string_view("name") ? "member name" : key);
+            if (auto n = m[key])
+                not_a_template(n, key == std::string_view("name") ? "member name" : key);
         if (!member.name.empty() && !names.insert(member.name).second)
             problem(m["name"], "two members are named " + quote(member.name));
         member.target = {"", "", member.name};
         if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
         if (auto n = m["timeout"]) member.timeout = duration_value(n, "member timeout", false);
-        if (auto n = m["hooks"]) member.hooks = hooks(n, kStageKeys, "member " + quote(member.name) + " hooks");
+        if (auto n = m["hooks"])
+            member.hooks = hooks(n, kStageKeys, "member " + quote(member.name) + " hooks");
         spec.members.push_back(std::move(member));
     }
 }
@@ -403,7 +424,8 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     // Stash's BackupConfiguration, RestoreSession, BackupBatch and RestoreBatch are all
     // stash.appscode.com/v1beta1 (v1alpha1 holds Repository and others we do not read).
     const auto api_version_problem = [&](const YAML::Node& n, const std::string& s) {
-        problem(n, "apiVersion must be stash-hook/v1 or " + std::string(kStashApiVersion) + ", not " + quote(s));
+        problem(n, "apiVersion must be stash-hook/v1 or " + std::string(kStashApiVersion) +
+                       ", not " + quote(s));
     };
     if (auto n = root["apiVersion"]) {
         if (auto s = string_value(n, "apiVersion"); s && s->starts_with("stash.appscode.com/")) {
@@ -422,11 +444,13 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         }
     }
     check_map(root, "the spec", kTopKeys);
-    for (const char* key : {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
+    for (const char* key :
+         {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
         if (auto n = root[key]) not_a_template(n, key);
     if (auto n = root["kind"]) {
-        spec.kind = enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
-                        .value_or(Kind::Backup);
+        spec.kind =
+            enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
+                .value_or(Kind::Backup);
     }
     if (auto n = root["name"]) spec.name = name_value(n, "name").value_or(spec.name);
     if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
@@ -434,25 +458,29 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
     if (auto n = root["statusFile"])
         spec.status_file = string_value(n, "statusFile", false).value_or("");
-    if (auto n = root["showUrls"]) show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
-    if (auto n = root["defaults"]) hook_defaults(n);  // before hooks too
+    if (auto n = root["showUrls"])
+        show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
+    if (auto n = root["defaults"]) hook_defaults(n);             // before hooks too
     if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
     if (auto n = root["members"]) members(n, spec);
     if (auto n = root["parallelism"])
         spec.parallelism = static_cast<int>(int_value(n, "parallelism", 1, 1024).value_or(1));
     if (auto n = root["containerRuntime"]) {
-        spec.container_runtime = enum_value<ContainerRuntime>(n, "containerRuntime",
-                                                              {{"docker", ContainerRuntime::Docker},
-                                                               {"podman", ContainerRuntime::Podman},
-                                                               {"kubectl", ContainerRuntime::Kubectl}})
-                                     .value_or(ContainerRuntime::None);
+        spec.container_runtime =
+            enum_value<ContainerRuntime>(n, "containerRuntime",
+                                         {{"docker", ContainerRuntime::Docker},
+                                          {"podman", ContainerRuntime::Podman},
+                                          {"kubectl", ContainerRuntime::Kubectl}})
+                .value_or(ContainerRuntime::None);
     }
     if (auto n = root["pod"]) {
         spec.pod = string_value(n, "pod", false).value_or("");
-        if (spec.pod.starts_with('-')) problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
+        if (spec.pod.starts_with('-'))
+            problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
     }
     if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
-    if (auto n = root["metricsFile"]) spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
+    if (auto n = root["metricsFile"])
+        spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
     if (auto n = root["timeZone"]) {
         if (auto z = string_value(n, "timeZone", false)) {
             if (auto loaded = TimeZone::load(*z); !loaded)
@@ -473,33 +501,42 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         // Without lock: here, --lock may give the file: runnable decides (man page, SPEC).
         spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
     }
-    if (auto n = root["nice"]) spec.nice = static_cast<int>(int_value(n, "nice", -20, 19).value_or(0));
+    if (auto n = root["nice"])
+        spec.nice = static_cast<int>(int_value(n, "nice", -20, 19).value_or(0));
     if (auto n = root["ionice"]) {  // idle, best-effort or best-effort:N (man page, SPEC)
         if (auto s = string_value(n, "ionice", false)) {
             const std::string level = s->starts_with("best-effort:") ? s->substr(12) : "";
-            if (*s == "idle" || *s == "best-effort") spec.io_class = *s;
+            if (*s == "idle" || *s == "best-effort")
+                spec.io_class = *s;
             else if (level.size() == 1 && level[0] >= '0' && level[0] <= '7') {
                 spec.io_class = "best-effort";
                 spec.io_level = level[0] - '0';
             } else
-                problem(n, "ionice must be idle, best-effort or best-effort:N with N from 0 (first) to 7 (last), not " +
-                               quote(*s));
+                problem(n,
+                        "ionice must be idle, best-effort or best-effort:N with N from 0 (first) "
+                        "to 7 (last), not " +
+                            quote(*s));
         }
     }
     environment(root, spec.env, "");
     if (auto n = root["secretEnv"]) {
         if (!n.IsSequence())
-            problem(n, "secretEnv must be a list of environment variable names, e.g. [RESTIC_PASSWORD]");
+            problem(
+                n,
+                "secretEnv must be a list of environment variable names, e.g. [RESTIC_PASSWORD]");
         else
             for (const auto& item : n)
-                if (auto s = string_value(item, "secretEnv element", false)) spec.secret_env.push_back(*s);
+                if (auto s = string_value(item, "secretEnv element", false))
+                    spec.secret_env.push_back(*s);
     }
     if (auto n = root["retries"]) {
         if (check_map(n, "retries", kSessionRetryKeys)) {
             if (auto a = n["attempts"])
-                spec.retries.attempts = static_cast<int>(int_value(a, "retries.attempts", 0, 100).value_or(0));
+                spec.retries.attempts =
+                    static_cast<int>(int_value(a, "retries.attempts", 0, 100).value_or(0));
             if (auto d = n["delay"])
-                spec.retries.delay = duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
+                spec.retries.delay =
+                    duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
         }
     }
     spec.invoker = {"stash-hook", "StashHookSpec", spec.name};

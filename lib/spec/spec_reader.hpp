@@ -12,13 +12,13 @@ namespace stash_hook {
 inline constexpr std::string_view kStashApiVersion = "stash.appscode.com/v1beta1";
 
 class SpecReader : public YamlReader {
-public:
+  public:
     using YamlReader::YamlReader;
 
     /// The whole document: stash-hook's format, or a Stash manifest by its apiVersion.
     void top(const YAML::Node& root, Spec& spec);
 
-private:
+  private:
     /// A Stash stash.appscode.com/v1beta1 manifest, read as it is (man page, STASH MANIFESTS).
     void stash_manifest(const YAML::Node& root, Spec& spec, const std::string& api_version);
 
@@ -27,7 +27,8 @@ private:
     std::optional<HttpAction> http_action(const YAML::Node& node, bool post);
     std::optional<TcpAction> tcp_action(const YAML::Node& node);
     /// A port: a number, a service name, or on a hook with containerName a container's port name.
-    void container_port(const YAML::Node& node, const std::string& what, int& port, std::string& name);
+    void container_port(const YAML::Node& node, const std::string& what, int& port,
+                        std::string& name);
     std::optional<Hook> hook(const YAML::Node& node, Stage stage, size_t index);
     /// A `hooks:` mapping of stage names to a hook or a list of hooks.
     StageHooks hooks(const YAML::Node& node, const std::vector<std::string_view>& stage_keys,
@@ -46,7 +47,7 @@ private:
     void hook_defaults(const YAML::Node& node);
     /// A hook's (or `defaults:`') timeout, retry and onError into `h`, keeping what is unset.
     void hook_settings(const YAML::Node& node, Hook& h, const std::string& what);
-    Hook defaults_;  // only timeout, retry and on_error are used
+    Hook defaults_;                   // only timeout, retry and on_error are used
     bool in_container_hook_ = false;  // the hook being read has containerName
     bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one
 };

@@ -35,7 +35,8 @@ bool is_spec_name(const std::string& arg) {
     if (arg.empty() || arg == "-" || arg.front() == '.' || arg.size() > 255) return false;
     if (arg.ends_with(".yaml") || arg.ends_with(".yml")) return false;
     for (char c : arg)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+            return false;
     std::error_code ec;
     return !std::filesystem::exists(arg, ec);
 }

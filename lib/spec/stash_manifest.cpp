@@ -8,8 +8,8 @@ namespace stash_hook {
 namespace {
 
 // Stash manifests: what stash-hook reads; every other key outside hooks is ignored.
-const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "RestoreSession", "BackupBatch",
-                                                   "RestoreBatch"};
+const std::vector<std::string_view> kStashKinds = {"BackupConfiguration", "RestoreSession",
+                                                   "BackupBatch", "RestoreBatch"};
 const std::vector<std::string_view> kBackupStageKeys = {"preBackup", "postBackup"};
 const std::vector<std::string_view> kRestoreStageKeys = {"preRestore", "postRestore"};
 
@@ -19,7 +19,8 @@ std::string workload_pod(const ObjectRef& target) {
     for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
         if (target.kind == kind && !target.name.empty()) {
             std::string type;
-            for (char c : kind) type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (char c : kind)
+                type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             return type + "/" + target.name;
         }
     return "";
@@ -27,20 +28,24 @@ std::string workload_pod(const ObjectRef& target) {
 
 }  // namespace
 
-void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::string& api_version) {
+void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
+                                const std::string& api_version) {
     const YAML::Node kind_node = root["kind"];
     std::string kind;
     if (!kind_node) {
-        problem(root, "a Stash manifest needs kind: BackupConfiguration, RestoreSession, BackupBatch "
-                      "or RestoreBatch");
+        problem(root,
+                "a Stash manifest needs kind: BackupConfiguration, RestoreSession, BackupBatch "
+                "or RestoreBatch");
         return;
     }
     kind = string_value(kind_node, "kind").value_or("");
     bool known = false;
     for (auto k : kStashKinds) known = known || k == kind;
     if (!known) {
-        std::string msg = "stash-hook reads Stash manifests of kind " + one_of(kStashKinds) + ", not " + quote(kind);
-        if (auto guess = closest_match(kind, kStashKinds)) msg += "; did you mean " + quote(*guess) + "?";
+        std::string msg = "stash-hook reads Stash manifests of kind " + one_of(kStashKinds) +
+                          ", not " + quote(kind);
+        if (auto guess = closest_match(kind, kStashKinds))
+            msg += "; did you mean " + quote(*guess) + "?";
         problem(kind_node, msg);
         return;
     }
@@ -51,7 +56,8 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
     spec.api_version = api_version;
     if (auto meta = root["metadata"]; meta && meta.IsMap()) {
         if (auto n = meta["name"]) spec.name = name_value(n, "metadata.name").value_or(spec.name);
-        if (auto n = meta["namespace"]) spec.ns = string_value(n, "metadata.namespace").value_or("");
+        if (auto n = meta["namespace"])
+            spec.ns = string_value(n, "metadata.namespace").value_or("");
     }
     const size_t slash = api_version.find('/');
     spec.invoker = {api_version.substr(0, slash), kind, spec.name};
@@ -67,7 +73,8 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
         // Names become member names, log lines and environment: our name rules.
         if (auto a = target["alias"]) alias = name_value(a, "target.alias", true).value_or("");
         if (auto r = target["ref"]; r && r.IsMap()) {
-            if (auto n = r["apiVersion"]) ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
+            if (auto n = r["apiVersion"])
+                ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
             if (auto n = r["kind"]) ref.kind = string_value(n, "target.ref.kind").value_or("");
             if (auto n = r["name"]) ref.name = name_value(n, "target.ref.name", true).value_or("");
         }
@@ -92,9 +99,11 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
     // Stash re-runs a failed session maxRetry times, delay apart (man page, STASH MANIFESTS).
     if (auto n = body["retryConfig"]; n && n.IsMap()) {
         if (auto m = n["maxRetry"])
-            spec.retries.attempts = static_cast<int>(int_value(m, "spec.retryConfig.maxRetry", 0, 100).value_or(0));
+            spec.retries.attempts =
+                static_cast<int>(int_value(m, "spec.retryConfig.maxRetry", 0, 100).value_or(0));
         if (auto d = n["delay"])
-            spec.retries.delay = duration_value(d, "spec.retryConfig.delay", true).value_or(spec.retries.delay);
+            spec.retries.delay =
+                duration_value(d, "spec.retryConfig.delay", true).value_or(spec.retries.delay);
     }
     if (!batch) return;
     const YAML::Node list = body["members"];
@@ -121,12 +130,14 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec, const std::s
         if (!names.insert(member.name).second)
             problem(m, "two members are named " + quote(member.name) + "; give one a target.alias");
         if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
-        if (auto n = m["hooks"]) member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
+        if (auto n = m["hooks"])
+            member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
         spec.members.push_back(std::move(member));
     }
     // Stash runs a batch's members one after another unless executionOrder is Parallel.
     if (auto n = body["executionOrder"]) {
-        if (enum_value<bool>(n, "spec.executionOrder", {{"Sequential", false}, {"Parallel", true}}).value_or(false))
+        if (enum_value<bool>(n, "spec.executionOrder", {{"Sequential", false}, {"Parallel", true}})
+                .value_or(false))
             spec.parallelism = static_cast<int>(std::max<size_t>(1, spec.members.size()));
     }
 }

@@ -23,7 +23,7 @@ constexpr size_t kMaxNameBytes = 253;  // a Kubernetes object name's limit
 /// Counts the first document's nodes with yaml-cpp's event parser, which builds no
 /// tree, and stops past the limit: a long list is refused before it costs memory.
 class NodeCounter : public YAML::EventHandler {
-public:
+  public:
     struct TooMany {
         YAML::Mark mark;
     };
@@ -31,7 +31,8 @@ public:
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { add(mark); }
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { add(mark); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
         add(mark);
     }
     void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
@@ -39,12 +40,13 @@ public:
         add(mark);
     }
     void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
         add(mark);
     }
     void OnMapEnd() override {}
 
-private:
+  private:
     void add(const YAML::Mark& mark) {
         if (++count_ > kMaxSpecNodes) throw TooMany{mark};
     }
@@ -83,7 +85,8 @@ std::optional<int> resolve_port(std::string_view text) {
     if (ec == std::errc() && ptr == text.data() + text.size())
         return port >= 1 && port <= 65535 ? std::optional<int>(port) : std::nullopt;
     const std::string name(text);
-    if (const servent* s = getservbyname(name.c_str(), "tcp")) return ntohs(static_cast<uint16_t>(s->s_port));
+    if (const servent* s = getservbyname(name.c_str(), "tcp"))
+        return ntohs(static_cast<uint16_t>(s->s_port));
     return std::nullopt;
 }
 
@@ -94,12 +97,14 @@ YamlDocument parse_yaml_document(std::string_view text, const std::string& file)
         return std::move(doc);
     };
     if (text.size() > kMaxSpecBytes)
-        return fail({file, 0, 0}, "the spec is " + std::to_string(text.size()) + " bytes; at most " +
-                                      std::to_string(kMaxSpecBytes) + " are read");
+        return fail({file, 0, 0}, "the spec is " + std::to_string(text.size()) +
+                                      " bytes; at most " + std::to_string(kMaxSpecBytes) +
+                                      " are read");
     if (auto bad = invalid_utf8_at(text)) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[*bad]));
-        return fail(location_of(text, *bad, file), std::string("invalid UTF-8 (byte ") + hex + "): save the spec as UTF-8");
+        return fail(location_of(text, *bad, file),
+                    std::string("invalid UTF-8 (byte ") + hex + "): save the spec as UTF-8");
     }
     const std::string copy(text);
     try {
@@ -117,9 +122,11 @@ YamlDocument parse_yaml_document(std::string_view text, const std::string& file)
     try {
         doc.root = YAML::Load(copy);
     } catch (const YAML::DeepRecursion& e) {
-        return fail({file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: nested too deeply (more than yaml-cpp's limit)");
+        return fail({file, e.mark.line + 1, e.mark.column + 1},
+                    "invalid YAML: nested too deeply (more than yaml-cpp's limit)");
     } catch (const YAML::Exception& e) {
-        return fail({file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1},
+        return fail({file, e.mark.is_null() ? 0 : e.mark.line + 1,
+                     e.mark.is_null() ? 0 : e.mark.column + 1},
                     "invalid YAML: " + e.msg);
     }
     if (!doc.root || doc.root.IsNull()) return fail({file, 0, 0}, "the spec is empty");
@@ -140,7 +147,6 @@ std::string YamlReader::one_of(const std::vector<std::string_view>& words) {
     return s;
 }
 
-
 SourceLocation YamlReader::at(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) return {file_, 0, 0};
@@ -154,7 +160,7 @@ void YamlReader::problem(const YAML::Node& node, std::string message) {
 /// Checks that `node` is a map whose keys are all in `allowed`. Returns false if
 /// it is not a map at all.
 bool YamlReader::check_map(const YAML::Node& node, const std::string& what,
-               const std::vector<std::string_view>& allowed) {
+                           const std::vector<std::string_view>& allowed) {
     if (!node.IsMap()) {
         problem(node, what + " must be a mapping of keys to values");
         return false;
@@ -184,12 +190,15 @@ bool YamlReader::check_map(const YAML::Node& node, const std::string& what,
 std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std::string& what) {
     if (!node.IsScalar()) {
         problem(node, what + " must be a single value, not a " +
-                          (node.IsMap() ? "mapping" : node.IsSequence() ? "list" : "null"));
+                          (node.IsMap()        ? "mapping"
+                           : node.IsSequence() ? "list"
+                                               : "null"));
         return std::nullopt;
     }
     if (node.Scalar().size() > kMaxScalarBytes) {
-        problem(node, what + " is " + std::to_string(node.Scalar().size()) + " bytes long; at most " +
-                          std::to_string(kMaxScalarBytes) + " are allowed");
+        problem(node, what + " is " + std::to_string(node.Scalar().size()) +
+                          " bytes long; at most " + std::to_string(kMaxScalarBytes) +
+                          " are allowed");
         return std::nullopt;
     }
     return node.Scalar();
@@ -197,7 +206,7 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std:
 
 /// A name that becomes part of the session's name and environment.
 std::optional<std::string> YamlReader::name_value(const YAML::Node& node, const std::string& what,
-                                      bool allow_empty) {
+                                                  bool allow_empty) {
     auto s = string_value(node, what, allow_empty);
     if (!s) return s;
     if (s->size() > kMaxNameBytes) {
@@ -215,7 +224,7 @@ std::optional<std::string> YamlReader::name_value(const YAML::Node& node, const 
 }
 
 std::optional<std::string> YamlReader::string_value(const YAML::Node& node, const std::string& what,
-                                        bool allow_empty) {
+                                                    bool allow_empty) {
     auto s = scalar(node, what);
     if (s && !allow_empty && s->empty()) {
         problem(node, what + " must not be empty");
@@ -234,7 +243,7 @@ std::optional<bool> YamlReader::bool_value(const YAML::Node& node, const std::st
 }
 
 std::optional<long long> YamlReader::int_value(const YAML::Node& node, const std::string& what,
-                                   long long min, long long max) {
+                                               long long min, long long max) {
     auto s = scalar(node, what);
     if (!s) return std::nullopt;
     long long v = 0;
@@ -257,7 +266,7 @@ std::optional<long long> YamlReader::int_value(const YAML::Node& node, const std
 }
 
 std::optional<Duration> YamlReader::duration_value(const YAML::Node& node, const std::string& what,
-                                       bool allow_zero) {
+                                                   bool allow_zero) {
     auto s = scalar(node, what);
     if (!s) return std::nullopt;
     auto d = parse_duration(*s);
@@ -274,9 +283,8 @@ std::optional<Duration> YamlReader::duration_value(const YAML::Node& node, const
     return *d;
 }
 
-
 std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node& node,
-                                                    const std::string& what) {
+                                                                const std::string& what) {
     if (!node.IsSequence()) {
         problem(node, what + " must be a list of strings, e.g. [sh, -c, \"echo hi\"]");
         return std::nullopt;

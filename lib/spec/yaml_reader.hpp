@@ -43,7 +43,7 @@ YamlDocument parse_yaml_document(std::string_view text, const std::string& file)
 std::optional<int> resolve_port(std::string_view text);
 
 class YamlReader {
-public:
+  public:
     explicit YamlReader(std::string file) : file_(std::move(file)) {}
 
     std::vector<SpecProblem> problems;
@@ -95,7 +95,7 @@ public:
 
     const std::string& file() const { return file_; }
 
-private:
+  private:
     std::string file_;
 };
 

@@ -69,7 +69,7 @@ extern const std::string kTooBig;   // "template value exceeds 1 MiB"
 
 /// Counts one level of nesting for as long as it lives; past kMaxDepth, throws.
 class Nesting {
-public:
+  public:
     Nesting(int& depth, size_t pos) : depth_(depth) {
         if (++depth_ > kMaxDepth) {
             --depth_;
@@ -80,7 +80,7 @@ public:
     Nesting(const Nesting&) = delete;
     Nesting& operator=(const Nesting&) = delete;
 
-private:
+  private:
     int& depth_;
 };
 

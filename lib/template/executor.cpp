@@ -28,7 +28,7 @@ struct LoopControl {
 };
 
 class Executor {
-public:
+  public:
     Executor(const Value& root, const RenderLimits& limits) : root_(root), limits_(limits) {
         vars_.push_back({"$", root});
     }
@@ -37,9 +37,13 @@ public:
         for (const Node& node : list) {
             step(node.pos);
             switch (node.kind) {
-                case Node::Text: out += node.text; break;
-                case Node::Break: throw LoopControl{true};
-                case Node::Continue: throw LoopControl{false};
+                case Node::Text:
+                    out += node.text;
+                    break;
+                case Node::Break:
+                    throw LoopControl{true};
+                case Node::Continue:
+                    throw LoopControl{false};
                 case Node::Action: {
                     Value v = eval_pipeline(*node.pipe, dot);
                     if (node.pipe->decl.empty()) out += print_value(v);
@@ -71,7 +75,8 @@ public:
                         step(node.pos);
                         any = true;
                         const size_t inner = vars_.size();
-                        if (node.pipe->decl.size() == 1) vars_.push_back({node.pipe->decl[0], elem});
+                        if (node.pipe->decl.size() == 1)
+                            vars_.push_back({node.pipe->decl[0], elem});
                         if (node.pipe->decl.size() == 2) {
                             vars_.push_back({node.pipe->decl[0], key});
                             vars_.push_back({node.pipe->decl[1], elem});
@@ -101,11 +106,12 @@ public:
                 }
             }
             if (out.size() > kMaxBytes)
-                throw Failure{node.pos, "template output exceeds " + std::to_string(kMaxBytes >> 20) + " MiB"};
+                throw Failure{node.pos, "template output exceeds " +
+                                            std::to_string(kMaxBytes >> 20) + " MiB"};
         }
     }
 
-private:
+  private:
     const Value& root_;
     const RenderLimits& limits_;
     std::vector<std::pair<std::string, Value>> vars_;
@@ -116,10 +122,12 @@ private:
     /// a signal, so that no template runs longer than its hook may.
     void step(size_t pos, long cost = 1) {
         steps_ += cost;
-        if (steps_ > kMaxSteps) throw Failure{pos, "template takes more than " + std::to_string(kMaxSteps) + " steps"};
+        if (steps_ > kMaxSteps)
+            throw Failure{pos, "template takes more than " + std::to_string(kMaxSteps) + " steps"};
         if (steps_ < next_check_) return;
         next_check_ = steps_ + 256;
-        if (limits_.interrupted && limits_.interrupted()) throw Failure{pos, "rendering stopped by a signal"};
+        if (limits_.interrupted && limits_.interrupted())
+            throw Failure{pos, "rendering stopped by a signal"};
         if (limits_.deadline && std::chrono::steady_clock::now() >= *limits_.deadline)
             throw Failure{pos, "rendering ran past its deadline"};
     }
@@ -165,15 +173,23 @@ private:
 
     Value eval_term(const Term& t, const Value& dot) {
         switch (t.kind) {
-            case Term::Dot: return dot;
-            case Term::Field: return follow(dot, t.chain, t.pos);
-            case Term::Variable: return follow(variable(t.name, t.pos), t.chain, t.pos);
-            case Term::String: return t.name;
+            case Term::Dot:
+                return dot;
+            case Term::Field:
+                return follow(dot, t.chain, t.pos);
+            case Term::Variable:
+                return follow(variable(t.name, t.pos), t.chain, t.pos);
+            case Term::String:
+                return t.name;
             case Term::Number:
-            case Term::Bool: return t.literal;
-            case Term::Nil: return nullptr;
-            case Term::Sub: return follow(eval_pipeline(*t.sub, dot), t.chain, t.pos);
-            case Term::Function: return call(t, {}, dot, nullptr);
+            case Term::Bool:
+                return t.literal;
+            case Term::Nil:
+                return nullptr;
+            case Term::Sub:
+                return follow(eval_pipeline(*t.sub, dot), t.chain, t.pos);
+            case Term::Function:
+                return call(t, {}, dot, nullptr);
         }
         return nullptr;
     }
@@ -192,7 +208,8 @@ private:
 
     /// A function's result, which is bounded in size and depth, and costs a step per
     /// 4 KiB it holds (so that copying large values around is not free).
-    Value call(const Term& fn, const std::vector<const Term*>& arg_terms, const Value& dot, const Value* piped) {
+    Value call(const Term& fn, const std::vector<const Term*>& arg_terms, const Value& dot,
+               const Value* piped) {
         Value result = call_function(fn, arg_terms, dot, piped);
         const size_t size = value_size(result, fn.pos);
         if (size > kMaxBytes) throw Failure{fn.pos, kTooBig};
@@ -210,16 +227,21 @@ private:
         c.count = arg_terms.size() + (piped ? 1 : 0);
         c.limits = &limits_;
         const auto count = static_cast<int>(c.count);
-        if (function->max_args == kVariadic ? count < function->min_args
-                                            : count < function->min_args || count > function->max_args) {
+        if (function->max_args == kVariadic
+                ? count < function->min_args
+                : count < function->min_args || count > function->max_args) {
             const bool exact = function->max_args == function->min_args;
-            throw Failure{fn.pos, "wrong number of args for " + fn.name + ": want " + (exact ? "" : "at least ") +
-                                      std::to_string(count < function->min_args ? function->min_args
-                                                                                : function->max_args) +
-                                      " got " + std::to_string(count)};
+            throw Failure{fn.pos,
+                          "wrong number of args for " + fn.name + ": want " +
+                              (exact ? "" : "at least ") +
+                              std::to_string(count < function->min_args ? function->min_args
+                                                                        : function->max_args) +
+                              " got " + std::to_string(count)};
         }
         if (function->lazy) {
-            c.arg = [&](size_t i) { return i < arg_terms.size() ? eval_term(*arg_terms[i], dot) : *piped; };
+            c.arg = [&](size_t i) {
+                return i < arg_terms.size() ? eval_term(*arg_terms[i], dot) : *piped;
+            };
         } else {
             c.args.reserve(c.count);
             for (const Term* t : arg_terms) c.args.push_back(eval_term(*t, dot));
@@ -233,7 +255,8 @@ private:
 // Static field check
 // ---------------------------------------------------------------------------
 
-void check_chain(const Value& schema, const std::vector<std::string>& chain, const std::string& prefix, size_t pos) {
+void check_chain(const Value& schema, const std::vector<std::string>& chain,
+                 const std::string& prefix, size_t pos) {
     const Value* v = &schema;
     std::string path = prefix;
     for (const auto& field : chain) {
@@ -243,7 +266,8 @@ void check_chain(const Value& schema, const std::vector<std::string>& chain, con
             std::vector<std::string_view> names;
             for (auto k = v->begin(); k != v->end(); ++k) names.push_back(k.key());
             std::string msg = "unknown field " + path + "." + field;
-            if (auto guess = closest_match(field, names)) msg += "; did you mean " + path + "." + *guess + "?";
+            if (auto guess = closest_match(field, names))
+                msg += "; did you mean " + path + "." + *guess + "?";
             else {
                 msg += " (known:";
                 for (auto n : names) msg += " " + std::string(n);

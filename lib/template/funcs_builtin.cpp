@@ -52,7 +52,8 @@ Value fn_index(Call& c) {
     for (size_t i = 1; i < c.args.size(); ++i) {
         const Value& key = c.args[i];
         if (v.is_array()) {
-            if (!key.is_number_integer()) throw Failure{c.pos, "cannot index slice with " + type_name(key)};
+            if (!key.is_number_integer())
+                throw Failure{c.pos, "cannot index slice with " + type_name(key)};
             const int64_t k = key.get<int64_t>();
             if (k < 0 || k >= static_cast<int64_t>(v.size()))
                 throw Failure{c.pos, "index out of range: " + std::to_string(k)};
@@ -72,7 +73,8 @@ Value fn_index(Call& c) {
 
 Value fn_printf(Call& c) {
     if (!c.args[0].is_string()) throw Failure{c.pos, "printf's format must be a string"};
-    return go_sprintf(c.args[0].get<std::string>(), std::vector<Value>(c.args.begin() + 1, c.args.end()), c.pos);
+    return go_sprintf(c.args[0].get<std::string>(),
+                      std::vector<Value>(c.args.begin() + 1, c.args.end()), c.pos);
 }
 
 Value fn_print(Call& c) {
@@ -100,13 +102,26 @@ Value fn_html(Call& c) {
     std::string out;
     for (char ch : eval_args(c)) {
         switch (ch) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '\'': out += "&#39;"; break;
-            case '"': out += "&#34;"; break;
-            case '\0': out += "\xEF\xBF\xBD"; break;
-            default: out += ch;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            case '"':
+                out += "&#34;";
+                break;
+            case '\0':
+                out += "\xEF\xBF\xBD";
+                break;
+            default:
+                out += ch;
         }
     }
     return out;
@@ -118,13 +133,27 @@ Value fn_js(Call& c) {
     for (char ch : eval_args(c)) {
         const auto u = static_cast<unsigned char>(ch);
         switch (ch) {
-            case '\\': out += "\\\\"; break;
-            case '\'': out += "\\'"; break;
-            case '"': out += "\\\""; break;
-            case '<': out += "\\u003C"; break;
-            case '>': out += "\\u003E"; break;
-            case '&': out += "\\u0026"; break;
-            case '=': out += "\\u003D"; break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\'':
+                out += "\\'";
+                break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '<':
+                out += "\\u003C";
+                break;
+            case '>':
+                out += "\\u003E";
+                break;
+            case '&':
+                out += "\\u0026";
+                break;
+            case '=':
+                out += "\\u003D";
+                break;
             default:
                 if (u < 0x20) {
                     out += "\\u00";

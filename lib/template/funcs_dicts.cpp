@@ -8,13 +8,15 @@ namespace {
 
 Value fn_dict(Call& c) {
     Value m = Value::object();
-    for (size_t i = 0; i < c.args.size(); i += 2) m[c.string_arg(i)] = i + 1 < c.args.size() ? c.args[i + 1] : Value("");
+    for (size_t i = 0; i < c.args.size(); i += 2)
+        m[c.string_arg(i)] = i + 1 < c.args.size() ? c.args[i + 1] : Value("");
     return m;
 }
 
 const Value& dict_arg(const Call& c, size_t i) {
     if (!c.args[i].is_object())
-        throw Failure{c.pos, "error calling " + std::string(c.name) + ": wrong type for value; expected map[string]interface {}; got " +
+        throw Failure{c.pos, "error calling " + std::string(c.name) +
+                                 ": wrong type for value; expected map[string]interface {}; got " +
                                  type_name(c.args[i])};
     return c.args[i];
 }
@@ -55,12 +57,8 @@ Value fn_omit(Call& c) {
 }
 
 constexpr Function kFunctions[] = {
-    {"dict", 0, kVariadic, fn_dict},
-    {"get", 2, 2, fn_get},
-    {"hasKey", 2, 2, fn_has_key},
-    {"keys", 1, kVariadic, fn_keys},
-    {"values", 1, 1, fn_values},
-    {"pick", 1, kVariadic, fn_pick},
+    {"dict", 0, kVariadic, fn_dict}, {"get", 2, 2, fn_get},       {"hasKey", 2, 2, fn_has_key},
+    {"keys", 1, kVariadic, fn_keys}, {"values", 1, 1, fn_values}, {"pick", 1, kVariadic, fn_pick},
     {"omit", 1, kVariadic, fn_omit},
 };
 

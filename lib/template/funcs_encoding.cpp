@@ -34,7 +34,8 @@ std::string encode_bits(const std::string& s, const char* alphabet, int bits, si
 }
 
 /// Decodes strict padded base64/base32, or nullopt where Go's decoder reports an error.
-std::optional<std::string> decode_bits(const std::string& s, const char* alphabet, int bits, size_t block) {
+std::optional<std::string> decode_bits(const std::string& s, const char* alphabet, int bits,
+                                       size_t block) {
     if (s.size() % block) return std::nullopt;
     std::string out;
     uint32_t acc = 0;
@@ -71,11 +72,8 @@ Value fn_b32dec(Call& c) {
 }
 
 constexpr Function kFunctions[] = {
-    {"toJson", 1, 1, fn_to_json},
-    {"b64enc", 1, 1, fn_b64enc},
-    {"b64dec", 1, 1, fn_b64dec},
-    {"b32enc", 1, 1, fn_b32enc},
-    {"b32dec", 1, 1, fn_b32dec},
+    {"toJson", 1, 1, fn_to_json}, {"b64enc", 1, 1, fn_b64enc}, {"b64dec", 1, 1, fn_b64dec},
+    {"b32enc", 1, 1, fn_b32enc},  {"b32dec", 1, 1, fn_b32dec},
 };
 
 }  // namespace

@@ -12,7 +12,8 @@ namespace {
 
 /// The list argument i: a list, or a failure naming what it is instead.
 const Value& list_arg(const Call& c, size_t i) {
-    if (!c.args[i].is_array()) c.fail("Cannot find " + std::string(c.name) + " on type " + type_name(c.args[i]));
+    if (!c.args[i].is_array())
+        c.fail("Cannot find " + std::string(c.name) + " on type " + type_name(c.args[i]));
     return c.args[i];
 }
 
@@ -117,13 +118,16 @@ Value fn_until_step(Call& c) { return int_range(c, c.integer(0), c.integer(1), c
 /// converted as toInt does; out of range fails.
 Value fn_slice(Call& c) {
     const Value& l = c.args[0];
-    if (!l.is_array()) c.fail("list should be type of slice or array but " + std::string(l.is_string() ? "string" : type_name(l)));
+    if (!l.is_array())
+        c.fail("list should be type of slice or array but " +
+               std::string(l.is_string() ? "string" : type_name(l)));
     if (l.empty()) return Value();
     const auto len = static_cast<int64_t>(l.size());
     const int64_t start = c.args.size() > 1 ? to_int64(c.args[1]) : 0;
     const int64_t end = c.args.size() > 2 ? to_int64(c.args[2]) : len;
     if (start < 0 || end > len || start > end)
-        c.fail("slice bounds out of range [" + std::to_string(start) + ":" + std::to_string(end) + "]");
+        c.fail("slice bounds out of range [" + std::to_string(start) + ":" + std::to_string(end) +
+               "]");
     return Value(Value::array_t(l.begin() + start, l.begin() + end));
 }
 

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 
 #include "template/functions.hpp"
 
@@ -16,18 +16,23 @@ namespace {
 
 Value fn_add(Call& c) {
     int64_t sum = 0;
-    for (const auto& v : c.args) sum = static_cast<int64_t>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(to_int64(v)));
+    for (const auto& v : c.args)
+        sum = static_cast<int64_t>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(to_int64(v)));
     return sum;
 }
 
-Value fn_add1(Call& c) { return static_cast<int64_t>(static_cast<uint64_t>(to_int64(c.args[0])) + 1); }
+Value fn_add1(Call& c) {
+    return static_cast<int64_t>(static_cast<uint64_t>(to_int64(c.args[0])) + 1);
+}
 Value fn_sub(Call& c) {
-    return static_cast<int64_t>(static_cast<uint64_t>(to_int64(c.args[0])) - static_cast<uint64_t>(to_int64(c.args[1])));
+    return static_cast<int64_t>(static_cast<uint64_t>(to_int64(c.args[0])) -
+                                static_cast<uint64_t>(to_int64(c.args[1])));
 }
 
 Value fn_mul(Call& c) {
     uint64_t product = static_cast<uint64_t>(to_int64(c.args[0]));
-    for (size_t i = 1; i < c.args.size(); ++i) product *= static_cast<uint64_t>(to_int64(c.args[i]));
+    for (size_t i = 1; i < c.args.size(); ++i)
+        product *= static_cast<uint64_t>(to_int64(c.args[i]));
     return static_cast<int64_t>(product);
 }
 
@@ -68,25 +73,18 @@ Value fn_atoi(Call& c) {  // strconv.Atoi, 0 on error
     errno = 0;
     char* end = nullptr;
     const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(s[0]))) return int64_t{0};
+    if (s.empty() || *end != '\0' || errno == ERANGE ||
+        std::isspace(static_cast<unsigned char>(s[0])))
+        return int64_t{0};
     return static_cast<int64_t>(v);
 }
 
 constexpr Function kFunctions[] = {
-    {"atoi", 1, 1, fn_atoi},
-    {"add", 0, kVariadic, fn_add},
-    {"add1", 1, 1, fn_add1},
-    {"sub", 2, 2, fn_sub},
-    {"mul", 1, kVariadic, fn_mul},
-    {"div", 2, 2, fn_div},
-    {"mod", 2, 2, fn_mod},
-    {"max", 1, kVariadic, fn_max},
-    {"min", 1, kVariadic, fn_min},
-    {"floor", 1, 1, fn_floor},
-    {"ceil", 1, 1, fn_ceil},
-    {"int", 1, 1, fn_int},
-    {"int64", 1, 1, fn_int},
-    {"float64", 1, 1, fn_float64},
+    {"atoi", 1, 1, fn_atoi},   {"add", 0, kVariadic, fn_add}, {"add1", 1, 1, fn_add1},
+    {"sub", 2, 2, fn_sub},     {"mul", 1, kVariadic, fn_mul}, {"div", 2, 2, fn_div},
+    {"mod", 2, 2, fn_mod},     {"max", 1, kVariadic, fn_max}, {"min", 1, kVariadic, fn_min},
+    {"floor", 1, 1, fn_floor}, {"ceil", 1, 1, fn_ceil},       {"int", 1, 1, fn_int},
+    {"int64", 1, 1, fn_int},   {"float64", 1, 1, fn_float64},
 };
 
 }  // namespace

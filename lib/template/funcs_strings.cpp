@@ -78,7 +78,8 @@ Value fn_repeat(Call& c) {
     const int64_t n = c.integer(0);
     const std::string& s = c.str(1);
     if (n < 0) c.fail("strings: negative Repeat count");
-    if (!s.empty() && static_cast<uint64_t>(n) > kMaxBytes / s.size()) throw Failure{c.pos, kTooBig};
+    if (!s.empty() && static_cast<uint64_t>(n) > kMaxBytes / s.size())
+        throw Failure{c.pos, kTooBig};
     std::string out;
     for (int64_t i = 0; i < n; ++i) out += s;
     return out;
@@ -86,7 +87,9 @@ Value fn_repeat(Call& c) {
 
 /// strings.Trim / TrimLeft / TrimRight with a cutset of bytes (ASCII cutsets; a
 /// multi-byte cutset trims whole characters).
-bool in_cutset(std::string_view cutset, std::string_view ch) { return cutset.find(ch) != std::string_view::npos; }
+bool in_cutset(std::string_view cutset, std::string_view ch) {
+    return cutset.find(ch) != std::string_view::npos;
+}
 
 std::string trim_cutset(const std::string& s, std::string_view cutset, bool left, bool right) {
     size_t b = 0, e = s.size();
@@ -161,9 +164,12 @@ Value fn_substr(Call& c) {
     const std::string& s = c.str(2);
     const auto len = static_cast<int64_t>(s.size());
     int64_t b = start, e = end;
-    if (start < 0) b = 0;
-    else if (end < 0 || end > len) e = len;
-    if (b < 0 || e < b || e > len) c.fail("slice bounds out of range [" + std::to_string(b) + ":" + std::to_string(e) + "]");
+    if (start < 0)
+        b = 0;
+    else if (end < 0 || end > len)
+        e = len;
+    if (b < 0 || e < b || e > len)
+        c.fail("slice bounds out of range [" + std::to_string(b) + ":" + std::to_string(e) + "]");
     return s.substr(static_cast<size_t>(b), static_cast<size_t>(e - b));
 }
 
@@ -194,7 +200,8 @@ std::vector<std::string> split_all(const std::string& s, const std::string& sep,
         return out;
     }
     size_t at = 0;
-    for (size_t hit; (n < 0 || static_cast<int64_t>(out.size()) < n - 1) && (hit = s.find(sep, at)) != std::string::npos;
+    for (size_t hit; (n < 0 || static_cast<int64_t>(out.size()) < n - 1) &&
+                     (hit = s.find(sep, at)) != std::string::npos;
          at = hit + sep.size())
         out.push_back(s.substr(at, hit - at));
     out.push_back(s.substr(at));

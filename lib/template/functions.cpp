@@ -1,9 +1,9 @@
 #include "template/functions.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <algorithm>
 #include <iterator>
 #include <map>
 
@@ -14,8 +14,9 @@ namespace {
 const std::map<std::string_view, const Function*, std::less<>>& table() {
     static const auto built = [] {
         std::map<std::string_view, const Function*, std::less<>> map;
-        for (auto family : {builtin_functions(), string_functions(), default_functions(), dict_functions(),
-                            encoding_functions(), os_functions(), list_functions(), math_functions()})
+        for (auto family :
+             {builtin_functions(), string_functions(), default_functions(), dict_functions(),
+              encoding_functions(), os_functions(), list_functions(), math_functions()})
             for (const Function& f : family) map.emplace(f.name, &f);
         return map;
     }();
@@ -35,26 +36,29 @@ std::string Call::string_arg(size_t i) const {
 
 const std::string& Call::str(size_t i) const {
     if (!args.at(i).is_string())
-        throw Failure{pos, "error calling " + std::string(name) + ": wrong type for value; expected string; got " +
+        throw Failure{pos, "error calling " + std::string(name) +
+                               ": wrong type for value; expected string; got " +
                                type_name(args[i])};
     return args[i].get_ref<const std::string&>();
 }
 
 int64_t Call::integer(size_t i) const {
     if (!args.at(i).is_number_integer())
-        throw Failure{pos, "error calling " + std::string(name) + ": wrong type for value; expected int; got " +
-                               type_name(args[i])};
+        throw Failure{pos, "error calling " + std::string(name) +
+                               ": wrong type for value; expected int; got " + type_name(args[i])};
     return args[i].get<int64_t>();
 }
 
 bool Call::boolean(size_t i) const {
     if (!args.at(i).is_boolean())
-        throw Failure{pos, "error calling " + std::string(name) + ": wrong type for value; expected bool; got " +
-                               type_name(args[i])};
+        throw Failure{pos, "error calling " + std::string(name) +
+                               ": wrong type for value; expected bool; got " + type_name(args[i])};
     return args[i].get<bool>();
 }
 
-std::string strval(const Value& v) { return v.is_string() ? v.get<std::string>() : sprint_value(v); }
+std::string strval(const Value& v) {
+    return v.is_string() ? v.get<std::string>() : sprint_value(v);
+}
 
 std::vector<std::string> strslice(const Value& v) {
     std::vector<std::string> out;
@@ -102,11 +106,21 @@ const Function* find_function(std::string_view name) {
 }
 
 bool is_unsupported_function(std::string_view name) {
-    static constexpr std::string_view kUnsupported[] = {
-        "bcrypt", "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey",
-        "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "encryptAES",
-        "decryptAES"};
-    return std::find(std::begin(kUnsupported), std::end(kUnsupported), name) != std::end(kUnsupported);
+    static constexpr std::string_view kUnsupported[] = {"bcrypt",
+                                                        "htpasswd",
+                                                        "genPrivateKey",
+                                                        "derivePassword",
+                                                        "buildCustomCert",
+                                                        "genCA",
+                                                        "genCAWithKey",
+                                                        "genSelfSignedCert",
+                                                        "genSelfSignedCertWithKey",
+                                                        "genSignedCert",
+                                                        "genSignedCertWithKey",
+                                                        "encryptAES",
+                                                        "decryptAES"};
+    return std::find(std::begin(kUnsupported), std::end(kUnsupported), name) !=
+           std::end(kUnsupported);
 }
 
 const std::vector<std::string_view>& function_names() {

@@ -16,9 +16,9 @@ namespace stash_hook::tmpl {
 /// One call of a function: its arguments and what it may report.
 struct Call {
     std::string_view name;
-    size_t pos = 0;                  // in the template text, for errors
-    std::vector<Value> args;         // evaluated, piped value last (empty for lazy functions)
-    size_t count = 0;                // how many arguments were given
+    size_t pos = 0;                    // in the template text, for errors
+    std::vector<Value> args;           // evaluated, piped value last (empty for lazy functions)
+    size_t count = 0;                  // how many arguments were given
     std::function<Value(size_t)> arg;  // lazy functions: evaluates argument i on demand
     const RenderLimits* limits = nullptr;
 

@@ -56,13 +56,15 @@ std::string quote_ascii(std::string_view s) {
                 std::snprintf(buf, sizeof buf, "\\x%02x", c);
                 out += buf;
             } else {
-                out += go_quote(std::string_view(&s[i], 1)).substr(1, go_quote(std::string_view(&s[i], 1)).size() - 2);
+                out += go_quote(std::string_view(&s[i], 1))
+                           .substr(1, go_quote(std::string_view(&s[i], 1)).size() - 2);
             }
             ++i;
             continue;
         }
         uint32_t cp = c & (0xFF >> (len + 1));
-        for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        for (size_t k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         std::snprintf(buf, sizeof buf, cp < 0x10000 ? "\\u%04x" : "\\U%08x", cp);
         out += buf;
         i += len;
@@ -71,7 +73,7 @@ std::string quote_ascii(std::string_view s) {
 }
 
 class Printer {
-public:
+  public:
     Printer(const std::vector<Value>& args, size_t pos) : args_(args), pos_(pos) {}
 
     std::string run(const std::string& format) {
@@ -90,14 +92,19 @@ public:
             clear_flags();
             for (; i < end; ++i) {
                 const char c = format[i];
-                if (c == '#') sharp_ = true;
-                else if (c == '0') zero_ = !minus_;
-                else if (c == '+') plus_ = true;
+                if (c == '#')
+                    sharp_ = true;
+                else if (c == '0')
+                    zero_ = !minus_;
+                else if (c == '+')
+                    plus_ = true;
                 else if (c == '-') {
                     minus_ = true;
                     zero_ = false;
-                } else if (c == ' ') space_ = true;
-                else break;
+                } else if (c == ' ')
+                    space_ = true;
+                else
+                    break;
             }
             arg_num = arg_number(arg_num, format, i, after_index);
             // Width: a number or *.
@@ -180,7 +187,7 @@ public:
         return out_;
     }
 
-private:
+  private:
     const std::vector<Value>& args_;
     size_t pos_;
     std::string out_;
@@ -275,7 +282,8 @@ private:
     std::string truncate(std::string s) const {
         if (!prec_present_) return s;
         size_t i = 0;
-        for (int k = 0; k < prec_ && i < s.size(); ++k) i += std::max<size_t>(1, utf8_sequence_length(s, i));
+        for (int k = 0; k < prec_ && i < s.size(); ++k)
+            i += std::max<size_t>(1, utf8_sequence_length(s, i));
         s.resize(std::min(i, s.size()));
         return s;
     }
@@ -297,14 +305,19 @@ private:
             return;
         }
         if (v.is_null()) {
-            if (depth > 0) out_ += sharp_v_ ? "interface {}(nil)" : "<nil>";
-            else if (verb == 'v') pad("<nil>");
-            else bad_verb(v, verb_text);
+            if (depth > 0)
+                out_ += sharp_v_ ? "interface {}(nil)" : "<nil>";
+            else if (verb == 'v')
+                pad("<nil>");
+            else
+                bad_verb(v, verb_text);
             return;
         }
         if (v.is_boolean()) {
-            if (verb == 't' || verb == 'v') pad(v.get<bool>() ? "true" : "false");
-            else bad_verb(v, verb_text);
+            if (verb == 't' || verb == 'v')
+                pad(v.get<bool>() ? "true" : "false");
+            else
+                bad_verb(v, verb_text);
             return;
         }
         if (v.is_number_integer() || v.is_number_unsigned()) {
@@ -355,28 +368,39 @@ private:
         bad_verb(v, verb_text);
     }
 
-    void print_string(const std::string& s, char verb, const std::string& verb_text, const Value& v) {
+    void print_string(const std::string& s, char verb, const std::string& verb_text,
+                      const Value& v) {
         switch (verb) {
             case 'v':
-                if (sharp_v_) pad(go_quote(s));
-                else pad(truncate(s));
+                if (sharp_v_)
+                    pad(go_quote(s));
+                else
+                    pad(truncate(s));
                 return;
-            case 's': pad(truncate(s)); return;
+            case 's':
+                pad(truncate(s));
+                return;
             case 'x':
-            case 'X': hex_bytes(s, verb == 'x' ? "0123456789abcdefx" : "0123456789ABCDEFX"); return;
+            case 'X':
+                hex_bytes(s, verb == 'x' ? "0123456789abcdefx" : "0123456789ABCDEFX");
+                return;
             case 'q': {
                 const std::string t = truncate(s);
-                if (sharp_ && can_backquote(t)) pad("`" + t + "`");
-                else pad(plus_ ? quote_ascii(t) : go_quote(t));
+                if (sharp_ && can_backquote(t))
+                    pad("`" + t + "`");
+                else
+                    pad(plus_ ? quote_ascii(t) : go_quote(t));
                 return;
             }
-            default: bad_verb(v, verb_text);
+            default:
+                bad_verb(v, verb_text);
         }
     }
 
     void hex_bytes(const std::string& s, const char* digits) {
         size_t length = s.size();
-        if (prec_present_ && static_cast<size_t>(prec_) < length) length = static_cast<size_t>(prec_);
+        if (prec_present_ && static_cast<size_t>(prec_) < length)
+            length = static_cast<size_t>(prec_);
         size_t width = 2 * length;
         if (width == 0) {
             if (wid_present_) write_padding(static_cast<size_t>(wid_));
@@ -388,7 +412,8 @@ private:
         } else if (sharp_) {
             width += 2;
         }
-        if (wid_present_ && static_cast<size_t>(wid_) > width && !minus_) write_padding(static_cast<size_t>(wid_) - width);
+        if (wid_present_ && static_cast<size_t>(wid_) > width && !minus_)
+            write_padding(static_cast<size_t>(wid_) - width);
         if (sharp_) {
             out_ += '0';
             out_ += digits[16];
@@ -405,19 +430,31 @@ private:
             out_ += digits[c >> 4];
             out_ += digits[c & 0xF];
         }
-        if (wid_present_ && static_cast<size_t>(wid_) > width && minus_) out_.append(static_cast<size_t>(wid_) - width, ' ');
+        if (wid_present_ && static_cast<size_t>(wid_) > width && minus_)
+            out_.append(static_cast<size_t>(wid_) - width, ' ');
     }
 
     void print_integer(const Value& v, char verb, const std::string& verb_text) {
-        const int64_t i = v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
+        const int64_t i =
+            v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
         switch (verb) {
             case 'v':
-            case 'd': fmt_integer(i, 10, verb, "0123456789abcdefx"); return;
-            case 'b': fmt_integer(i, 2, verb, "0123456789abcdefx"); return;
+            case 'd':
+                fmt_integer(i, 10, verb, "0123456789abcdefx");
+                return;
+            case 'b':
+                fmt_integer(i, 2, verb, "0123456789abcdefx");
+                return;
             case 'o':
-            case 'O': fmt_integer(i, 8, verb, "0123456789abcdefx"); return;
-            case 'x': fmt_integer(i, 16, verb, "0123456789abcdefx"); return;
-            case 'X': fmt_integer(i, 16, verb, "0123456789ABCDEFX"); return;
+            case 'O':
+                fmt_integer(i, 8, verb, "0123456789abcdefx");
+                return;
+            case 'x':
+                fmt_integer(i, 16, verb, "0123456789abcdefx");
+                return;
+            case 'X':
+                fmt_integer(i, 16, verb, "0123456789ABCDEFX");
+                return;
             case 'c': {
                 const bool valid = i >= 0 && i <= 0x10FFFF;
                 const bool old = prec_present_;
@@ -427,12 +464,16 @@ private:
                 return;
             }
             case 'q': {
-                const int64_t r = i >= 0 && i <= 0x10FFFF && !(i >= 0xD800 && i <= 0xDFFF) ? i : 0xFFFD;
+                const int64_t r =
+                    i >= 0 && i <= 0x10FFFF && !(i >= 0xD800 && i <= 0xDFFF) ? i : 0xFFFD;
                 std::string q;
-                if (r == '\'') q = "'\\''";
-                else if (r == '"') q = "'\"'";
+                if (r == '\'')
+                    q = "'\\''";
+                else if (r == '"')
+                    q = "'\"'";
                 else {
-                    const std::string enc = plus_ ? quote_ascii(utf8_encode(r)) : go_quote(utf8_encode(r));
+                    const std::string enc =
+                        plus_ ? quote_ascii(utf8_encode(r)) : go_quote(utf8_encode(r));
                     q = "'" + enc.substr(1, enc.size() - 2) + "'";
                 }
                 const bool old = prec_present_;
@@ -446,7 +487,8 @@ private:
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%llX", static_cast<unsigned long long>(u));
                 std::string hex = buf;
-                const size_t min_digits = prec_present_ && prec_ > 4 ? static_cast<size_t>(prec_) : 4;
+                const size_t min_digits =
+                    prec_present_ && prec_ > 4 ? static_cast<size_t>(prec_) : 4;
                 if (hex.size() < min_digits) hex = std::string(min_digits - hex.size(), '0') + hex;
                 std::string s = "U+" + hex;
                 if (sharp_ && u <= 0x10FFFF && u >= 0x20 && u != 0x7F && !(u >= 0x80 && u < 0xA0) &&
@@ -458,7 +500,8 @@ private:
                 zero_ = old;
                 return;
             }
-            default: bad_verb(v, verb_text);
+            default:
+                bad_verb(v, verb_text);
         }
     }
 
@@ -486,17 +529,22 @@ private:
         } while (u != 0);
         while (static_cast<int>(buf.size()) < prec) buf += '0';
         if (sharp_) {
-            if (base == 2) buf += "b0";
-            else if (base == 8 && buf.back() != '0') buf += '0';
+            if (base == 2)
+                buf += "b0";
+            else if (base == 8 && buf.back() != '0')
+                buf += '0';
             else if (base == 16) {
                 buf += digits[16];
                 buf += '0';
             }
         }
         if (verb == 'O') buf += "o0";
-        if (negative) buf += '-';
-        else if (plus_) buf += '+';
-        else if (space_) buf += ' ';
+        if (negative)
+            buf += '-';
+        else if (plus_)
+            buf += '+';
+        else if (space_)
+            buf += ' ';
         std::reverse(buf.begin(), buf.end());
         const bool old = zero_;
         zero_ = false;
@@ -507,17 +555,26 @@ private:
     void print_float(const Value& v, char verb, const std::string& verb_text) {
         const double d = v.get<double>();
         switch (verb) {
-            case 'v': fmt_float(d, 'g', -1); return;
+            case 'v':
+                fmt_float(d, 'g', -1);
+                return;
             case 'b':
             case 'g':
             case 'G':
             case 'x':
-            case 'X': fmt_float(d, verb, -1); return;
+            case 'X':
+                fmt_float(d, verb, -1);
+                return;
             case 'f':
             case 'e':
-            case 'E': fmt_float(d, verb, 6); return;
-            case 'F': fmt_float(d, 'f', 6); return;
-            default: bad_verb(v, verb_text);
+            case 'E':
+                fmt_float(d, verb, 6);
+                return;
+            case 'F':
+                fmt_float(d, 'f', 6);
+                return;
+            default:
+                bad_verb(v, verb_text);
         }
     }
 
@@ -531,8 +588,8 @@ private:
             int e = 0;
             const double m = std::frexp(a, &e);
             const auto mant = static_cast<long long>(std::ldexp(m, 53));
-            return sign + std::to_string(a == 0 ? 0 : mant) + "p" + (a == 0 ? "-1074" : (e - 53 < 0 ? "-" : "+") +
-                                                                       std::to_string(std::abs(e - 53)));
+            return sign + std::to_string(a == 0 ? 0 : mant) + "p" +
+                   (a == 0 ? "-1074" : (e - 53 < 0 ? "-" : "+") + std::to_string(std::abs(e - 53)));
         }
         if (verb == 'x' || verb == 'X') {
             std::string f = prec < 0 ? "%a" : "%." + std::to_string(prec) + "a";
@@ -543,13 +600,15 @@ private:
             const size_t p = s.find('p');
             if (p != std::string::npos && s.size() - p == 3) s.insert(p + 2, "0");
             if (verb == 'X')
-                for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                for (char& c : s)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             return sign + s;
         }
         if (prec < 0) {  // shortest: %v, %g
             std::string s = go_float(a);
             if (verb == 'G')
-                for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                for (char& c : s)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             return sign + s;
         }
         std::string f = "%." + std::to_string(prec) + verb;
@@ -575,14 +634,16 @@ private:
         }
         if (sharp_ && verb != 'b') {
             int digits = 0;
-            if (verb == 'v' || verb == 'g' || verb == 'G' || verb == 'x') digits = prec == -1 ? 6 : prec;
+            if (verb == 'v' || verb == 'g' || verb == 'G' || verb == 'x')
+                digits = prec == -1 ? 6 : prec;
             std::string tail;
             bool has_point = false, nonzero = false;
             for (size_t i = 1; i < num.size(); ++i) {
                 const char c = num[i];
                 if (c == '.') {
                     has_point = true;
-                } else if (c == 'p' || c == 'P' || ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
+                } else if (c == 'p' || c == 'P' ||
+                           ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
                     tail = num.substr(i);
                     num.resize(i);
                     break;

@@ -11,15 +11,23 @@ namespace stash_hook::tmpl {
 
 bool truthy(const Value& v) {
     switch (v.type()) {
-        case Value::value_t::null: return false;
-        case Value::value_t::boolean: return v.get<bool>();
-        case Value::value_t::string: return !v.get_ref<const std::string&>().empty();
-        case Value::value_t::number_integer: return v.get<int64_t>() != 0;
-        case Value::value_t::number_unsigned: return v.get<uint64_t>() != 0;
-        case Value::value_t::number_float: return v.get<double>() != 0;
+        case Value::value_t::null:
+            return false;
+        case Value::value_t::boolean:
+            return v.get<bool>();
+        case Value::value_t::string:
+            return !v.get_ref<const std::string&>().empty();
+        case Value::value_t::number_integer:
+            return v.get<int64_t>() != 0;
+        case Value::value_t::number_unsigned:
+            return v.get<uint64_t>() != 0;
+        case Value::value_t::number_float:
+            return v.get<double>() != 0;
         case Value::value_t::array:
-        case Value::value_t::object: return !v.empty();
-        default: return true;
+        case Value::value_t::object:
+            return !v.empty();
+        default:
+            return true;
     }
 }
 
@@ -52,8 +60,10 @@ std::string go_float(double d) {
     std::string out;
     if (exp >= 0) {
         const size_t int_len = static_cast<size_t>(exp) + 1;
-        if (digits.size() <= int_len) out = digits + std::string(int_len - digits.size(), '0');
-        else out = digits.substr(0, int_len) + "." + digits.substr(int_len);
+        if (digits.size() <= int_len)
+            out = digits + std::string(int_len - digits.size(), '0');
+        else
+            out = digits.substr(0, int_len) + "." + digits.substr(int_len);
     } else {
         out = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
     }
@@ -62,12 +72,18 @@ std::string go_float(double d) {
 
 std::string print_value(const Value& v) {
     switch (v.type()) {
-        case Value::value_t::null: return "<no value>";
-        case Value::value_t::boolean: return v.get<bool>() ? "true" : "false";
-        case Value::value_t::string: return v.get<std::string>();
-        case Value::value_t::number_integer: return std::to_string(v.get<int64_t>());
-        case Value::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
-        case Value::value_t::number_float: return go_float(v.get<double>());
+        case Value::value_t::null:
+            return "<no value>";
+        case Value::value_t::boolean:
+            return v.get<bool>() ? "true" : "false";
+        case Value::value_t::string:
+            return v.get<std::string>();
+        case Value::value_t::number_integer:
+            return std::to_string(v.get<int64_t>());
+        case Value::value_t::number_unsigned:
+            return std::to_string(v.get<uint64_t>());
+        case Value::value_t::number_float:
+            return go_float(v.get<double>());
         case Value::value_t::array: {
             std::string s = "[";
             for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + print_value(v[i]);
@@ -82,7 +98,8 @@ std::string print_value(const Value& v) {
             }
             return s + "]";
         }
-        default: return "";
+        default:
+            return "";
     }
 }
 
@@ -95,14 +112,30 @@ void append_utf8_json_escaped(std::string& out, std::string_view s) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                case '<': out += "\\u003c"; break;
-                case '>': out += "\\u003e"; break;
-                case '&': out += "\\u0026"; break;
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                case '<':
+                    out += "\\u003c";
+                    break;
+                case '>':
+                    out += "\\u003e";
+                    break;
+                case '&':
+                    out += "\\u0026";
+                    break;
                 default:
                     if (c < 0x20) {
                         out += "\\u00";
@@ -123,19 +156,30 @@ void append_utf8_json_escaped(std::string& out, std::string_view s) {
             continue;
         }
         const std::string_view seq = s.substr(i, len);
-        if (seq == "\xE2\x80\xA8") out += "\\u2028";
-        else if (seq == "\xE2\x80\xA9") out += "\\u2029";
-        else out += seq;
+        if (seq == "\xE2\x80\xA8")
+            out += "\\u2028";
+        else if (seq == "\xE2\x80\xA9")
+            out += "\\u2029";
+        else
+            out += seq;
         i += len;
     }
 }
 
 void write_go_json(std::string& out, const Value& v) {
     switch (v.type()) {
-        case Value::value_t::null: out += "null"; break;
-        case Value::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
-        case Value::value_t::number_integer: out += std::to_string(v.get<int64_t>()); break;
-        case Value::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
+        case Value::value_t::null:
+            out += "null";
+            break;
+        case Value::value_t::boolean:
+            out += v.get<bool>() ? "true" : "false";
+            break;
+        case Value::value_t::number_integer:
+            out += std::to_string(v.get<int64_t>());
+            break;
+        case Value::value_t::number_unsigned:
+            out += std::to_string(v.get<uint64_t>());
+            break;
         case Value::value_t::number_float: {
             // encoding/json: like %g but no exponent for 1e-6 <= |f| < 1e21.
             const double d = v.get<double>();
@@ -188,7 +232,8 @@ void write_go_json(std::string& out, const Value& v) {
             out += '}';
             break;
         }
-        default: out += "null";
+        default:
+            out += "null";
     }
 }
 
@@ -198,15 +243,33 @@ std::string go_quote(std::string_view s) {
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\v': out += "\\v"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\a':
+                out += "\\a";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\v':
+                out += "\\v";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     out += "\\x";
@@ -224,23 +287,33 @@ bool is_number(const Value& v) { return v.is_number(); }
 
 std::string type_name(const Value& v) {
     switch (v.type()) {
-        case Value::value_t::null: return "nil";
-        case Value::value_t::boolean: return "bool";
-        case Value::value_t::string: return "string";
+        case Value::value_t::null:
+            return "nil";
+        case Value::value_t::boolean:
+            return "bool";
+        case Value::value_t::string:
+            return "string";
         case Value::value_t::number_integer:
-        case Value::value_t::number_unsigned: return "int";
-        case Value::value_t::number_float: return "float64";
-        case Value::value_t::array: return "slice";
-        case Value::value_t::object: return "map";
-        default: return "value";
+        case Value::value_t::number_unsigned:
+            return "int";
+        case Value::value_t::number_float:
+            return "float64";
+        case Value::value_t::array:
+            return "slice";
+        case Value::value_t::object:
+            return "map";
+        default:
+            return "value";
     }
 }
 
 /// -1, 0, 1; throws for incomparable kinds (as Go's lt and friends do).
 int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
     if (is_number(a) && is_number(b)) {
-        if (a.is_number_float() != b.is_number_float())  // Go compares an int with a float64 nowhere
-            throw Failure{pos, "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
+        if (a.is_number_float() !=
+            b.is_number_float())  // Go compares an int with a float64 nowhere
+            throw Failure{
+                pos, "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
         if (a.is_number_float()) {
             const double x = a.get<double>(), y = b.get<double>();
             return x < y ? -1 : x > y ? 1 : 0;
@@ -257,7 +330,8 @@ int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
         if (a.type() == b.type() && (a.is_boolean() || a.is_null())) return a == b ? 0 : 1;
         if (a.is_null() || b.is_null()) return a.is_null() && b.is_null() ? 0 : 1;
     }
-    throw Failure{pos, "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
+    throw Failure{pos,
+                  "incompatible types for comparison: " + type_name(a) + " and " + type_name(b)};
 }
 
 const std::string kTooBig = "template value exceeds " + std::to_string(kMaxBytes >> 20) + " MiB";

@@ -35,7 +35,21 @@ bool is_alnum(char c) {
 // ---------------------------------------------------------------------------
 
 struct Token {
-    enum Kind { Ident, Field, Variable, String, Number, LParen, RParen, Pipe, Declare, Assign, Comma, Dot, End } kind;
+    enum Kind {
+        Ident,
+        Field,
+        Variable,
+        String,
+        Number,
+        LParen,
+        RParen,
+        Pipe,
+        Declare,
+        Assign,
+        Comma,
+        Dot,
+        End
+    } kind;
     size_t pos;
     std::string value;
 };
@@ -47,7 +61,10 @@ uint32_t escape_digits(std::string_view text, size_t at, size_t count, int base,
     uint32_t v = 0;
     for (size_t k = 0; k < count; ++k) {
         const char c = text[at + k];
-        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+        const int d = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : 99;
         if (d >= base) throw Failure{at + k, "invalid escape in string"};
         v = v * static_cast<uint32_t>(base) + static_cast<uint32_t>(d);
     }
@@ -73,17 +90,44 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
                 if (text[i] == '\\' && i + 1 < end) {
                     const char e = text[++i];
                     switch (e) {
-                        case 'n': value += '\n'; break;
-                        case 't': value += '\t'; break;
-                        case 'r': value += '\r'; break;
-                        case '\\': value += '\\'; break;
-                        case '"': value += '"'; break;
-                        case '\'': value += '\''; break;
-                        case 'a': value += '\a'; break;
-                        case 'b': value += '\b'; break;
-                        case 'f': value += '\f'; break;
-                        case 'v': value += '\v'; break;
-                        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+                        case 'n':
+                            value += '\n';
+                            break;
+                        case 't':
+                            value += '\t';
+                            break;
+                        case 'r':
+                            value += '\r';
+                            break;
+                        case '\\':
+                            value += '\\';
+                            break;
+                        case '"':
+                            value += '"';
+                            break;
+                        case '\'':
+                            value += '\'';
+                            break;
+                        case 'a':
+                            value += '\a';
+                            break;
+                        case 'b':
+                            value += '\b';
+                            break;
+                        case 'f':
+                            value += '\f';
+                            break;
+                        case 'v':
+                            value += '\v';
+                            break;
+                        case '0':
+                        case '1':
+                        case '2':
+                        case '3':
+                        case '4':
+                        case '5':
+                        case '6':
+                        case '7': {
                             const uint32_t byte = escape_digits(text, i, 3, 8, end);
                             if (byte > 255) throw Failure{i, "octal escape value > 255 in string"};
                             value += static_cast<char>(byte);
@@ -95,7 +139,8 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
                             i += 2;
                             break;
                         }
-                        case 'u': case 'U': {
+                        case 'u':
+                        case 'U': {
                             const size_t n = e == 'u' ? 4 : 8;
                             const uint32_t cp = escape_digits(text, i + 1, n, 16, end);
                             if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -104,7 +149,8 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
                             value += utf8_encode(cp);
                             break;
                         }
-                        default: throw Failure{i, std::string("unknown escape \\") + e + " in string"};
+                        default:
+                            throw Failure{i, std::string("unknown escape \\") + e + " in string"};
                     }
                     ++i;
                     continue;
@@ -117,8 +163,10 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
         } else if (c == '\'') {
             // A character constant: its code point, as a number ('a' is 97).
             size_t close = i + 1;
-            while (close < end && text[close] != '\'' && text[close] != '\n') close += text[close] == '\\' ? 2 : 1;
-            if (close >= end || text[close] != '\'') throw Failure{start, "unterminated character constant"};
+            while (close < end && text[close] != '\'' && text[close] != '\n')
+                close += text[close] == '\\' ? 2 : 1;
+            if (close >= end || text[close] != '\'')
+                throw Failure{start, "unterminated character constant"};
             std::string inner(text.substr(i + 1, close - i - 1));
             std::string decoded;
             if (inner == "\"") {
@@ -129,14 +177,19 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
                 decoded = tokens.at(0).value;
             }
             const size_t len = decoded.empty() ? 0 : utf8_sequence_length(decoded, 0);
-            if (len == 0 || len != decoded.size()) throw Failure{start, "malformed character constant: " + std::string(text.substr(i, close - i + 1))};
-            uint32_t cp = static_cast<unsigned char>(decoded[0]) & (len == 1 ? 0x7F : 0xFF >> (len + 1));
-            for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(decoded[k]) & 0x3F);
+            if (len == 0 || len != decoded.size())
+                throw Failure{start, "malformed character constant: " +
+                                         std::string(text.substr(i, close - i + 1))};
+            uint32_t cp =
+                static_cast<unsigned char>(decoded[0]) & (len == 1 ? 0x7F : 0xFF >> (len + 1));
+            for (size_t k = 1; k < len; ++k)
+                cp = (cp << 6) | (static_cast<unsigned char>(decoded[k]) & 0x3F);
             out.push_back({Token::Number, start, std::to_string(cp)});
             i = close + 1;
         } else if (c == '`') {
             const size_t close = text.find('`', i + 1);
-            if (close == std::string_view::npos || close >= end) throw Failure{start, "unterminated raw string"};
+            if (close == std::string_view::npos || close >= end)
+                throw Failure{start, "unterminated raw string"};
             out.push_back({Token::String, start, std::string(text.substr(i + 1, close - i - 1))});
             i = close + 1;
         } else if (c == '.' && (i + 1 >= end || !is_alnum(text[i + 1]))) {
@@ -145,16 +198,19 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
         } else if (c == '.' && !(text[i + 1] >= '0' && text[i + 1] <= '9')) {
             ++i;
             while (i < end && is_alnum(text[i])) ++i;
-            out.push_back({Token::Field, start, std::string(text.substr(start + 1, i - start - 1))});
+            out.push_back(
+                {Token::Field, start, std::string(text.substr(start + 1, i - start - 1))});
         } else if (c == '$') {
             ++i;
             while (i < end && is_alnum(text[i])) ++i;
             out.push_back({Token::Variable, start, std::string(text.substr(start, i - start))});
-        } else if ((c >= '0' && c <= '9') || c == '.' || ((c == '-' || c == '+') && i + 1 < end &&
-                                                          (text[i + 1] >= '0' && text[i + 1] <= '9'))) {
+        } else if ((c >= '0' && c <= '9') || c == '.' ||
+                   ((c == '-' || c == '+') && i + 1 < end &&
+                    (text[i + 1] >= '0' && text[i + 1] <= '9'))) {
             ++i;
             while (i < end && (is_alnum(text[i]) || text[i] == '.' ||
-                               ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
+                               ((text[i] == '-' || text[i] == '+') &&
+                                (text[i - 1] == 'e' || text[i - 1] == 'E'))))
                 ++i;
             out.push_back({Token::Number, start, std::string(text.substr(start, i - start))});
         } else if (is_alnum(c)) {
@@ -191,7 +247,7 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
 // ---------------------------------------------------------------------------
 
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view text) : text_(text) {}
 
     List parse() {
@@ -201,7 +257,7 @@ public:
         return list;
     }
 
-private:
+  private:
     std::string_view text_;
     size_t at_ = 0;
     size_t stop_pos_ = 0;
@@ -215,24 +271,29 @@ private:
     std::string parse_list(List& list) {
         while (at_ < text_.size()) {
             size_t open = text_.find("{{", at_);
-            std::string literal(text_.substr(at_, open == std::string_view::npos ? std::string_view::npos : open - at_));
+            std::string literal(text_.substr(
+                at_, open == std::string_view::npos ? std::string_view::npos : open - at_));
             if (open == std::string_view::npos) {
-                if (!literal.empty()) list.push_back({Node::Text, at_, literal, nullptr, nullptr, nullptr});
+                if (!literal.empty())
+                    list.push_back({Node::Text, at_, literal, nullptr, nullptr, nullptr});
                 at_ = text_.size();
                 break;
             }
             size_t inner = open + 2;
-            const bool trim_left = inner + 1 < text_.size() && text_[inner] == '-' && is_space(text_[inner + 1]);
+            const bool trim_left =
+                inner + 1 < text_.size() && text_[inner] == '-' && is_space(text_[inner + 1]);
             if (trim_left) {
                 while (!literal.empty() && is_space(literal.back())) literal.pop_back();
                 inner += 2;
             }
-            if (!literal.empty()) list.push_back({Node::Text, at_, literal, nullptr, nullptr, nullptr});
+            if (!literal.empty())
+                list.push_back({Node::Text, at_, literal, nullptr, nullptr, nullptr});
 
             // Comments: {{/* ... */}}, with optional trim markers.
             if (text_.compare(inner, 2, "/*") == 0) {
                 const size_t close_comment = text_.find("*/", inner + 2);
-                if (close_comment == std::string_view::npos) throw Failure{open, "unclosed comment"};
+                if (close_comment == std::string_view::npos)
+                    throw Failure{open, "unclosed comment"};
                 const size_t after = close_comment + 2;
                 if (text_.compare(after, 4, " -}}") == 0) {
                     at_ = after + 4;
@@ -257,7 +318,8 @@ private:
                     while (close < text_.size() && text_[close] != q) {
                         if (q != '`' && text_[close] == '\\') ++close;
                         if (q != '`' && close < text_.size() && text_[close] == '\n')
-                            throw Failure{close, q == '"' ? "unterminated quoted string" : "unterminated character constant"};
+                            throw Failure{close, q == '"' ? "unterminated quoted string"
+                                                          : "unterminated character constant"};
                         ++close;
                     }
                     ++close;
@@ -294,14 +356,16 @@ private:
                     continue;
                 }
                 if (first.value == "break" || first.value == "continue") {
-                    if (range_depth_ == 0) throw Failure{first.pos, "{{" + first.value + "}} outside {{range}}"};
+                    if (range_depth_ == 0)
+                        throw Failure{first.pos, "{{" + first.value + "}} outside {{range}}"};
                     expect_end(1, "{{" + first.value + "}}");
-                    list.push_back({first.value == "break" ? Node::Break : Node::Continue, open, "", nullptr, nullptr,
-                                    nullptr});
+                    list.push_back({first.value == "break" ? Node::Break : Node::Continue, open, "",
+                                    nullptr, nullptr, nullptr});
                     continue;
                 }
                 if (first.value == "define" || first.value == "template" || first.value == "block")
-                    throw Failure{first.pos, "{{" + first.value + "}} is not supported in hook templates"};
+                    throw Failure{first.pos,
+                                  "{{" + first.value + "}} is not supported in hook templates"};
             }
             Node action{Node::Action, open, "", parse_pipeline(true), nullptr, nullptr};
             expect_token(Token::End, "end of action");
@@ -316,12 +380,14 @@ private:
 
     void expect_end(size_t index, const std::string& what) {
         if (tokens_[index].kind != Token::End)
-            throw Failure{tokens_[index].pos, "unexpected \"" + tokens_[index].value + "\" in " + what};
+            throw Failure{tokens_[index].pos,
+                          "unexpected \"" + tokens_[index].value + "\" in " + what};
     }
 
     void expect_token(Token::Kind kind, const std::string& what) {
         if (tokens_[next_].kind != kind)
-            throw Failure{tokens_[next_].pos, "expected " + what + ", found \"" + tokens_[next_].value + "\""};
+            throw Failure{tokens_[next_].pos,
+                          "expected " + what + ", found \"" + tokens_[next_].value + "\""};
         ++next_;
     }
 
@@ -338,10 +404,12 @@ private:
         if (keyword == "range") ++range_depth_;
         std::string stop = parse_list(*node.body);
         if (keyword == "range") --range_depth_;
-        if (stop.empty()) throw Failure{open, "unexpected end of template: {{" + keyword + "}} has no {{end}}"};
+        if (stop.empty())
+            throw Failure{open, "unexpected end of template: {{" + keyword + "}} has no {{end}}"};
         if (stop == "else") {
             node.otherwise = std::make_shared<List>();
-            if (tokens_[next_].kind == Token::Ident && (tokens_[next_].value == "if" || tokens_[next_].value == "with") &&
+            if (tokens_[next_].kind == Token::Ident &&
+                (tokens_[next_].value == "if" || tokens_[next_].value == "with") &&
                 keyword != "range") {
                 // {{else if ...}}: an If node that shares our {{end}}.
                 const std::string nested = tokens_[next_].value;
@@ -351,7 +419,8 @@ private:
             }
             expect_end(next_, "else");
             stop = parse_list(*node.otherwise);
-            if (stop != "end") throw Failure{open, "{{" + keyword + "}} ... {{else}} has no {{end}}"};
+            if (stop != "end")
+                throw Failure{open, "{{" + keyword + "}} ... {{else}} has no {{end}}"};
         }
         return node;
     }
@@ -362,11 +431,13 @@ private:
         if (allow_decl && tokens_[next_].kind == Token::Variable) {
             size_t look = next_;
             std::vector<std::string> vars = {tokens_[look].value};
-            if (tokens_[look + 1].kind == Token::Comma && tokens_[look + 2].kind == Token::Variable) {
+            if (tokens_[look + 1].kind == Token::Comma &&
+                tokens_[look + 2].kind == Token::Variable) {
                 vars.push_back(tokens_[look + 2].value);
                 look += 2;
             }
-            if (tokens_[look + 1].kind == Token::Declare || tokens_[look + 1].kind == Token::Assign) {
+            if (tokens_[look + 1].kind == Token::Declare ||
+                tokens_[look + 1].kind == Token::Assign) {
                 pipe->decl = vars;
                 pipe->assign = tokens_[look + 1].kind == Token::Assign;
                 next_ = look + 2;
@@ -385,8 +456,9 @@ private:
             }
             if (cmd.args.empty()) throw Failure{cmd.pos, "missing value for command"};
             const Term::Kind head = cmd.args[0].kind;
-            if (!pipe->commands.empty() && (head == Term::Bool || head == Term::Dot || head == Term::Nil ||
-                                            head == Term::Number || head == Term::String))
+            if (!pipe->commands.empty() &&
+                (head == Term::Bool || head == Term::Dot || head == Term::Nil ||
+                 head == Term::Number || head == Term::String))
                 throw Failure{cmd.pos, "non executable command in pipeline stage " +
                                            std::to_string(pipe->commands.size() + 1)};
             for (size_t i = 1; i < cmd.args.size(); ++i)
@@ -404,13 +476,21 @@ private:
         Term term;
         term.pos = t.pos;
         switch (t.kind) {
-            case Token::Dot: term.kind = Term::Dot; break;
+            case Token::Dot:
+                term.kind = Term::Dot;
+                break;
             case Token::Field:
                 term.kind = Term::Field;
                 term.chain.push_back(t.value);
                 break;
-            case Token::Variable: term.kind = Term::Variable; term.name = t.value; break;
-            case Token::String: term.kind = Term::String; term.name = t.value; break;
+            case Token::Variable:
+                term.kind = Term::Variable;
+                term.name = t.value;
+                break;
+            case Token::String:
+                term.kind = Term::String;
+                term.name = t.value;
+                break;
             case Token::Number: {
                 term.kind = Term::Number;
                 char* endp = nullptr;
@@ -421,7 +501,9 @@ private:
                 const size_t digits = s[0] == '-' || s[0] == '+' ? 1 : 0;
                 const std::string prefix = s.size() >= digits + 2 ? s.substr(digits, 2) : "";
                 const bool hex = prefix == "0x" || prefix == "0X";
-                const int base = prefix == "0b" || prefix == "0B" ? 2 : prefix == "0o" || prefix == "0O" ? 8 : 0;
+                const int base = prefix == "0b" || prefix == "0B"   ? 2
+                                 : prefix == "0o" || prefix == "0O" ? 8
+                                                                    : 0;
                 if (t.value.find("__") != std::string::npos || t.value.back() == '_')
                     throw Failure{t.pos, "bad number syntax: " + t.value};
                 if (base != 0 || (hex && s.find_first_of("pP") == std::string::npos) ||
@@ -447,12 +529,15 @@ private:
                     term.kind = Term::Nil;
                 } else {
                     if (!find_function(t.value) && is_unsupported_function(t.value))
-                        throw Failure{t.pos, "function \"" + t.value +
-                                                 "\" is not supported: stash-hook leaves out Sprig's certificate, "
-                                                 "key and encryption functions"};
+                        throw Failure{
+                            t.pos,
+                            "function \"" + t.value +
+                                "\" is not supported: stash-hook leaves out Sprig's certificate, "
+                                "key and encryption functions"};
                     if (!find_function(t.value)) {
                         std::string msg = "function \"" + t.value + "\" not defined";
-                        if (auto guess = closest_match(t.value, function_names())) msg += "; did you mean \"" + *guess + "\"?";
+                        if (auto guess = closest_match(t.value, function_names()))
+                            msg += "; did you mean \"" + *guess + "\"?";
                         throw Failure{t.pos, msg};
                     }
                     term.kind = Term::Function;
@@ -466,7 +551,8 @@ private:
                 expect_token(Token::RParen, "\")\"");
                 break;
             }
-            default: throw Failure{t.pos, "unexpected \"" + t.value + "\" in operand"};
+            default:
+                throw Failure{t.pos, "unexpected \"" + t.value + "\" in operand"};
         }
         // Field chains: .A.B, $x.A, (pipe).A
         while (tokens_[next_].kind == Token::Field && tokens_[next_].pos == end_of_previous()) {
@@ -483,11 +569,16 @@ private:
     size_t end_of_previous() const {
         const Token& prev = tokens_[next_ - 1];
         switch (prev.kind) {
-            case Token::Field: return prev.pos + 1 + prev.value.size();
-            case Token::Variable: return prev.pos + prev.value.size();
-            case Token::RParen: return prev.pos + 1;
-            case Token::Dot: return prev.pos + 1;
-            default: return std::string::npos;
+            case Token::Field:
+                return prev.pos + 1 + prev.value.size();
+            case Token::Variable:
+                return prev.pos + prev.value.size();
+            case Token::RParen:
+                return prev.pos + 1;
+            case Token::Dot:
+                return prev.pos + 1;
+            default:
+                return std::string::npos;
         }
     }
 };

@@ -19,8 +19,10 @@ Template::~Template() = default;
 
 expected<Template, TemplateError> Template::parse(std::string_view text) {
     if (text.size() > kMaxTemplateBytes)
-        return unexpected(TemplateError{1, 1, "the template is " + std::to_string(text.size()) + " bytes; at most " +
-                                                  std::to_string(kMaxTemplateBytes) + " are allowed"});
+        return unexpected(TemplateError{1, 1,
+                                        "the template is " + std::to_string(text.size()) +
+                                            " bytes; at most " + std::to_string(kMaxTemplateBytes) +
+                                            " are allowed"});
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {
@@ -44,7 +46,8 @@ expected<void, TemplateError> Template::check_fields(const Value& schema) const 
     return {};
 }
 
-expected<std::string, TemplateError> Template::render(const Value& data, const RenderLimits& limits) const {
+expected<std::string, TemplateError> Template::render(const Value& data,
+                                                      const RenderLimits& limits) const {
     std::string out;
     try {
         execute(ast_->root, data, limits, out);

@@ -6,15 +6,15 @@
 // The parts: ast.hpp (the tree), parser.cpp, executor.cpp, go_format.cpp (Go's
 // printing, fmt and JSON), functions.cpp and funcs_<family>.cpp (one entry each).
 
-#include "util/expected.hpp"
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "util/expected.hpp"
 
 namespace stash_hook::tmpl {
 
@@ -51,7 +51,7 @@ struct RenderLimits {
 };
 
 class Template {
-public:
+  public:
     /// Parses `text`. Unknown functions and syntax errors are reported here.
     static expected<Template, TemplateError> parse(std::string_view text);
 
@@ -61,13 +61,14 @@ public:
     expected<void, TemplateError> check_fields(const Value& schema) const;
 
     /// Renders with `data` as the root ("." and "$").
-    expected<std::string, TemplateError> render(const Value& data, const RenderLimits& limits = {}) const;
+    expected<std::string, TemplateError> render(const Value& data,
+                                                const RenderLimits& limits = {}) const;
 
     Template(Template&&) noexcept;
     Template& operator=(Template&&) noexcept;
     ~Template();
 
-private:
+  private:
     explicit Template(std::unique_ptr<Ast> ast);
     std::unique_ptr<Ast> ast_;
 };

@@ -24,7 +24,8 @@ mode_t current_umask() {
         char line[256];
         unsigned mask = 0;
         bool found = false;
-        while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+        while (!found && std::fgets(line, sizeof line, f))
+            found = std::sscanf(line, "Umask: %o", &mask) == 1;
         std::fclose(f);
         if (found) return static_cast<mode_t>(mask);
     }
@@ -41,11 +42,13 @@ expected<std::string, std::string> regular_file_target(const std::string& path) 
         std::error_code ec;
         target = std::filesystem::canonical(path, ec).string();
         if (ec) return unexpected("it is a symbolic link to nothing (" + ec.message() + ")");
-        if (stat(target.c_str(), &st) != 0) return unexpected(errno_text("failed to stat " + target, errno));
+        if (stat(target.c_str(), &st) != 0)
+            return unexpected(errno_text("failed to stat " + target, errno));
     }
     if (S_ISREG(st.st_mode)) return target;
     const std::string who = target == path ? "it" : "it links to " + target + ", which";
-    return unexpected(who + " is " + file_kind(st.st_mode) + ", not a regular file (give the path of a regular file)");
+    return unexpected(who + " is " + file_kind(st.st_mode) +
+                      ", not a regular file (give the path of a regular file)");
 }
 
 expected<void, std::string> prepare_file_for_writing(const std::string& path) {
@@ -132,7 +135,7 @@ expected<void, std::string> AtomicFile::commit() {
 }
 
 expected<void, std::string> write_file_atomically(const std::string& path,
-                                                       std::string_view content) {
+                                                  std::string_view content) {
     AtomicFile file(path);
     file.write(content);
     return file.commit();

@@ -4,14 +4,15 @@
 
 #include <sys/types.h>
 
-#include "util/expected.hpp"
 #include <string>
 #include <string_view>
+
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
 class AtomicFile {
-public:
+  public:
     /// Creates the temporary file beside `path` (beside its target when `path` is a
     /// symbolic link: see regular_file_target()). Check ok() / error() before writing.
     explicit AtomicFile(std::string path);
@@ -26,7 +27,7 @@ public:
     /// Flushes, fsyncs and renames over the target. Returns the first error seen.
     expected<void, std::string> commit();
 
-private:
+  private:
     std::string path_;
     std::string tmp_path_;
     int fd_ = -1;
@@ -50,7 +51,7 @@ expected<void, std::string> prepare_file_for_writing(const std::string& path);
 /// regular_file_target() before and again just before the rename; a new file gets
 /// 0666 less the umask, a replaced one keeps its mode.
 expected<void, std::string> write_file_atomically(const std::string& path,
-                                                       std::string_view content);
+                                                  std::string_view content);
 
 /// What kind of file a mode is, for messages: "a directory", "a FIFO", "a character
 /// device", "a block device", "a socket", else "not a regular file".

@@ -13,9 +13,14 @@ struct Unit {
 
 // Longest names first so that "ms" wins over "m".
 constexpr Unit kUnits[] = {
-    {"ns", 1},           {"us", 1'000},         {"\xC2\xB5s", 1'000},  // U+00B5 micro sign
-    {"\xCE\xBCs", 1'000}, {"ms", 1'000'000},    {"s", 1'000'000'000},
-    {"m", 60'000'000'000}, {"h", 3'600'000'000'000},
+    {"ns", 1},
+    {"us", 1'000},
+    {"\xC2\xB5s", 1'000},  // U+00B5 micro sign
+    {"\xCE\xBCs", 1'000},
+    {"ms", 1'000'000},
+    {"s", 1'000'000'000},
+    {"m", 60'000'000'000},
+    {"h", 3'600'000'000'000},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -71,10 +76,10 @@ expected<Duration, std::string> parse_duration(std::string_view text) {
         }
         if (unit == nullptr) {
             if (s.empty())
-                return unexpected("missing unit in duration " + quoted +
-                                       " (write e.g. " + std::string(text) + "s)");
+                return unexpected("missing unit in duration " + quoted + " (write e.g. " +
+                                  std::string(text) + "s)");
             return unexpected("unknown unit in duration " + quoted +
-                                   " (use ns, us, ms, s, m or h)");
+                              " (use ns, us, ms, s, m or h)");
         }
         s.remove_prefix(unit->name.size());
         const uint64_t u = static_cast<uint64_t>(unit->nanos);

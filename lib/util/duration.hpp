@@ -4,9 +4,10 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
-#include "util/expected.hpp"
 #include <string>
 #include <string_view>
+
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
@@ -30,7 +31,8 @@ std::string format_duration_ms(Duration d);
 template <class TimePoint>
 TimePoint deadline_after(TimePoint now, Duration d) {
     const auto since = std::chrono::duration_cast<Duration>(now.time_since_epoch()).count();
-    if (d.count() > 0 && since > std::numeric_limits<int64_t>::max() - d.count()) return TimePoint::max();
+    if (d.count() > 0 && since > std::numeric_limits<int64_t>::max() - d.count())
+        return TimePoint::max();
     return now + std::chrono::duration_cast<typename TimePoint::duration>(d);
 }
 

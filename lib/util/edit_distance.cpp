@@ -1,7 +1,8 @@
 #include "util/edit_distance.hpp"
-#include "util/text.hpp"
 
 #include <algorithm>
+
+#include "util/text.hpp"
 
 namespace stash_hook {
 
@@ -15,7 +16,8 @@ int edit_distance(std::string_view a, std::string_view b) {
     for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
     for (size_t i = 1; i <= n; ++i) {
         for (size_t j = 1; j <= m; ++j) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                                d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
             if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
                 d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }

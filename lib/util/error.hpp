@@ -14,12 +14,12 @@ inline constexpr int kExitLocked = 122;
 
 /// A failure of stash-hook itself. `exit_code` is what the process should exit with.
 class Error : public std::runtime_error {
-public:
+  public:
     explicit Error(const std::string& message, int exit_code = kExitUsage)
         : std::runtime_error(message), exit_code_(exit_code) {}
     int exit_code() const { return exit_code_; }
 
-private:
+  private:
     int exit_code_;
 };
 

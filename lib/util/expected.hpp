@@ -22,13 +22,13 @@ namespace stash_hook {
 
 template <typename E>
 class unexpected {
-public:
+  public:
     explicit unexpected(E error) : error_(std::move(error)) {}
     const E& error() const& { return error_; }
     E& error() & { return error_; }
     E&& error() && { return std::move(error_); }
 
-private:
+  private:
     E error_;
 };
 template <typename E>
@@ -36,11 +36,11 @@ unexpected(E) -> unexpected<E>;
 
 template <typename T, typename E>
 class expected {
-public:
+  public:
     expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
     template <typename U = T>
-        requires std::is_constructible_v<T, U&&>
-    expected(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}
+    requires std::is_constructible_v<T, U&&> expected(U&& value)
+        : v_(std::in_place_index<0>, std::forward<U>(value)) {}
     template <typename G>
     expected(unexpected<G> u) : v_(std::in_place_index<1>, std::move(u).error()) {}
 
@@ -70,7 +70,7 @@ public:
     const E& error() const& { return std::get<1>(v_); }
     E& error() & { return std::get<1>(v_); }
 
-private:
+  private:
     void check() const {
         if (!has_value()) throw std::logic_error("bad expected access");
     }
@@ -79,7 +79,7 @@ private:
 
 template <typename E>
 class expected<void, E> {
-public:
+  public:
     expected() = default;
     template <typename G>
     expected(unexpected<G> u) : error_(std::move(u).error()), ok_(false) {}
@@ -90,7 +90,7 @@ public:
     }
     const E& error() const& { return error_; }
 
-private:
+  private:
     E error_{};
     bool ok_ = true;
 };

@@ -4,11 +4,11 @@
 // when the holder dies, unless a task it started inherited the descriptor (fd()), in
 // which case the lock lives as long as that task.
 
-#include "util/expected.hpp"
 #include <functional>
 #include <string>
 
 #include "util/duration.hpp"
+#include "util/expected.hpp"
 
 namespace stash_hook {
 
@@ -18,7 +18,7 @@ struct LockError {
 };
 
 class LockFile {
-public:
+  public:
     /// Takes the lock on `path` (a regular file, created if missing; symbolic links
     /// and other kinds of file are refused), waiting up to `wait` for a holder to let
     /// go; `keep_waiting` is asked between tries and may end the wait. The holder's
@@ -36,7 +36,7 @@ public:
     /// held while the child lives.
     int fd() const { return fd_; }
 
-private:
+  private:
     explicit LockFile(int fd) : fd_(fd) {}
     int fd_ = -1;
 };

@@ -11,7 +11,7 @@ namespace stash_hook::log_context {
 struct Fields {
     std::string session;
     std::string member;
-    std::string stage;   // "preBackup", ..., or "task"
+    std::string stage;  // "preBackup", ..., or "task"
     std::string hook;
     std::string action;  // "exec", "httpGet", ...
     int attempt = 0;     // 0: not known
@@ -25,13 +25,13 @@ Fields& current();
 
 /// Sets fields for a scope and puts the previous ones back when it ends.
 class Scope {
-public:
+  public:
     explicit Scope(Fields fields) : saved_(current()) { current() = std::move(fields); }
     ~Scope() { current() = std::move(saved_); }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
 
-private:
+  private:
     Fields saved_;
 };
 

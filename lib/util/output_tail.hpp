@@ -10,7 +10,7 @@
 namespace stash_hook {
 
 class OutputTail {
-public:
+  public:
     explicit OutputTail(size_t capacity);
 
     void append(std::string_view data);
@@ -23,7 +23,7 @@ public:
     bool truncated() const { return total_ > buffer_.size(); }
     size_t capacity() const { return buffer_.size(); }
 
-private:
+  private:
     std::string buffer_;  // fixed size; a ring once full
     size_t next_ = 0;     // where the next byte goes
     uint64_t total_ = 0;

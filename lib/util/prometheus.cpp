@@ -13,13 +13,14 @@ std::string number(double v) {
 
 }  // namespace
 
-void PrometheusText::add(const std::string& name, const std::string& help, const std::string& labels, double value,
-                         const std::string& type) {
+void PrometheusText::add(const std::string& name, const std::string& help,
+                         const std::string& labels, double value, const std::string& type) {
     auto [it, added] = families_.try_emplace(name);
     if (added) order_.push_back(name);
     it->second.help = help;
     it->second.type = type;
-    it->second.samples.push_back(name + (labels.empty() ? "" : "{" + labels + "}") + " " + number(value));
+    it->second.samples.push_back(name + (labels.empty() ? "" : "{" + labels + "}") + " " +
+                                 number(value));
 }
 
 std::string PrometheusText::str() const {
@@ -35,10 +36,14 @@ std::string PrometheusText::str() const {
 std::string prometheus_label(const std::string& value) {
     std::string out;
     for (char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }

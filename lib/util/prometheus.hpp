@@ -9,14 +9,14 @@
 namespace stash_hook {
 
 class PrometheusText {
-public:
+  public:
     /// Adds a sample of family `name`; `labels` is `a="x",b="y"` (values escaped with
     /// prometheus_label), or empty.
-    void add(const std::string& name, const std::string& help, const std::string& labels, double value,
-             const std::string& type = "gauge");
+    void add(const std::string& name, const std::string& help, const std::string& labels,
+             double value, const std::string& type = "gauge");
     std::string str() const;
 
-private:
+  private:
     struct Family {
         std::string help;
         std::string type;

@@ -41,13 +41,27 @@ std::string json_escaped(std::string_view s) {
     std::string out;
     for (const char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
@@ -89,11 +103,14 @@ void add(std::string_view value) {
             rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
         }
     }
-    std::stable_sort(g_secrets.begin(), g_secrets.end(),
-                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::stable_sort(
+        g_secrets.begin(), g_secrets.end(),
+        [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
-std::string redact(std::string_view text) { return redact_url_passwords(replace_secrets(std::string(text))); }
+std::string redact(std::string_view text) {
+    return redact_url_passwords(replace_secrets(std::string(text)));
+}
 
 std::string redact_cut_front(std::string_view text) {
     size_t piece = 0;

@@ -15,7 +15,10 @@ namespace stash_hook {
 inline size_t utf8_sequence_length(std::string_view s, size_t i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) return 1;
-    const size_t len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    const size_t len = c >= 0xF0 && c < 0xF5   ? 4
+                       : c >= 0xE0 && c < 0xF0 ? 3
+                       : c >= 0xC2 && c < 0xE0 ? 2
+                                               : 0;
     if (len == 0 || i + len > s.size()) return 0;
     for (size_t k = 1; k < len; ++k)
         if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;

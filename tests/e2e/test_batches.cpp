@@ -14,7 +14,8 @@ using Lines = std::vector<std::string>;
 namespace {
 
 std::string batch_spec(const test::TempDir& dir, const std::string& extra_top, int b_task_exit) {
-    return fill(R"(name: nightly
+    return fill(
+        R"(name: nightly
 {EXTRA}
 hooks:
   preBackup: {name: global-pre, exec: {command: [sh, -c, "echo global-pre >> {DIR}/log"]}}
@@ -32,7 +33,7 @@ members:
   - name: c
     command: [sh, -c, "echo c-task >> {DIR}/log"]
 )",
-                {{"DIR", dir.path()}, {"EXTRA", extra_top}, {"BEXIT", std::to_string(b_task_exit)}});
+        {{"DIR", dir.path()}, {"EXTRA", extra_top}, {"BEXIT", std::to_string(b_task_exit)}});
 }
 
 }  // namespace
@@ -42,8 +43,9 @@ TEST_CASE("a sequential batch runs global pre, each member in order, then global
     test::write_file(dir / "s.yaml", batch_spec(dir, "", 0));
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json"});
     CHECK(r.exit_code == 0);
-    CHECK(test::read_lines(dir / "log") == Lines{"global-pre", "a-pre-a", "a-task", "a-post", "b-task",
-                                                  "b-post-Succeeded", "c-task", "global-post-Succeeded"});
+    CHECK(test::read_lines(dir / "log") == Lines{"global-pre", "a-pre-a", "a-task", "a-post",
+                                                 "b-task", "b-post-Succeeded", "c-task",
+                                                 "global-post-Succeeded"});
     auto st = test::read_json(dir / "st.json");
     CHECK(st["phase"] == "Succeeded");
     REQUIRE(st["members"].size() == 3);
@@ -60,8 +62,9 @@ TEST_CASE("one failing member does not stop the others and decides the exit code
     test::write_file(dir / "s.yaml", batch_spec(dir, "", 6));
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json"});
     CHECK(r.exit_code == 6);
-    CHECK(test::read_lines(dir / "log") == Lines{"global-pre", "a-pre-a", "a-task", "a-post", "b-task",
-                                                  "b-post-Failed", "c-task", "global-post-Failed"});
+    CHECK(test::read_lines(dir / "log") == Lines{"global-pre", "a-pre-a", "a-task", "a-post",
+                                                 "b-task", "b-post-Failed", "c-task",
+                                                 "global-post-Failed"});
     auto st = test::read_json(dir / "st.json");
     CHECK(st["phase"] == "Failed");
     CHECK(st["members"][1]["phase"] == "Failed");
@@ -113,7 +116,8 @@ members:
 TEST_CASE("--member runs only the named members, and an unknown name is an error") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", batch_spec(dir, "", 0));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--member", "c", "--member", "a", "--status-file", dir / "st.json"});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--member", "c", "--member", "a",
+                      "--status-file", dir / "st.json"});
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "log") ==
           Lines{"global-pre", "a-pre-a", "a-task", "a-post", "c-task", "global-post-Succeeded"});
@@ -129,14 +133,16 @@ TEST_CASE("a member without a command takes the one after --, and none at all is
     auto missing = run_cli({"run", "-f", dir / "s.yaml"});
     CHECK(missing.exit_code == 125);
     CHECK(missing.err.find("member \"x\" has no command") != std::string::npos);
-    auto given = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo ran-$STASH_HOOK_MEMBER"});
+    auto given =
+        run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo ran-$STASH_HOOK_MEMBER"});
     CHECK(given.exit_code == 0);
     CHECK(given.out == "ran-x\n");
 }
 
 TEST_CASE("plan shows the batch: global hooks around each member's steps") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", batch_spec(dir, "parallelism: 2\nretries: {attempts: 1, delay: 5s}", 0));
+    test::write_file(dir / "s.yaml",
+                     batch_spec(dir, "parallelism: 2\nretries: {attempts: 1, delay: 5s}", 0));
     auto r = run_cli({"plan", "-f", dir / "s.yaml"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("1. global preBackup \"global-pre\"") != std::string::npos);

@@ -39,26 +39,33 @@ TEST_CASE("bad usage exits 125 with a message") {
 
 TEST_CASE("validate exits 0 for a valid spec and 1 with one line per problem") {
     test::TempDir dir;
-    test::write_file(dir / "good.yaml", "command: [true]\nhooks:\n  preBackup:\n    exec: {command: [true]}\n");
+    test::write_file(dir / "good.yaml",
+                     "command: [true]\nhooks:\n  preBackup:\n    exec: {command: [true]}\n");
     auto good = run_cli({"validate", "-f", dir / "good.yaml"});
     CHECK(good.exit_code == 0);
     CHECK(good.out.find("valid") != std::string::npos);
 
-    test::write_file(dir / "bad.yaml",
-                     "kind: backpu\ntimeout: 30\nhooks:\n  preBackup:\n    exec: {command: [true]}\n"
-                     "    timout: 5s\n");
+    test::write_file(
+        dir / "bad.yaml",
+        "kind: backpu\ntimeout: 30\nhooks:\n  preBackup:\n    exec: {command: [true]}\n"
+        "    timout: 5s\n");
     auto bad = run_cli({"validate", "-f", dir / "bad.yaml"});
     CHECK(bad.exit_code == 1);
     const std::string f = dir / "bad.yaml";
-    CHECK(bad.err == f + ":1:7: kind must be backup or restore, not \"backpu\"; did you mean \"backup\"?\n" +
-                         f + ":2:10: timeout: missing unit in duration \"30\" (write e.g. 30s); durations "
-                             "use Go syntax such as 500ms, 30s, 1m30s, 2h\n" +
-                         f + ":6:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?\n");
+    CHECK(bad.err ==
+          f + ":1:7: kind must be backup or restore, not \"backpu\"; did you mean \"backup\"?\n" +
+              f +
+              ":2:10: timeout: missing unit in duration \"30\" (write e.g. 30s); durations "
+              "use Go syntax such as 500ms, 30s, 1m30s, 2h\n" +
+              f + ":6:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?\n");
 }
 
-TEST_CASE("validate and plan print a schedule's next runs in its zone, and robfig's refusals say what to write") {
+TEST_CASE(
+    "validate and plan print a schedule's next runs in its zone, and robfig's refusals say what to "
+    "write") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "command: [true]\nschedule: \"30 2 * * *\"\ntimeZone: America/New_York\n");
+    test::write_file(dir / "s.yaml",
+                     "command: [true]\nschedule: \"30 2 * * *\"\ntimeZone: America/New_York\n");
     for (const char* cmd : {"validate", "plan"}) {
         auto r = run_cli({cmd, "-f", dir / "s.yaml"});
         CHECK(r.exit_code == 0);
@@ -66,14 +73,18 @@ TEST_CASE("validate and plan print a schedule's next runs in its zone, and robfi
         CHECK(r.out.find(" 02:30:00 E") != std::string::npos);
         CHECK(r.out.find("(America/New_York)\n") != std::string::npos);
     }
-    test::write_file(dir / "bad.yaml", "command: [true]\nschedule: \"0 0 * * 7\"\ntimeZone: Mars/Olympus\n");
+    test::write_file(dir / "bad.yaml",
+                     "command: [true]\nschedule: \"0 0 * * 7\"\ntimeZone: Mars/Olympus\n");
     auto bad = run_cli({"validate", "-f", dir / "bad.yaml"});
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("timeZone: unknown time zone \"Mars/Olympus\"") != std::string::npos);
-    CHECK(bad.err.find("schedule: day of week: 7 is out of range (0-6): write 0 or sun for Sunday") != std::string::npos);
+    CHECK(
+        bad.err.find("schedule: day of week: 7 is out of range (0-6): write 0 or sun for Sunday") !=
+        std::string::npos);
 }
 
-TEST_CASE("the spec comes from -f, then $STASH_HOOK_SPEC, then ./stash-hook.yaml, or stdin with -") {
+TEST_CASE(
+    "the spec comes from -f, then $STASH_HOOK_SPEC, then ./stash-hook.yaml, or stdin with -") {
     test::TempDir dir;
     test::write_file(dir / "stash-hook.yaml", "name: from-cwd\ncommand: [true]\n");
     test::write_file(dir / "env.yaml", "name: from-env\ncommand: [true]\n");
@@ -95,7 +106,8 @@ TEST_CASE("run with a missing or invalid spec exits 125 and runs nothing") {
     test::write_file(dir / "bad.yaml", "hooks:\n  preBackup:\n    tcpSocket: {host: db}\n");
     auto bad = run_cli({"run", "-f", dir / "bad.yaml", "--", "touch", dir / "ran"});
     CHECK(bad.exit_code == 125);
-    CHECK(bad.err.find("bad.yaml:3:16: tcpSocket is missing required key \"port\"") != std::string::npos);
+    CHECK(bad.err.find("bad.yaml:3:16: tcpSocket is missing required key \"port\"") !=
+          std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "ran"));
 }
 
@@ -125,7 +137,8 @@ hooks:
     const auto pause = plan.out.find("1. preBackup \"pause\"");
     const auto task = plan.out.find("2. task: touch");
     const auto resume = plan.out.find("3. postBackup \"resume\"");
-    const auto alert = plan.out.find("4. postBackup \"alert\": httpPost https://example.org:443/hook");
+    const auto alert =
+        plan.out.find("4. postBackup \"alert\": httpPost https://example.org:443/hook");
     CHECK(pause != std::string::npos);
     CHECK(task > pause);
     CHECK(resume > task);
@@ -163,17 +176,22 @@ TEST_CASE("hook STAGE runs that stage alone, filtered by --phase") {
 
 TEST_CASE("logs go to stderr: one line per hook start and end, a summary, -q, -v and json") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {name: hello, exec: {command: [true]}}\n"
-                                     "  postBackup: {name: fails, exec: {command: [sh, -c, \"echo boom >&2; exit 4\"]}}\n");
+    test::write_file(
+        dir / "s.yaml",
+        "hooks:\n  preBackup: {name: hello, exec: {command: [true]}}\n"
+        "  postBackup: {name: fails, exec: {command: [sh, -c, \"echo boom >&2; exit 4\"]}}\n");
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"});
     CHECK(r.exit_code == 121);
     CHECK(r.out.empty());
     CHECK(r.err.find("stash-hook: preBackup hook \"hello\" (exec) started") != std::string::npos);
-    CHECK(r.err.find("stash-hook: preBackup hook \"hello\" (exec) succeeded in") != std::string::npos);
-    CHECK(r.err.find("stash-hook: error: postBackup hook \"fails\" (exec) failed in") != std::string::npos);
+    CHECK(r.err.find("stash-hook: preBackup hook \"hello\" (exec) succeeded in") !=
+          std::string::npos);
+    CHECK(r.err.find("stash-hook: error: postBackup hook \"fails\" (exec) failed in") !=
+          std::string::npos);
     CHECK(r.err.find("exit code 4: boom") != std::string::npos);
     CHECK(r.err.find("Failed in") != std::string::npos);
-    CHECK(r.err.find("exit code 121; first failed hook: postBackup \"fails\"") != std::string::npos);
+    CHECK(r.err.find("exit code 121; first failed hook: postBackup \"fails\"") !=
+          std::string::npos);
 
     auto quiet = run_cli({"run", "-q", "-f", dir / "s.yaml", "--", "true"});
     CHECK(quiet.err.find("started") == std::string::npos);
@@ -196,11 +214,14 @@ TEST_CASE("logs go to stderr: one line per hook start and end, a summary, -q, -v
 
 TEST_CASE("plan colours its output on a terminal, and not with NO_COLOR or into a pipe") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "command: [true]\nhooks:\n  postBackup: {exec: {command: [true]}, executionPolicy: OnFailure}\n");
+    test::write_file(dir / "s.yaml",
+                     "command: [true]\nhooks:\n  postBackup: {exec: {command: [true]}, "
+                     "executionPolicy: OnFailure}\n");
     // script(1) gives the command a terminal; its transcript is what the terminal got.
     const std::string plan = test::binary() + " plan -f " + (dir / "s.yaml");
     auto on_tty = [&](const std::string& env) {
-        const std::string cmd = env + " script -qec '" + plan + "' " + (dir / "typescript") + " > /dev/null 2>&1";
+        const std::string cmd =
+            env + " script -qec '" + plan + "' " + (dir / "typescript") + " > /dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
         return test::read_file(dir / "typescript");
     };
@@ -221,12 +242,14 @@ TEST_CASE("an unknown subcommand is a usage error that suggests the closest one"
     CHECK(far.err.find("did you mean") == std::string::npos);
 }
 
-TEST_CASE("help names what each option takes, run's lists the global options, and --version the commit") {
+TEST_CASE(
+    "help names what each option takes, run's lists the global options, and --version the commit") {
     auto run = run_cli({"run", "--help"});
     CHECK(run.exit_code == 0);
     CHECK(run.out.find("TEXT") == std::string::npos);
-    for (const char* shown : {"-f,--spec FILE", "--timeout DURATION", "--lock-wait DURATION", "--member NAME",
-                              "-v,--verbose", "-q,--quiet", "--log-format FORMAT"}) {
+    for (const char* shown :
+         {"-f,--spec FILE", "--timeout DURATION", "--lock-wait DURATION", "--member NAME",
+          "-v,--verbose", "-q,--quiet", "--log-format FORMAT"}) {
         CAPTURE(shown);
         CHECK(run.out.find(shown) != std::string::npos);
     }
@@ -244,6 +267,6 @@ TEST_CASE("a task option given without -- gets a hint to put -- before the comma
     test::write_file(dir / "s.yaml", "name: t\n");
     auto r = run_cli({"run", "-f", dir / "s.yaml", "restic", "backup", "--host", "x"});
     CHECK(r.exit_code == 125);
-    CHECK(r.err.find("put -- before the task's command: stash-hook run [OPTIONS] -- restic backup --host x") !=
-          std::string::npos);
+    CHECK(r.err.find("put -- before the task's command: stash-hook run [OPTIONS] -- restic backup "
+                     "--host x") != std::string::npos);
 }

@@ -28,14 +28,16 @@ TEST_CASE("an exec hook that exits non-zero fails with its code and its output t
 
 TEST_CASE("text on stderr alone is not a failure") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [sh, -c, \"echo warning >&2\"]}}\n");
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  preBackup: {exec: {command: [sh, -c, \"echo warning >&2\"]}}\n");
     CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "true"}).exit_code == 0);
 }
 
 TEST_CASE("exec hooks read /dev/null, not the terminal's stdin") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [sh, -c, \"cat > {DIR}/in\"]}}\n",
-                                          {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml",
+                     fill("hooks:\n  preBackup: {exec: {command: [sh, -c, \"cat > {DIR}/in\"]}}\n",
+                          {{"DIR", dir.path()}}));
     test::CliOptions opts;
     opts.stdin_text = "meant for the task\n";
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "cat"}, opts);
@@ -86,7 +88,8 @@ TEST_CASE("a hook that hangs past its timeout is stopped with its whole group") 
   postBackup: {name: undo, exec: {command: [touch, {DIR}/undone]}}
 )",
                                           {{"DIR", dir.path()}}));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "touch", dir / "task"});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "touch",
+                      dir / "task"});
     CHECK(r.exit_code == 120);
     CHECK(r.seconds < 30);  // 1s timeout + 3s grace; a hang would take 300s
     auto hook = test::read_json(dir / "st.json")["hooks"][0];
@@ -113,7 +116,8 @@ TEST_CASE("a grandchild that keeps the output pipe open does not hold the hook")
 
 TEST_CASE("an exec hook whose command does not exist fails clearly") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [no-such-command-xyz]}}\n");
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  preBackup: {exec: {command: [no-such-command-xyz]}}\n");
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     CHECK(r.exit_code == 120);
     CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] ==
@@ -122,7 +126,8 @@ TEST_CASE("an exec hook whose command does not exist fails clearly") {
 
 TEST_CASE("an exec hook killed by a signal fails naming the signal") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  postBackup: {exec: {command: [sh, -c, \"kill -KILL $$\"]}}\n");
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  postBackup: {exec: {command: [sh, -c, \"kill -KILL $$\"]}}\n");
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     CHECK(r.exit_code == 121);
     CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] == "killed by SIGKILL");

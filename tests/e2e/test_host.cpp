@@ -2,7 +2,6 @@
 // environment (man page, FILES and ENVIRONMENT).
 
 #include <doctest/doctest.h>
-
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -21,15 +20,19 @@
 
 using test::run_cli;
 
-TEST_CASE("-f NAME finds NAME.yaml in the search path, first folder first, and says where it looked") {
+TEST_CASE(
+    "-f NAME finds NAME.yaml in the search path, first folder first, and says where it looked") {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "etc");
     std::filesystem::create_directories(dir / "user");
-    test::write_file(dir / "etc/nightly-db.yaml", "name: nightly-db\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'echo etc >> " +
-                                                     (dir / "log") + "']}}\n");
+    test::write_file(
+        dir / "etc/nightly-db.yaml",
+        "name: nightly-db\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'echo etc >> " +
+            (dir / "log") + "']}}\n");
     test::write_file(dir / "user/nightly-db.yaml", "name: shadowed\n");
-    test::write_file(dir / "user/weekly.yaml", "name: weekly\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'echo user >> " +
-                                                  (dir / "log") + "']}}\n");
+    test::write_file(dir / "user/weekly.yaml",
+                     "name: weekly\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'echo user >> " +
+                         (dir / "log") + "']}}\n");
     test::CliOptions options;
     options.cwd = dir.path();
     options.env = {{"STASH_HOOK_SPEC_PATH", (dir / "etc") + ":" + (dir / "user")}};
@@ -61,7 +64,9 @@ int validate_as_user(const std::string& name, const std::string& home, const std
 
 }  // namespace
 
-TEST_CASE("without STASH_HOOK_SPEC_PATH a user's specs are found in $XDG_CONFIG_HOME/stash-hook, else ~/.config") {
+TEST_CASE(
+    "without STASH_HOOK_SPEC_PATH a user's specs are found in $XDG_CONFIG_HOME/stash-hook, else "
+    "~/.config") {
     test::TempDir dir;
     std::filesystem::permissions(dir.path(), std::filesystem::perms::all);  // nobody reads it too
     std::filesystem::create_directories(dir / "xdg/stash-hook");
@@ -69,7 +74,8 @@ TEST_CASE("without STASH_HOOK_SPEC_PATH a user's specs are found in $XDG_CONFIG_
     test::write_file(dir / "xdg/stash-hook/a.yaml", "name: a\n");
     test::write_file(dir / "home/.config/stash-hook/b.yaml", "name: b\n");
     CHECK(validate_as_user("a", dir / "home", dir / "xdg") == 0);
-    CHECK(validate_as_user("b", dir / "home", dir / "xdg") == 125);  // XDG_CONFIG_HOME replaces ~/.config
+    CHECK(validate_as_user("b", dir / "home", dir / "xdg") ==
+          125);  // XDG_CONFIG_HOME replaces ~/.config
     CHECK(validate_as_user("b", dir / "home", "") == 0);
 }
 
@@ -101,7 +107,8 @@ TEST_CASE("list shows every spec found by name, validated, and exits 1 if one is
     CHECK(lines[2].starts_with("restore-web "));
     CHECK(lines[2].find(" restore ") != std::string::npos);
     CHECK(lines[3].starts_with("broken "));
-    CHECK(lines[3].find(dir / "user/broken.yaml:1:7: kind must be backup or restore") != std::string::npos);
+    CHECK(lines[3].find(dir / "user/broken.yaml:1:7: kind must be backup or restore") !=
+          std::string::npos);
     CHECK(lines[4].find("shadowed") != std::string::npos);
     CHECK(r.out.find("notes") == std::string::npos);
 
@@ -110,12 +117,16 @@ TEST_CASE("list shows every spec found by name, validated, and exits 1 if one is
     CHECK(run_cli({"list"}, options).exit_code == 0);
 }
 
-TEST_CASE("STASH_HOOK_STATUS_DIR and STASH_HOOK_METRICS_DIR give a spec without statusFile or metricsFile its files") {
+TEST_CASE(
+    "STASH_HOOK_STATUS_DIR and STASH_HOOK_METRICS_DIR give a spec without statusFile or "
+    "metricsFile its files") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "name: nightly-db\n");
-    test::write_file(dir / "own.yaml", "name: own\nstatusFile: " + (dir / "own-status.json") + "\n");
+    test::write_file(dir / "own.yaml",
+                     "name: own\nstatusFile: " + (dir / "own-status.json") + "\n");
     test::CliOptions options;
-    options.env = {{"STASH_HOOK_STATUS_DIR", dir / "status/"}, {"STASH_HOOK_METRICS_DIR", dir.path()}};
+    options.env = {{"STASH_HOOK_STATUS_DIR", dir / "status/"},
+                   {"STASH_HOOK_METRICS_DIR", dir.path()}};
     std::filesystem::create_directories(dir / "status");
     CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, options).exit_code == 0);
     CHECK(test::read_json(dir / "status/nightly-db.json")["phase"] == "Succeeded");
@@ -124,30 +135,37 @@ TEST_CASE("STASH_HOOK_STATUS_DIR and STASH_HOOK_METRICS_DIR give a spec without 
     CHECK(run_cli({"run", "-f", dir / "own.yaml", "--", "true"}, options).exit_code == 0);
     CHECK(std::filesystem::exists(dir / "own-status.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "status/own.json"));
-    CHECK(run_cli({"run", "-f", dir / "own.yaml", "--status-file", dir / "flag.json", "--", "true"}, options).exit_code == 0);
+    CHECK(run_cli({"run", "-f", dir / "own.yaml", "--status-file", dir / "flag.json", "--", "true"},
+                  options)
+              .exit_code == 0);
     CHECK(std::filesystem::exists(dir / "flag.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "status/own.json"));
 }
 
 TEST_CASE("nice and ionice in the spec set the run's priority, which hooks and the task inherit") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "nice: 7\nionice: idle\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'nice > " +
-                                         (dir / "hook") + "']}}\n");
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "nice > " + (dir / "task") + "; ionice -p $$ >> " +
-                                                                      (dir / "task")});
+    test::write_file(
+        dir / "s.yaml",
+        "nice: 7\nionice: idle\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'nice > " +
+            (dir / "hook") + "']}}\n");
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                      "nice > " + (dir / "task") + "; ionice -p $$ >> " + (dir / "task")});
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "hook") == std::vector<std::string>{"7"});
     CHECK(test::read_lines(dir / "task") == std::vector<std::string>{"7", "idle"});
 
     test::write_file(dir / "be.yaml", "ionice: best-effort:6\n");
-    CHECK(run_cli({"run", "-f", dir / "be.yaml", "--", "sh", "-c", "ionice -p $$ > " + (dir / "be")}).exit_code == 0);
+    CHECK(
+        run_cli({"run", "-f", dir / "be.yaml", "--", "sh", "-c", "ionice -p $$ > " + (dir / "be")})
+            .exit_code == 0);
     CHECK(test::read_lines(dir / "be") == std::vector<std::string>{"best-effort: prio 6"});
 
     test::write_file(dir / "bad.yaml", "nice: 40\nionice: realtime\n");
     auto bad = run_cli({"validate", "-f", dir / "bad.yaml"});
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("bad.yaml:1:7: nice") != std::string::npos);
-    CHECK(bad.err.find("bad.yaml:2:9: ionice must be idle, best-effort or best-effort:N") != std::string::npos);
+    CHECK(bad.err.find("bad.yaml:2:9: ionice must be idle, best-effort or best-effort:N") !=
+          std::string::npos);
 }
 
 namespace {
@@ -169,14 +187,17 @@ struct NotifySocket {
         if (::poll(&p, 1, static_cast<int>(seconds * 1000)) <= 0) return std::nullopt;
         char buf[4096];
         const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        return n < 0 ? std::nullopt : std::optional<std::string>(std::string(buf, static_cast<size_t>(n)));
+        return n < 0 ? std::nullopt
+                     : std::optional<std::string>(std::string(buf, static_cast<size_t>(n)));
     }
     /// Datagrams until one contains `wanted` (true) or `seconds` pass (false); every
     /// datagram seen is appended to `seen`.
-    bool until(const std::string& wanted, std::vector<std::string>& seen, double seconds = 20) const {
+    bool until(const std::string& wanted, std::vector<std::string>& seen,
+               double seconds = 20) const {
         const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
         while (std::chrono::steady_clock::now() < end) {
-            auto m = next(std::chrono::duration<double>(end - std::chrono::steady_clock::now()).count());
+            auto m =
+                next(std::chrono::duration<double>(end - std::chrono::steady_clock::now()).count());
             if (!m) return false;
             seen.push_back(*m);
             if (m->find(wanted) != std::string::npos) return true;
@@ -187,15 +208,18 @@ struct NotifySocket {
 
 }  // namespace
 
-TEST_CASE("serve speaks sd_notify: READY=1, STATUS= with the last session, WATCHDOG=1, STOPPING=1") {
+TEST_CASE(
+    "serve speaks sd_notify: READY=1, STATUS= with the last session, WATCHDOG=1, STOPPING=1") {
     test::TempDir dir;
     NotifySocket socket(dir / "notify");
-    test::write_file(dir / "s.yaml", "name: nightly\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'env > " +
-                                         (dir / "hook-env") + "']}}\ncommand: [true]\n");
+    test::write_file(dir / "s.yaml",
+                     "name: nightly\nhooks:\n  preBackup: {exec: {command: [sh, -c, 'env > " +
+                         (dir / "hook-env") + "']}}\ncommand: [true]\n");
     test::CliOptions options;
     options.env = {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "400000"}};
-    test::BackgroundCli serve({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
-                              options);
+    test::BackgroundCli serve(
+        {"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
+        options);
     std::vector<std::string> seen;
     REQUIRE(socket.until("READY=1", seen));
     CHECK(seen.back().find("STATUS=") != std::string::npos);
@@ -228,8 +252,9 @@ TEST_CASE("serve without NOTIFY_SOCKET sends nothing and a bad NOTIFY_SOCKET is 
     test::write_file(dir / "s.yaml", "name: quiet\ncommand: [true]\n");
     test::CliOptions options;
     options.env = {{"NOTIFY_SOCKET", dir / "nobody-listens"}, {"WATCHDOG_USEC", "garbage"}};
-    test::BackgroundCli serve({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
-                              options);
+    test::BackgroundCli serve(
+        {"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:0", "--port-file", dir / "port"},
+        options);
     REQUIRE(test::wait_for_file(dir / "port"));
     serve.signal(SIGTERM);
     CHECK(serve.wait().exit_code == 0);

@@ -2,7 +2,6 @@
 // received, which statuses count as success, redirects, TLS and proxies.
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -44,7 +43,8 @@ std::vector<test::ReceivedRequest> with_path(const std::vector<test::ReceivedReq
 
 }  // namespace
 
-TEST_CASE("HTTP statuses 200-399 succeed and others fail, and redirects follow the same host only") {
+TEST_CASE(
+    "HTTP statuses 200-399 succeed and others fail, and redirects follow the same host only") {
     test::TestHttpServer server;
     status_route(server, "/ok", 200);
     status_route(server, "/r399", 399);
@@ -183,8 +183,9 @@ TEST_CASE("a POST redirected with 303 becomes a GET, and with 307 it is repeated
 TEST_CASE("a dead endpoint fails the hook with a clear reason") {
     test::TempDir dir;
     const int port = test::closed_port();
-    test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {httpGet: {host: 127.0.0.1, port: {PORT}}}\n",
-                                          {{"PORT", std::to_string(port)}}));
+    test::write_file(dir / "s.yaml",
+                     fill("hooks:\n  preBackup: {httpGet: {host: 127.0.0.1, port: {PORT}}}\n",
+                          {{"PORT", std::to_string(port)}}));
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     CHECK(r.exit_code == 120);
     CHECK(test::read_json(dir / "st.json")["hooks"][0]["error"] ==
@@ -201,25 +202,28 @@ TEST_CASE("HTTP_PROXY is honoured for other hosts") {
     - {name: via-proxy, httpGet: {host: hooks.example.invalid, port: 8080, path: /via}}
 )");
     test::CliOptions opts;
-    opts.env = {{"HTTP_PROXY", "http://127.0.0.1:" + std::to_string(proxy.port())}, {"NO_PROXY", ""}};
+    opts.env = {{"HTTP_PROXY", "http://127.0.0.1:" + std::to_string(proxy.port())},
+                {"NO_PROXY", ""}};
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "true"}, opts);
     CHECK(r.exit_code == 0);
     auto got = proxy.requests();
     REQUIRE(got.size() == 1);
     CHECK(got[0].header("Host") == "hooks.example.invalid:8080");
     CHECK(got[0].path.find("/via") != std::string::npos);
-
 }
 
 TEST_CASE("TLS certificates are verified, and caFile and insecureSkipVerify adjust it") {
     test::TempDir dir;
     const std::string gen =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / "key.pem") + " -out " +
-        (dir / "cert.pem") + " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null";
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / "key.pem") +
+        " -out " + (dir / "cert.pem") +
+        " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null";
     REQUIRE(std::system(gen.c_str()) == 0);
     httplib::SSLServer server((dir / "cert.pem").c_str(), (dir / "key.pem").c_str());
     REQUIRE(server.is_valid());
-    server.Get("/secure", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.Get("/secure", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     const int port = server.bind_to_any_port("127.0.0.1");
     std::thread thread([&] { server.listen_after_bind(); });
     while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -246,7 +250,8 @@ TEST_CASE("the hook's timeout bounds the whole request, even when the server nev
     test::TestHttpServer server;
     std::atomic<bool> release{false};
     server.route("/hang", [&](const httplib::Request&, httplib::Response& res) {
-        for (int i = 0; i < 600 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 600 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         res.set_content("too late", "text/plain");
     });
     server.start();
@@ -265,10 +270,12 @@ TEST_CASE("the hook's timeout bounds the whole request, even when the server nev
 
 namespace {
 
-void make_cert(const test::TempDir& dir, const std::string& name, const std::string& subject_alt_name) {
-    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " + (dir / (name + ".key")) +
-                            " -out " + (dir / (name + ".pem")) + " -subj /CN=" + name +
-                            " -addext subjectAltName=" + subject_alt_name + " 2>/dev/null";
+void make_cert(const test::TempDir& dir, const std::string& name,
+               const std::string& subject_alt_name) {
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout " +
+                            (dir / (name + ".key")) + " -out " + (dir / (name + ".pem")) +
+                            " -subj /CN=" + name + " -addext subjectAltName=" + subject_alt_name +
+                            " 2>/dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
@@ -285,14 +292,17 @@ TEST_CASE("client certificates and host names are checked over TLS") {
     httplib::SSLServer wrong((dir / "wrong.pem").c_str(), (dir / "wrong.key").c_str());
     REQUIRE(server.is_valid());
     REQUIRE(wrong.is_valid());
-    auto ok = [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); };
+    auto ok = [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    };
     server.Get("/", ok);
     wrong.Get("/", ok);
     const int port = server.bind_to_any_port("127.0.0.1");
     const int wrong_port = wrong.bind_to_any_port("127.0.0.1");
     std::thread t1([&] { server.listen_after_bind(); });
     std::thread t2([&] { wrong.listen_after_bind(); });
-    while (!server.is_running() || !wrong.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!server.is_running() || !wrong.is_running())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   postBackup:
@@ -322,14 +332,16 @@ TEST_CASE("the HTTP module is loaded only for HTTP hooks, and its absence is a c
     no_module.env = {{"STASH_HOOK_HTTP_MODULE", dir / "missing/stash-hook-http.so"}};
 
     // Exec and tcpSocket hooks never need it: the run succeeds without it.
-    test::write_file(dir / "exec.yaml", "hooks:\n  preBackup:\n    exec: {command: [touch, " + dir / "ran" + "]}\n");
+    test::write_file(dir / "exec.yaml",
+                     "hooks:\n  preBackup:\n    exec: {command: [touch, " + dir / "ran" + "]}\n");
     auto exec_only = run_cli({"run", "-f", dir / "exec.yaml", "--", "true"}, no_module);
     CHECK(exec_only.exit_code == 0);
     CHECK(std::filesystem::exists(dir / "ran"));
 
     // An HTTP hook needs it: exit 125 before any hook or the task runs.
-    test::write_file(dir / "http.yaml", "hooks:\n  preBackup:\n    - exec: {command: [touch, " + dir / "pre" +
-                                            "]}\n  postBackup:\n    - httpGet: {host: 127.0.0.1, port: 9, path: /}\n");
+    test::write_file(dir / "http.yaml",
+                     "hooks:\n  preBackup:\n    - exec: {command: [touch, " + dir / "pre" +
+                         "]}\n  postBackup:\n    - httpGet: {host: 127.0.0.1, port: 9, path: /}\n");
     auto http = run_cli({"run", "-f", dir / "http.yaml", "--", "touch", dir / "task"}, no_module);
     CHECK(http.exit_code == 125);
     CHECK(http.err.find("HTTP module") != std::string::npos);
@@ -363,9 +375,10 @@ namespace {
 /// request head (recorded) and then calls `speak` with the socket until it returns
 /// false or the peer goes away. Stops on destruction.
 class RawServer {
-public:
+  public:
     using Speak = std::function<bool(int fd, int round)>;
-    explicit RawServer(Speak speak, bool read_request = true) : speak_(std::move(speak)), read_request_(read_request) {
+    explicit RawServer(Speak speak, bool read_request = true)
+        : speak_(std::move(speak)), read_request_(read_request) {
         listen_fd_ = test::listen_loopback(port_);
         thread_ = std::thread([this] { serve(); });
     }
@@ -382,7 +395,7 @@ public:
     }
     int connections() const { return connections_; }
 
-private:
+  private:
     void serve() {
         while (!stop_) {
             pollfd p{listen_fd_, POLLIN, 0};
@@ -499,8 +512,10 @@ TEST_CASE("an endless body is read up to a limit, and no compressed encoding is 
 TEST_CASE("a gzip bomb is not inflated") {
     const std::string bomb = gzip_zeros(size_t{128} << 20);
     RawServer server([&](int fd, int) {
-        send_all(fd, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nContent-Length: " +
-                         std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+        send_all(fd,
+                 "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: "
+                 "text/plain\r\nContent-Length: " +
+                     std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
         return false;
     });
     test::TempDir dir;
@@ -509,8 +524,8 @@ TEST_CASE("a gzip bomb is not inflated") {
 )",
                                           {{"PORT", std::to_string(server.port())}}));
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
-    MESSAGE("gzip bomb of " << bomb.size() / 1024 << " KiB: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds
-                            << " s");
+    MESSAGE("gzip bomb of " << bomb.size() / 1024 << " KiB: peak RSS " << r.max_rss_kib
+                            << " KiB in " << r.seconds << " s");
     CHECK(r.exit_code == 0);
     CHECK(r.seconds < 20);
     CHECK(r.max_rss_kib < kModestRssKib);
@@ -519,7 +534,8 @@ TEST_CASE("a gzip bomb is not inflated") {
 
 TEST_CASE("a header flood fails the hook within its timeout, with modest memory") {
     std::string lines;
-    for (int i = 0; i < 8192; ++i) lines += "X-Flood-" + std::to_string(i) + ": " + std::string(100, 'a') + "\r\n";
+    for (int i = 0; i < 8192; ++i)
+        lines += "X-Flood-" + std::to_string(i) + ": " + std::string(100, 'a') + "\r\n";
     RawServer server([&](int fd, int round) {
         if (round == 0) return send_all(fd, "HTTP/1.1 200 OK\r\n");
         return send_all(fd, lines);
@@ -541,7 +557,8 @@ TEST_CASE("a header flood fails the hook within its timeout, with modest memory"
     // Exactly at the limits is fine: 100 header lines, then 101.
     auto head_of = [](int fields, size_t value_size) {
         std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n";
-        for (int i = 1; i < fields; ++i) head += "X-F" + std::to_string(i) + ": " + std::string(value_size, 'a') + "\r\n";
+        for (int i = 1; i < fields; ++i)
+            head += "X-F" + std::to_string(i) + ": " + std::string(value_size, 'a') + "\r\n";
         return head + "\r\nok";
     };
     RawServer at_limit([&](int fd, int) { return send_all(fd, head_of(100, 600)), false; });
@@ -576,7 +593,8 @@ TEST_CASE("a TLS peer that never finishes the handshake is cut at the hook's tim
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     MESSAGE("silent TLS peer, 1s hook: " << r.seconds << " s");
     CHECK(r.exit_code == 120);
-    CHECK(r.seconds < 1.8);  // the hook's 1 s plus start-up; it took the client's 1 s margin more before
+    CHECK(r.seconds <
+          1.8);  // the hook's 1 s plus start-up; it took the client's 1 s margin more before
     CHECK(hooks_by_name(test::read_json(dir / "st.json"))["silent"]["error"] ==
           "timed out after 1s waiting for 127.0.0.1:" + std::to_string(server.port()));
 }
@@ -604,7 +622,8 @@ TEST_CASE("header values with CR or LF are refused, not sent") {
     CHECK(error.find("CR or LF") != std::string::npos);
 }
 
-TEST_CASE("redirects to another scheme or port are not followed, and credentials stay with the origin") {
+TEST_CASE(
+    "redirects to another scheme or port are not followed, and credentials stay with the origin") {
     test::TempDir dir;
     make_cert(dir, "server", "IP:127.0.0.1");
     test::TestHttpServer plain;
@@ -622,7 +641,8 @@ TEST_CASE("redirects to another scheme or port are not followed, and credentials
     while (!secure.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     test::TestHttpServer other;
     status_route(other, "/start", 302, plain_url + "/other-port");
-    status_route(other, "/wrap", 302, "http://127.0.0.1:" + std::to_string(65536 + plain.port()) + "/wrapped");
+    status_route(other, "/wrap", 302,
+                 "http://127.0.0.1:" + std::to_string(65536 + plain.port()) + "/wrapped");
     other.start();
 
     test::write_file(dir / "s.yaml", fill(R"(hooks:
@@ -647,7 +667,8 @@ TEST_CASE("redirects to another scheme or port are not followed, and credentials
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     secure.stop();
     thread.join();
-    CHECK(plain.requests().empty());  // nothing reached the plain server: no Authorization, no body in clear
+    CHECK(plain.requests()
+              .empty());  // nothing reached the plain server: no Authorization, no body in clear
     auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
     CHECK(hooks["downgrade"]["phase"] == "Succeeded");
     CHECK(hooks["downgrade"]["statusCode"] == 307);
@@ -672,9 +693,9 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     test::write_file(dir / "long.yaml", R"(hooks:
   preBackup: {name: unresolved, timeout: 60s, httpGet: {host: hooks.stash-hook-test.example, port: 80, path: /}}
 )");
-    auto pid = test::spawn_with_resolv_conf(dir / "resolv.conf",
-                                      {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"},
-                                      dir / "log");
+    auto pid = test::spawn_with_resolv_conf(
+        dir / "resolv.conf",
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, dir / "log");
     if (!pid) {
         ::close(dns);
         MESSAGE("skipped: needs root and unshare -m for a private /etc/resolv.conf");
@@ -691,9 +712,10 @@ TEST_CASE("name resolution is bounded by the hook's timeout and by signals") {
     char drain[512];
     while (::recv(dns, drain, sizeof drain, MSG_DONTWAIT) > 0) {
     }
-    pid = test::spawn_with_resolv_conf(dir / "resolv.conf",
-                                 {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
-                                 dir / "log2");
+    pid = test::spawn_with_resolv_conf(
+        dir / "resolv.conf",
+        {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
+        dir / "log2");
     REQUIRE(pid);
     // Wait for the query to reach the silent server, so the signal lands during resolution.
     pollfd p{dns, POLLIN, 0};
@@ -715,7 +737,8 @@ TEST_CASE("over TLS too, a long body is cut at the limit and too many headers fa
         res.set_content(std::string(8 << 20, 'x'), "text/plain");
     });
     server.Get("/many", [](const httplib::Request&, httplib::Response& res) {
-        for (int i = 0; i < 2000; ++i) res.set_header("X-Many-" + std::to_string(i), std::string(100, 'a'));
+        for (int i = 0; i < 2000; ++i)
+            res.set_header("X-Many-" + std::to_string(i), std::string(100, 'a'));
         res.set_content("ok", "text/plain");
     });
     const int port = server.bind_to_any_port("127.0.0.1");
@@ -734,8 +757,9 @@ TEST_CASE("over TLS too, a long body is cut at the limit and too many headers fa
     auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
     CHECK(hooks["long"]["phase"] == "Succeeded");
     CHECK(hooks["many"]["phase"] == "Failed");
-    CHECK(hooks["many"]["error"] == "failed to read the response from 127.0.0.1:" + std::to_string(port) +
-                                        ": its headers exceed 64 KiB or 100 lines");
+    CHECK(hooks["many"]["error"] ==
+          "failed to read the response from 127.0.0.1:" + std::to_string(port) +
+              ": its headers exceed 64 KiB or 100 lines");
 }
 
 TEST_CASE("HTTP hooks send User-Agent: stash-hook/VERSION unless the spec sets one") {

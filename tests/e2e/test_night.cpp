@@ -47,7 +47,9 @@ hooks:
     CHECK_FALSE(std::filesystem::exists(dir / "state"));
     // The command line's paths stay relative to the current folder.
     options.cwd = dir / "elsewhere";
-    r = run_cli({"run", "-f", dir / "conf/s.yaml", "--status-file", "here.json", "--", "./../conf/task.sh"}, options);
+    r = run_cli(
+        {"run", "-f", dir / "conf/s.yaml", "--status-file", "here.json", "--", "./../conf/task.sh"},
+        options);
     CHECK(r.exit_code == 0);
     CHECK(std::filesystem::exists(dir / "elsewhere/here.json"));
 }
@@ -72,8 +74,10 @@ TEST_CASE("{{ }} where templates are not rendered is refused at load, naming the
         {"lock: \"/run/{{ .Name }}.lock\"\n", "lock"},
         {"command: [restic, backup, \"{{ .Name }}\"]\n", "command[2]"},
         {"name: \"{{ .Hostname }}\"\n", "name"},
-        {"hooks:\n  preBackup: {name: \"n-{{ .Name }}\", exec: {command: [\"true\"]}}\n", "hook name"},
-        {"hooks:\n  preBackup: {tcpSocket: {host: \"{{ .Hostname }}\", port: 80}}\n", "tcpSocket.host"},
+        {"hooks:\n  preBackup: {name: \"n-{{ .Name }}\", exec: {command: [\"true\"]}}\n",
+         "hook name"},
+        {"hooks:\n  preBackup: {tcpSocket: {host: \"{{ .Hostname }}\", port: 80}}\n",
+         "tcpSocket.host"},
         {"hooks:\n  preBackup: {httpGet: {host: \"{{ .Hostname }}\", port: 80}}\n", "httpGet.host"},
         {"members:\n  - {name: db, command: [pg_dump, \"{{ .Member }}\"]}\n", "command[1]"},
     };
@@ -88,13 +92,17 @@ TEST_CASE("{{ }} where templates are not rendered is refused at load, naming the
         CHECK_FALSE(std::filesystem::exists(dir / "st.json"));
     }
     // Where they are rendered, they still are.
-    test::write_file(dir / "ok.yaml", fill("hooks:\n  preBackup: {exec: {command: [touch, \"{DIR}/{{ .Stage }}\"]}}\n",
-                                           {{"DIR", dir.path()}}));
+    test::write_file(
+        dir / "ok.yaml",
+        fill("hooks:\n  preBackup: {exec: {command: [touch, \"{DIR}/{{ .Stage }}\"]}}\n",
+             {{"DIR", dir.path()}}));
     CHECK(run_cli({"run", "-f", dir / "ok.yaml", "--", "true"}).exit_code == 0);
     CHECK(std::filesystem::exists(dir / "preBackup"));
 }
 
-TEST_CASE("env and envFile set the environment of the task and every hook, and secretEnv masks what they set") {
+TEST_CASE(
+    "env and envFile set the environment of the task and every hook, and secretEnv masks what they "
+    "set") {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "conf");
     // systemd's EnvironmentFile= syntax: comments, blank lines, quotes, continuations.
@@ -131,7 +139,8 @@ hooks:
     CAPTURE(r.err);
     CHECK(r.exit_code == 0);
     CHECK(test::read_file(dir / "task-env") ==
-          "/srv/restic-repo|s3cret pa55 \"quoted\"|a $literal \\n|one two|overridden|map-value|unset\n");
+          "/srv/restic-repo|s3cret pa55 \"quoted\"|a $literal \\n|one "
+          "two|overridden|map-value|unset\n");
     CHECK(test::read_file(dir / "post-env") == "map-value\n");
     // The hook saw its own variable and the spec's; the secrets among them are masked.
     CHECK(r.err.find("hook-t0ken-value") == std::string::npos);
@@ -148,8 +157,8 @@ TEST_CASE("a missing or malformed envFile is a clear load-time error") {
     test::write_file(dir / "s.yaml", "envFile: missing.env\ncommand: [\"true\"]\n");
     auto r = run_cli({"validate", "-f", dir / "s.yaml"});
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("s.yaml:1:10: failed to read envFile " + (dir / "missing.env") + ": No such file or directory") !=
-          std::string::npos);
+    CHECK(r.err.find("s.yaml:1:10: failed to read envFile " + (dir / "missing.env") +
+                     ": No such file or directory") != std::string::npos);
     CHECK(run_cli({"run", "-f", dir / "s.yaml"}).exit_code == 125);
     // systemd's "-" prefix: optional.
     test::write_file(dir / "opt.yaml", "envFile: -missing.env\ncommand: [\"true\"]\n");
@@ -182,12 +191,15 @@ TEST_CASE("a missing or malformed envFile is a clear load-time error") {
     CHECK(r.err.find("STASH_HOOK_SESSION is set by stash-hook") != std::string::npos);
 }
 
-TEST_CASE("defaults: sets timeout, retry and onError once for the hooks that do not set their own") {
+TEST_CASE(
+    "defaults: sets timeout, retry and onError once for the hooks that do not set their own") {
     test::TempDir dir;
     int port = 0;
     const int silent = test::listen_loopback(port);  // accepts connections, never answers
     REQUIRE(silent >= 0);
-    test::write_file(dir / "s.yaml", fill(R"(defaults: {timeout: 1s, retry: {attempts: 1, delay: 100ms}, onError: Continue}
+    test::write_file(
+        dir / "s.yaml",
+        fill(R"(defaults: {timeout: 1s, retry: {attempts: 1, delay: 100ms}, onError: Continue}
 statusFile: {DIR}/st.json
 command: [touch, {DIR}/task-ran]
 hooks:
@@ -200,7 +212,7 @@ hooks:
       retry: {attempts: 0}
       exec: {command: [sh, -c, "exit 7"]}
 )",
-                                          {{"DIR", dir.path()}, {"PORT", std::to_string(port)}}));
+             {{"DIR", dir.path()}, {"PORT", std::to_string(port)}}));
     auto r = run_cli({"run", "-f", dir / "s.yaml"});
     CAPTURE(r.err);
     close(silent);
@@ -232,7 +244,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("json logs carry the session's fields and milliseconds, and --log-level and STASH_HOOK_LOG_* choose") {
+TEST_CASE(
+    "json logs carry the session's fields and milliseconds, and --log-level and STASH_HOOK_LOG_* "
+    "choose") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", R"(name: fields
 hooks:
@@ -298,8 +312,8 @@ TEST_CASE("under journald, lines carry <N> priorities and no program prefix") {
     struct stat st {};
     REQUIRE(stat(log.c_str(), &st) == 0);
     const std::string stream = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-    const std::string command = "JOURNAL_STREAM=" + stream + " " + test::binary() + " run -f " + (dir / "s.yaml") +
-                                " -- true 2>>" + log;
+    const std::string command = "JOURNAL_STREAM=" + stream + " " + test::binary() + " run -f " +
+                                (dir / "s.yaml") + " -- true 2>>" + log;
     const int status = std::system(command.c_str());
     CHECK(WEXITSTATUS(status) == 121);
     const std::string text = test::read_file(log);

@@ -15,7 +15,8 @@ using test::fill;
 using test::run_cli;
 
 TEST_CASE("restic backup wrapped with exec, tcpSocket, httpGet and httpPost hooks") {
-    if (std::system("command -v restic >/dev/null 2>&1") != 0) FAIL("restic is not installed (make test installs it)");
+    if (std::system("command -v restic >/dev/null 2>&1") != 0)
+        FAIL("restic is not installed (make test installs it)");
     test::TempDir dir;
     std::filesystem::create_directories(dir / "data/sub");
     test::write_file(dir / "data/a.txt", "alpha\n");
@@ -25,7 +26,9 @@ TEST_CASE("restic backup wrapped with exec, tcpSocket, httpGet and httpPost hook
     REQUIRE(std::system(("restic init -q -r " + (dir / "repo") + " >/dev/null 2>&1").c_str()) == 0);
 
     test::TestHttpServer server;
-    server.route("/.*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route("/.*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     const std::string port = std::to_string(server.port());
     test::write_file(dir / "hooks.yaml", fill(R"(name: files
@@ -61,15 +64,19 @@ hooks:
 
     // The snapshot is really there, with the file the pre hook wrote.
     const std::string ls = dir / "ls.txt";
-    REQUIRE(std::system(("restic -r " + (dir / "repo") + " --no-cache ls latest > " + ls + " 2>/dev/null").c_str()) == 0);
+    REQUIRE(std::system(
+                ("restic -r " + (dir / "repo") + " --no-cache ls latest > " + ls + " 2>/dev/null")
+                    .c_str()) == 0);
     CHECK(test::read_file(ls).find("flushed-at") != std::string::npos);
 
     // A failing backup (a missing source) still resumes the application.
-    test::write_file(dir / "fail.yaml", fill(R"(command: [restic, -r, {DIR}/repo, backup, --no-cache, {DIR}/no-such-folder]
+    test::write_file(
+        dir / "fail.yaml",
+        fill(R"(command: [restic, -r, {DIR}/repo, backup, --no-cache, {DIR}/no-such-folder]
 hooks:
   postBackup: {name: resume, exec: {command: [sh, -c, "echo $STASH_HOOK_PHASE $STASH_HOOK_TASK_EXIT_CODE > {DIR}/resumed"]}}
 )",
-                                             {{"DIR", dir.path()}}));
+             {{"DIR", dir.path()}}));
     auto failed = run_cli({"run", "-f", dir / "fail.yaml"});
     CHECK(failed.exit_code != 0);
     CHECK(failed.exit_code < 120);

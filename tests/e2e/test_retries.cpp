@@ -47,7 +47,8 @@ hooks:
                                           {{"DIR", dir.path()}}));
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json"});
     CHECK(r.exit_code == 9);
-    CHECK(test::read_lines(dir / "log") == Lines{"on-failure", "on-failure", "on-failure", "final-0"});
+    CHECK(test::read_lines(dir / "log") ==
+          Lines{"on-failure", "on-failure", "on-failure", "final-0"});
     auto st = test::read_json(dir / "st.json");
     CHECK(st["attempts"].size() == 3);
     CHECK(st["phase"] == "Failed");

@@ -36,8 +36,8 @@ hooks:
     opts.env = {{"BACKUP_TOKEN", "env-t0ken-value"}};
     for (const char* verbosity : {"-v", "-q", "--log-format=json"}) {
         CAPTURE(verbosity);
-        auto r = test::run_cli({"run", verbosity, "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
-                                "-c", "exit 3"},
+        auto r = test::run_cli({"run", verbosity, "-f", dir / "s.yaml", "--status-file",
+                                dir / "st.json", "--", "sh", "-c", "exit 3"},
                                opts);
         CHECK(r.exit_code == 3);
         const std::string status = test::read_file(dir / "st.json");
@@ -46,7 +46,8 @@ hooks:
             CHECK(r.err.find(secret) == std::string::npos);
             CHECK(status.find(secret) == std::string::npos);
         }
-        CHECK(status.find("token=*** url=https://admin:***@db.example/x bearer=***") != std::string::npos);
+        CHECK(status.find("token=*** url=https://admin:***@db.example/x bearer=***") !=
+              std::string::npos);
     }
     // The server still received the real header.
     CHECK(server.requests().back().header("Authorization") == "Bearer-hdr-s3cret");
@@ -71,7 +72,8 @@ struct ServeDaemon {
     ServeDaemon(const std::string& spec, const test::CliOptions& options, std::string bearer)
         : token(std::move(bearer)) {
         cli = std::make_unique<test::BackgroundCli>(
-            std::vector<std::string>{"serve", "-f", spec, "--listen", "127.0.0.1:0", "--port-file", io / "port"},
+            std::vector<std::string>{"serve", "-f", spec, "--listen", "127.0.0.1:0", "--port-file",
+                                     io / "port"},
             options);
         REQUIRE(test::wait_for_file(io / "port"));
         for (int i = 0; i < 100 && test::read_file(io / "port").empty(); ++i)
@@ -95,7 +97,8 @@ struct ServeDaemon {
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < until) {
             auto res = get("/sessions/" + name);
-            if (res && res->status == 200 && nlohmann::json::parse(res->body)["phase"] != "Running") return name;
+            if (res && res->status == 200 && nlohmann::json::parse(res->body)["phase"] != "Running")
+                return name;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         FAIL("session " << name << " did not end");
@@ -197,15 +200,16 @@ hooks:
     opts.env = {{"PEM_KEY", pem}, {"QUOTED", "pa\"ss\"w0rd-42"}};
     for (const char* verbosity : {"-v", "--log-format=json", "-q"}) {
         CAPTURE(verbosity);
-        auto r = test::run_cli({"run", verbosity, "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
-                                "-c", "exit 0"},
+        auto r = test::run_cli({"run", verbosity, "-f", dir / "s.yaml", "--status-file",
+                                dir / "st.json", "--", "sh", "-c", "exit 0"},
                                opts);
         CHECK(r.exit_code == 0);
         const std::string status = test::read_file(dir / "st.json");
         const auto doc = nlohmann::json::parse(status);
         CHECK(doc["hooks"][2]["output"].get<std::string>().rfind("***", 0) == 0);
-        for (const std::string piece : {"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "AKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
-                                  "BEGIN PRIVATE KEY", "w0rd-42", "ss\\\"w0rd"}) {
+        for (const std::string piece :
+             {"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "AKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+              "BEGIN PRIVATE KEY", "w0rd-42", "ss\\\"w0rd"}) {
             CAPTURE(piece);
             CHECK_FALSE(leaks({status, r.err}, piece));
         }
@@ -213,7 +217,9 @@ hooks:
     }
 }
 
-TEST_CASE("a secret cut by the 4 KiB output tail or the 200-character error hint leaves no visible piece") {
+TEST_CASE(
+    "a secret cut by the 4 KiB output tail or the 200-character error hint leaves no visible "
+    "piece") {
     const std::string secret = "STRADDLE-0123456789-abcdefghij-SECRET-xyz";  // 41 bytes
     test::TempDir dir;
     // stdout: the secret, then filler so that only the secret's last 21 bytes are in
@@ -230,8 +236,9 @@ hooks:
 )");
     test::CliOptions opts;
     opts.env = {{"CUT_SECRET", secret}};
-    auto r = test::run_cli(
-        {"run", "-v", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "exit 0"}, opts);
+    auto r = test::run_cli({"run", "-v", "-f", dir / "s.yaml", "--status-file", dir / "st.json",
+                            "--", "sh", "-c", "exit 0"},
+                           opts);
     CHECK(r.exit_code == 0);
     const std::string status = test::read_file(dir / "st.json");
     const auto doc = nlohmann::json::parse(status);
@@ -240,7 +247,8 @@ hooks:
     CHECK(doc["hooks"][1]["output"].get<std::string>().rfind("***...", 0) == 0);
     CHECK(doc["hooks"][0]["error"].get<std::string>().find("exit code 1: ") == 0);
     CHECK(doc["hooks"][0]["error"].get<std::string>().find("-***") != std::string::npos);
-    for (const std::string piece : {"abcdefghij-SECRET-xyz", "SECRET-xyz", "STRADDLE-0", "STRADDLE", "0123456789"}) {
+    for (const std::string piece :
+         {"abcdefghij-SECRET-xyz", "SECRET-xyz", "STRADDLE-0", "STRADDLE", "0123456789"}) {
         CAPTURE(piece);
         CHECK_FALSE(leaks({status, r.err}, piece));
     }
@@ -278,15 +286,16 @@ TEST_CASE("webhook URLs: path and query hidden unless showUrl, URL passwords nev
         bool shown;
     };
     for (const Case& c : {Case{"", "", false}, Case{"", "\n        showUrl: true", true},
-                         Case{"showUrls: true\n", "", true}, Case{"showUrls: true\n", "\n        showUrl: false", false}}) {
+                          Case{"showUrls: true\n", "", true},
+                          Case{"showUrls: true\n", "\n        showUrl: false", false}}) {
         CAPTURE(c.top);
         CAPTURE(c.show);
         test::write_file(dir / "s.yaml", fill(spec, {{"TOP", c.top},
-                                                      {"PORT", std::to_string(server.port())},
-                                                      {"PATH", secret_path},
-                                                      {"SHOW", c.show}}));
-        auto run = test::run_cli(
-            {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "exit 0"});
+                                                     {"PORT", std::to_string(server.port())},
+                                                     {"PATH", secret_path},
+                                                     {"SHOW", c.show}}));
+        auto run = test::run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json",
+                                  "--", "sh", "-c", "exit 0"});
         CHECK(run.exit_code == 0);
         auto plan = test::run_cli({"plan", "-f", dir / "s.yaml"});
         auto dry = test::run_cli({"run", "--dry-run", "-f", dir / "s.yaml", "--", "true"});
@@ -339,7 +348,9 @@ hooks:
     CHECK_FALSE(leaks({plan.out, plan.err, dry.out, dry.err}, "hdr-t0ken-from-env"));
 }
 
-TEST_CASE("secrets: exactly the environment values a header template reads are secrets, not text that says env") {
+TEST_CASE(
+    "secrets: exactly the environment values a header template reads are secrets, not text that "
+    "says env") {
     test::TempDir dir;
     // The token is read through env in a header; the exec hook prints it bare. A header
     // that only mentions "environment" in its text reads nothing secret.
@@ -362,7 +373,8 @@ hooks:
 )");
     test::CliOptions opts;
     opts.env = {{"NOTIFY_TOKEN", "hdr-t0ken-via-env"}};
-    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, opts);
+    auto r = test::run_cli(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, opts);
     CHECK(r.exit_code == 0);
     const std::string status = test::read_file(dir / "st.json");
     CHECK_FALSE(leaks({r.err, status}, "hdr-t0ken-via-env"));

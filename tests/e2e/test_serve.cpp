@@ -28,8 +28,10 @@ struct Daemon {
     std::unique_ptr<test::BackgroundCli> cli;
     int port = 0;
 
-    Daemon(const std::string& spec, std::vector<std::string> extra = {}, const test::CliOptions& options = {}) {
-        std::vector<std::string> args = {"serve", "-f", spec, "--listen", "127.0.0.1:0", "--port-file", io / "port"};
+    Daemon(const std::string& spec, std::vector<std::string> extra = {},
+           const test::CliOptions& options = {}) {
+        std::vector<std::string> args = {"serve",       "-f",          spec,       "--listen",
+                                         "127.0.0.1:0", "--port-file", io / "port"};
         args.insert(args.end(), extra.begin(), extra.end());
         cli = std::make_unique<test::BackgroundCli>(args, options);
         REQUIRE(test::wait_for_file(io / "port"));
@@ -43,10 +45,13 @@ struct Daemon {
         if (!token.empty()) c.set_bearer_token_auth(token);
         return c;
     }
-    httplib::Result trigger(const std::string& token = "") const { return client(token).Post("/sessions", "", "text/plain"); }
+    httplib::Result trigger(const std::string& token = "") const {
+        return client(token).Post("/sessions", "", "text/plain");
+    }
     /// Waits until the named session has ended; returns its status document.
     nlohmann::json wait_for(const std::string& name, double seconds = 30) const {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        const auto until =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
         while (std::chrono::steady_clock::now() < until) {
             auto res = client().Get("/sessions/" + name);
             if (res && res->status == 200) {
@@ -78,12 +83,14 @@ struct RawConnection {
     RawConnection& operator=(const RawConnection&) = delete;
     /// False once the peer has closed or reset the connection.
     bool send_text(const std::string& text) const {
-        return ::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+        return ::send(fd, text.data(), text.size(), MSG_NOSIGNAL) ==
+               static_cast<ssize_t>(text.size());
     }
     /// What the peer sends until it closes, or until `seconds` pass.
     std::string receive(double seconds = 20) const {
         std::string got;
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        const auto until =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
         while (std::chrono::steady_clock::now() < until) {
             pollfd p{fd, POLLIN, 0};
             if (::poll(&p, 1, 100) <= 0) continue;
@@ -114,7 +121,9 @@ struct Flood {
 };
 
 /// The first line of an HTTP response.
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+std::string status_line(const std::string& response) {
+    return response.substr(0, response.find("\r\n"));
+}
 
 std::string name_of(const httplib::Result& res) {
     REQUIRE(res);
@@ -186,13 +195,17 @@ hooks:
     CHECK(d.client().Get("/healthz")->body == "ok\n");
 
     const std::string metrics = d.client().Get("/metrics")->body;
-    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Failed\"} 2\n") != std::string::npos);
-    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Succeeded\"} 0\n") != std::string::npos);
-    CHECK(metrics.find("stash_hook_last_exit_code{target=\"app\",kind=\"backup\"} 137") != std::string::npos);
+    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Failed\"} 2\n") !=
+          std::string::npos);
+    CHECK(metrics.find("stash_hook_serve_sessions_total{phase=\"Succeeded\"} 0\n") !=
+          std::string::npos);
+    CHECK(metrics.find("stash_hook_last_exit_code{target=\"app\",kind=\"backup\"} 137") !=
+          std::string::npos);
     test::write_file(dir / "metrics.prom", metrics);
-    const std::string parse = "/usr/bin/python3 -c \"import sys; from prometheus_client.parser import "
-                              "text_string_to_metric_families as p; list(p(open(sys.argv[1]).read()))\" " +
-                              (dir / "metrics.prom");
+    const std::string parse =
+        "/usr/bin/python3 -c \"import sys; from prometheus_client.parser import "
+        "text_string_to_metric_families as p; list(p(open(sys.argv[1]).read()))\" " +
+        (dir / "metrics.prom");
     CHECK(std::system(parse.c_str()) == 0);
     d.cli->signal(SIGTERM);
     CHECK(d.cli->wait().exit_code == 0);
@@ -217,14 +230,17 @@ hooks:
 
 TEST_CASE("SIGHUP reloads the spec, and a broken one is logged while the old one stays") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n",
+                                          {{"DIR", dir.path()}}));
     Daemon d(dir / "s.yaml");
     d.wait_for(name_of(d.trigger()));
-    test::write_file(dir / "s.yaml", "command: [sh, -c, \"echo second\"]\ntimeout: 30\n");  // broken
+    test::write_file(dir / "s.yaml",
+                     "command: [sh, -c, \"echo second\"]\ntimeout: 30\n");  // broken
     d.cli->signal(SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     d.wait_for(name_of(d.trigger()));
-    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo third >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo third >> {DIR}/log\"]\n",
+                                          {{"DIR", dir.path()}}));
     d.cli->signal(SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     d.wait_for(name_of(d.trigger()));
@@ -232,7 +248,8 @@ TEST_CASE("SIGHUP reloads the spec, and a broken one is logged while the old one
     auto r = d.cli->wait();
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "log") == std::vector<std::string>{"first", "first", "third"});
-    CHECK(r.err.find("SIGHUP: the spec does not load; keeping the current one") != std::string::npos);
+    CHECK(r.err.find("SIGHUP: the spec does not load; keeping the current one") !=
+          std::string::npos);
     CHECK(r.err.find("missing unit in duration \"30\"") != std::string::npos);
 }
 
@@ -250,9 +267,11 @@ TEST_CASE("with a token, requests without it get 401, except /healthz") {
 
     test::CliOptions no_token;
     no_token.env = {{"STASH_HOOK_TOKEN", ""}};
-    auto refused = test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", "0.0.0.0:0"}, no_token);
+    auto refused =
+        test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", "0.0.0.0:0"}, no_token);
     CHECK(refused.exit_code == 125);
-    CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
+    CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") !=
+          std::string::npos);
 }
 
 TEST_CASE("serve authenticates before reading a body, and bounds the request head and body") {
@@ -262,22 +281,26 @@ TEST_CASE("serve authenticates before reading a body, and bounds the request hea
     {
         // 384 MiB announced without the token: refused on the head alone, the body never read.
         RawConnection conn(d.port);
-        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 402653184\r\n\r\n"));
+        REQUIRE(conn.send_text(
+            "POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 402653184\r\n\r\n"));
         Flood flood(conn, 256u << 20);
         CHECK(status_line(conn.receive(20)).find(" 401 ") != std::string::npos);
     }
     {
         // An endless chunked body without the token: refused likewise.
         RawConnection conn(d.port);
-        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10000000\r\n"));
+        REQUIRE(
+            conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                           "chunked\r\n\r\n10000000\r\n"));
         Flood flood(conn, 256u << 20);
         CHECK(status_line(conn.receive(20)).find(" 401 ") != std::string::npos);
     }
     {
         // With the token, a body over the limit is refused before it is read.
         RawConnection conn(d.port);
-        REQUIRE(conn.send_text("POST /sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-token\r\n"
-                               "Content-Length: 402653184\r\n\r\n"));
+        REQUIRE(conn.send_text(
+            "POST /sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-token\r\n"
+            "Content-Length: 402653184\r\n\r\n"));
         Flood flood(conn, 256u << 20);
         CHECK(status_line(conn.receive(20)).find(" 413 ") != std::string::npos);
     }
@@ -319,7 +342,8 @@ TEST_CASE("slow clients do not starve serve: /healthz and POST /sessions still a
         for (auto& c : slow) c->send_text("GET /healthz HTTP/1.1\r\nX-Slow: ");
         while (!stop) {
             for (auto& c : slow) c->send_text("a");
-            for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            for (int i = 0; i < 10 && !stop; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     });
     std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -359,9 +383,11 @@ TEST_CASE("sockets do not leak into the task while a request is in flight") {
 
 TEST_CASE("between sessions, processes a task daemonised are killed and reaped") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill(R"(command: [sh, -c, "setsid sleep 300 > /dev/null 2>&1 & echo $! > {DIR}/pid"]
+    test::write_file(
+        dir / "s.yaml",
+        fill(R"(command: [sh, -c, "setsid sleep 300 > /dev/null 2>&1 & echo $! > {DIR}/pid"]
 )",
-                                          {{"DIR", dir.path()}}));
+             {{"DIR", dir.path()}}));
     Daemon d(dir / "s.yaml");
     d.wait_for(name_of(d.trigger()));
     const std::string pid = test::read_lines(dir / "pid").at(0);
@@ -384,16 +410,20 @@ TEST_CASE("--listen is loopback by the address it binds, not by its spelling") {
     for (const std::string spelling : {"0x7f000001:0", "[::ffff:127.0.0.1]:0", "2130706433:0"}) {
         CAPTURE(spelling);
         test::TempDir io;
-        test::BackgroundCli cli({"serve", "-f", dir / "s.yaml", "--listen", spelling, "--port-file", io / "port"}, no_token);
+        test::BackgroundCli cli(
+            {"serve", "-f", dir / "s.yaml", "--listen", spelling, "--port-file", io / "port"},
+            no_token);
         CHECK(test::wait_for_file(io / "port", 10));
         cli.signal(SIGTERM);
         CHECK(cli.wait().exit_code == 0);
     }
     for (const std::string spelling : {"0:0", "0.0.0.0:0", "[::]:0", "[::ffff:0.0.0.0]:0"}) {
         CAPTURE(spelling);
-        auto refused = test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", spelling}, no_token);
+        auto refused =
+            test::run_cli({"serve", "-f", dir / "s.yaml", "--listen", spelling}, no_token);
         CHECK(refused.exit_code == 125);
-        CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") != std::string::npos);
+        CHECK(refused.err.find("is not loopback: give --token or STASH_HOOK_TOKEN") !=
+              std::string::npos);
     }
 }
 
@@ -423,7 +453,8 @@ TEST_CASE("a second daemon cannot listen on a port the first one holds") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "command: [true]\n");
     Daemon d(dir / "s.yaml");
-    test::BackgroundCli cli({"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:" + std::to_string(d.port)});
+    test::BackgroundCli cli(
+        {"serve", "-f", dir / "s.yaml", "--listen", "127.0.0.1:" + std::to_string(d.port)});
     for (int i = 0; i < 100 && test::process_alive(cli.pid()); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     cli.signal(SIGTERM);  // still serving: it shares the port (SO_REUSEPORT)
@@ -434,13 +465,18 @@ TEST_CASE("a second daemon cannot listen on a port the first one holds") {
     CHECK(d.cli->wait().exit_code == 0);
 }
 
-TEST_CASE("SIGHUP with a spec holding 20,000 nested parentheses in a template keeps the daemon and the old spec") {
+TEST_CASE(
+    "SIGHUP with a spec holding 20,000 nested parentheses in a template keeps the daemon and the "
+    "old spec") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n", {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml", fill("command: [sh, -c, \"echo first >> {DIR}/log\"]\n",
+                                          {{"DIR", dir.path()}}));
     Daemon d(dir / "s.yaml");
     d.wait_for(name_of(d.trigger()));
     const std::string deep = std::string(20'000, '(') + ".Name" + std::string(20'000, ')');
-    test::write_file(dir / "s.yaml", "command: [true]\nhooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep + " }}\"]}}\n");
+    test::write_file(dir / "s.yaml",
+                     "command: [true]\nhooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep +
+                         " }}\"]}}\n");
     d.cli->signal(SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     d.wait_for(name_of(d.trigger()));
@@ -453,7 +489,8 @@ TEST_CASE("SIGHUP with a spec holding 20,000 nested parentheses in a template ke
 
 TEST_CASE("serve shows when the next scheduled session runs: in the log and in /metrics") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "schedule: \"0 3 * * *\"\ntimeZone: Europe/Berlin\ncommand: [true]\n");
+    test::write_file(dir / "s.yaml",
+                     "schedule: \"0 3 * * *\"\ntimeZone: Europe/Berlin\ncommand: [true]\n");
     Daemon d(dir / "s.yaml");
     auto res = d.client().Get("/metrics");
     REQUIRE(res);
@@ -462,7 +499,8 @@ TEST_CASE("serve shows when the next scheduled session runs: in the log and in /
     REQUIRE(at != std::string::npos);
     const long long next = std::stoll(res->body.substr(at + 1 + key.size()));
     const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
     CHECK(next > now);
     CHECK(next <= now + 25 * 3600);
     CHECK(next % 3600 == 0);  // 03:00 in Berlin is a whole hour in UTC
@@ -496,33 +534,37 @@ TEST_CASE("serve on a faked clock across DST nights starts the sessions the man 
     struct Night {
         const char* name;
         const char* schedule;
-        const char* start;  // UTC
+        const char* start;           // UTC
         size_t at_least;             // sessions that must have started in the 8 s
         std::vector<long long> due;  // what may have started, in order
     };
     const std::vector<Night> nights = {
         // America/New_York, 2024-11-03: 02:00 EDT -> 01:00 EST at 06:00 UTC.
         {"fixed", "30 1 * * *", "2024-11-03 05:28:00", 1, {1730611800}},  // 01:30 EDT only
-        {"step", "*/20 * * * *", "2024-11-03 05:28:00", 4,              // both passes of 01:xx
+        {"step",
+         "*/20 * * * *",
+         "2024-11-03 05:28:00",
+         4,  // both passes of 01:xx
          {1730612400, 1730613600, 1730614800, 1730616000, 1730617200}},
         // 2024-03-10: 02:00 EST -> 03:00 EDT at 07:00 UTC; 02:30 does not exist.
         {"skipped", "30 2 * * *", "2024-03-10 06:48:00", 1, {1710054000}},  // at the transition
     };
     std::vector<std::unique_ptr<Daemon>> daemons;
     for (const auto& n : nights) {
-        test::write_file(dir / (std::string(n.name) + ".yaml"),
-                         fill(R"(schedule: "{S}"
+        test::write_file(dir / (std::string(n.name) + ".yaml"), fill(R"(schedule: "{S}"
 timeZone: America/New_York
 command: [true]
 )",
-                              {{"S", n.schedule}}));
+                                                                     {{"S", n.schedule}}));
         test::CliOptions options;
-        options.env = {{"LD_PRELOAD", lib}, {"FAKETIME", std::string("@") + n.start + " x600"}, {"TZ", "UTC"}};
+        options.env = {
+            {"LD_PRELOAD", lib}, {"FAKETIME", std::string("@") + n.start + " x600"}, {"TZ", "UTC"}};
 #ifdef STASH_HOOK_SANITIZED
         // ASan wants its runtime first among the preloaded libraries; libfaketime is first here.
         options.env.emplace_back("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0");
 #endif
-        daemons.push_back(std::make_unique<Daemon>(dir / (std::string(n.name) + ".yaml"), std::vector<std::string>{}, options));
+        daemons.push_back(std::make_unique<Daemon>(dir / (std::string(n.name) + ".yaml"),
+                                                   std::vector<std::string>{}, options));
     }
     std::this_thread::sleep_for(std::chrono::seconds(8));
     for (size_t k = 0; k < nights.size(); ++k) {
@@ -530,7 +572,8 @@ command: [true]
         daemons[k]->cli->signal(SIGTERM);
         const auto result = daemons[k]->cli->wait();
         CHECK(result.exit_code == 0);
-        // "session <name>-20241103-053000-1a2b starting (schedule)": the daemon's (faked) UTC start.
+        // "session <name>-20241103-053000-1a2b starting (schedule)": the daemon's (faked) UTC
+        // start.
         std::vector<long long> ran;
         std::istringstream lines(result.err);
         for (std::string line; std::getline(lines, line);) {
@@ -550,7 +593,9 @@ command: [true]
     }
 }
 
-TEST_CASE("serve runs a Stash BackupConfiguration on its spec.schedule with the -- command, unless spec.paused") {
+TEST_CASE(
+    "serve runs a Stash BackupConfiguration on its spec.schedule with the -- command, unless "
+    "spec.paused") {
     test::TempDir dir;
     const std::string manifest = R"(apiVersion: stash.appscode.com/v1beta1
 kind: BackupConfiguration
@@ -564,9 +609,11 @@ spec:
       exec: {command: [sh, -c, "echo pre >> {DIR}/log"]}
 )";
     test::write_file(dir / "bc.yaml", fill(manifest, {{"DIR", dir.path()}, {"PAUSED", "false"}}));
-    test::write_file(dir / "paused.yaml", fill(manifest, {{"DIR", dir.path() + "/p"}, {"PAUSED", "true"}}));
+    test::write_file(dir / "paused.yaml",
+                     fill(manifest, {{"DIR", dir.path() + "/p"}, {"PAUSED", "true"}}));
     std::filesystem::create_directories(dir / "p");
-    const std::vector<std::string> task = {"--fake-clock-step", "1m", "--", "sh", "-c", "echo task >> " + dir / "log"};
+    const std::vector<std::string> task = {"--fake-clock-step",          "1m", "--", "sh", "-c",
+                                           "echo task >> " + dir / "log"};
     {
         Daemon d(dir / "bc.yaml", task);
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));

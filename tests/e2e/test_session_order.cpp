@@ -22,7 +22,9 @@ std::string order_spec(const test::TempDir& dir, int pre1_exit, int post1_exit) 
     - {name: post1, exec: {command: [sh, -c, "echo post1 >> {DIR}/log; exit {POST1}"]}}
     - {name: post2, exec: {command: [sh, -c, "echo post2 >> {DIR}/log"]}}
 )",
-                {{"DIR", dir.path()}, {"PRE1", std::to_string(pre1_exit)}, {"POST1", std::to_string(post1_exit)}});
+                {{"DIR", dir.path()},
+                 {"PRE1", std::to_string(pre1_exit)},
+                 {"POST1", std::to_string(post1_exit)}});
 }
 
 std::map<std::string, std::string> phases(const std::string& status_path) {
@@ -38,7 +40,8 @@ std::map<std::string, std::string> phases(const std::string& status_path) {
 TEST_CASE("everything succeeds: pre hooks, task, post hooks in order, exit 0") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", order_spec(dir, 0, 0));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo task >> " + (dir / "log")});
+    auto r =
+        run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo task >> " + (dir / "log")});
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "log") == Lines{"pre1", "pre2", "task", "post1", "post2"});
 }
@@ -46,8 +49,8 @@ TEST_CASE("everything succeeds: pre hooks, task, post hooks in order, exit 0") {
 TEST_CASE("a failing pre hook skips the rest and the task, post hooks still run, exit 120") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", order_spec(dir, 1, 0));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                      "echo task >> " + (dir / "log")});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
+                      "-c", "echo task >> " + (dir / "log")});
     CHECK(r.exit_code == 120);
     CHECK(test::read_lines(dir / "log") == Lines{"pre1", "post1", "post2"});
     auto p = phases(dir / "st.json");
@@ -60,7 +63,8 @@ TEST_CASE("a failing pre hook skips the rest and the task, post hooks still run,
 TEST_CASE("a failing task still runs the post hooks and exits with the task's code") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", order_spec(dir, 0, 0));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "echo task >> " + (dir / "log") + "; exit 7"});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                      "echo task >> " + (dir / "log") + "; exit 7"});
     CHECK(r.exit_code == 7);
     CHECK(test::read_lines(dir / "log") == Lines{"pre1", "pre2", "task", "post1", "post2"});
 }
@@ -68,8 +72,8 @@ TEST_CASE("a failing task still runs the post hooks and exits with the task's co
 TEST_CASE("a failing post hook does not stop the next one and fails the session with 121") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", order_spec(dir, 0, 5));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                      "echo task >> " + (dir / "log")});
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
+                      "-c", "echo task >> " + (dir / "log")});
     CHECK(r.exit_code == 121);
     CHECK(test::read_lines(dir / "log") == Lines{"pre1", "pre2", "task", "post1", "post2"});
     auto st = test::read_json(dir / "st.json");
@@ -89,20 +93,23 @@ TEST_CASE("executionPolicy: which post hooks run after success and after failure
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(spec, {{"DIR", dir.path()}}));
     SUBCASE("the task succeeded") {
-        CHECK(run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}).exit_code == 0);
+        CHECK(run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"})
+                  .exit_code == 0);
         CHECK(test::read_lines(dir / "log") == Lines{"always", "default", "on-success"});
         auto p = phases(dir / "st.json");
         CHECK(p["on-failure"] == "Skipped");
         CHECK(p["final"] == "Skipped");
     }
     SUBCASE("the task failed") {
-        CHECK(run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "false"}).exit_code == 1);
+        CHECK(
+            run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "false"})
+                .exit_code == 1);
         CHECK(test::read_lines(dir / "log") == Lines{"always", "default", "on-failure", "final"});
         CHECK(phases(dir / "st.json")["on-success"] == "Skipped");
     }
     SUBCASE("a pre hook failed") {
-        test::write_file(dir / "s2.yaml",
-                         fill(spec + "  preBackup: {exec: {command: [false]}}\n", {{"DIR", dir.path()}}));
+        test::write_file(dir / "s2.yaml", fill(spec + "  preBackup: {exec: {command: [false]}}\n",
+                                               {{"DIR", dir.path()}}));
         CHECK(run_cli({"run", "-f", dir / "s2.yaml", "--", "true"}).exit_code == 120);
         CHECK(test::read_lines(dir / "log") == Lines{"always", "default", "on-failure", "final"});
     }
@@ -131,20 +138,25 @@ TEST_CASE("retry: extra attempts after a failure, with a doubling delay") {
     // Fails on the first two attempts, succeeds on the third.
     test::write_flaky_script(dir / "flaky.sh", 2);
     SUBCASE("enough attempts") {
-        test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [{DIR}/flaky.sh]}, "
-                                              "retry: {attempts: 2, delay: 10ms}}\n",
-                                              {{"DIR", dir.path()}}));
-        CHECK(run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}).exit_code == 0);
+        test::write_file(dir / "s.yaml",
+                         fill("hooks:\n  preBackup: {exec: {command: [{DIR}/flaky.sh]}, "
+                              "retry: {attempts: 2, delay: 10ms}}\n",
+                              {{"DIR", dir.path()}}));
+        CHECK(run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"})
+                  .exit_code == 0);
         CHECK(test::read_json(dir / "st.json")["hooks"][0]["attempts"] == 3);
     }
     SUBCASE("too few attempts") {
-        test::write_file(dir / "s.yaml", fill("hooks:\n  preBackup: {exec: {command: [{DIR}/flaky.sh]}, "
-                                              "retry: {attempts: 1, delay: 10ms}}\n",
-                                              {{"DIR", dir.path()}}));
-        auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+        test::write_file(dir / "s.yaml",
+                         fill("hooks:\n  preBackup: {exec: {command: [{DIR}/flaky.sh]}, "
+                              "retry: {attempts: 1, delay: 10ms}}\n",
+                              {{"DIR", dir.path()}}));
+        auto r =
+            run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
         CHECK(r.exit_code == 120);
         CHECK(test::read_json(dir / "st.json")["hooks"][0]["attempts"] == 2);
-        CHECK(r.err.find("attempt 1 of 2 failed: exit code 1; retrying in 10ms") != std::string::npos);
+        CHECK(r.err.find("attempt 1 of 2 failed: exit code 1; retrying in 10ms") !=
+              std::string::npos);
     }
 }
 
@@ -167,6 +179,7 @@ hooks:
     const auto task = test::read_lines(dir / "task");
     CHECK(task == Lines{pre[0], pre[1]});
     const auto post = test::read_lines(dir / "post");
-    CHECK(post == Lines{"STASH_HOOK_ERROR=backup command failed: exit code 3", pre[0], "STASH_HOOK_PHASE=Failed",
-                        pre[1], "STASH_HOOK_STAGE=postBackup", "STASH_HOOK_TASK_EXIT_CODE=3"});
+    CHECK(post == Lines{"STASH_HOOK_ERROR=backup command failed: exit code 3", pre[0],
+                        "STASH_HOOK_PHASE=Failed", pre[1], "STASH_HOOK_STAGE=postBackup",
+                        "STASH_HOOK_TASK_EXIT_CODE=3"});
 }

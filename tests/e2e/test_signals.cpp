@@ -3,9 +3,8 @@
 // process we started survives.
 
 #include <doctest/doctest.h>
-#include <signal.h>
-
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,10 +21,11 @@ TEST_CASE("SIGTERM during the task goes to its group, and post hooks run with th
   postBackup: {name: resume, exec: {command: [sh, -c, 'echo "$STASH_HOOK_PHASE|$STASH_HOOK_ERROR" > {DIR}/post']}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                             fill("trap 'echo got-TERM > {DIR}/trapped; exit 3' TERM; touch {DIR}/started; "
-                                  "while :; do sleep 0.1; done",
-                                  {{"DIR", dir.path()}})});
+    test::BackgroundCli run(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
+         fill("trap 'echo got-TERM > {DIR}/trapped; exit 3' TERM; touch {DIR}/started; "
+              "while :; do sleep 0.1; done",
+              {{"DIR", dir.path()}})});
     REQUIRE(test::wait_for_file(dir / "started"));
     run.signal(SIGTERM);
     auto r = run.wait();
@@ -50,7 +50,8 @@ TEST_CASE("SIGINT during a pre hook stops it, skips the task and still runs the 
   postBackup: {name: undo, exec: {command: [touch, {DIR}/undone]}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "touch", dir / "task"});
+    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--",
+                             "touch", dir / "task"});
     REQUIRE(test::wait_for_file(dir / "started"));
     run.signal(SIGINT);
     auto r = run.wait();
@@ -75,8 +76,8 @@ TEST_CASE("a second signal while post hooks run stops them, and the status says 
     - {name: notify, exec: {command: [touch, {DIR}/notified]}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                             "touch " + (dir / "started") + "; sleep 300"});
+    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--",
+                             "sh", "-c", "touch " + (dir / "started") + "; sleep 300"});
     REQUIRE(test::wait_for_file(dir / "started"));
     run.signal(SIGTERM);
     REQUIRE(test::wait_for_file(dir / "post-started"));
@@ -96,7 +97,8 @@ TEST_CASE("a second signal while post hooks run stops them, and the status says 
 TEST_CASE("SIGHUP is handled like SIGTERM") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "name: t\n");
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "touch " + (dir / "started") + "; sleep 300"});
+    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                             "touch " + (dir / "started") + "; sleep 300"});
     REQUIRE(test::wait_for_file(dir / "started"));
     run.signal(SIGHUP);
     CHECK(run.wait().exit_code == 128 + SIGHUP);
@@ -109,7 +111,8 @@ TEST_CASE("no process started by a run survives it, daemonised grandchildren inc
   preBackup: {exec: {command: [sh, -c, "setsid sh -c 'echo $$ > {DIR}/daemon; exec sleep 300' > /dev/null 2>&1 < /dev/null & while [ ! -s {DIR}/daemon ]; do sleep 0.01; done"]}}
 )",
                                           {{"DIR", dir.path()}}));
-    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "sleep 300 & echo $! > " + (dir / "task-child")});
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                            "sleep 300 & echo $! > " + (dir / "task-child")});
     CHECK(r.exit_code == 0);
     REQUIRE(test::wait_for_file(dir / "daemon", 5));
     CHECK_FALSE(test::process_alive(std::stoi(test::read_file(dir / "daemon"))));
@@ -160,14 +163,14 @@ TEST_CASE("a log reader that goes away (SIGPIPE on stderr) does not stop the ses
   postBackup: {name: post, exec: {command: [touch, {DIR}/post]}}
 )",
                                           {{"DIR", dir.path()}}));
-    CHECK(run_with_broken_stderr({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "touch",
-                                  dir / "task"}) == 0);
+    CHECK(run_with_broken_stderr({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json",
+                                  "--", "touch", dir / "task"}) == 0);
     CHECK(std::filesystem::exists(dir / "task"));
     CHECK(std::filesystem::exists(dir / "post"));
     CHECK(test::read_json(dir / "st.json")["phase"] == "Succeeded");
     // A failing run still ends with its own exit code and a whole status.
-    CHECK(run_with_broken_stderr({"run", "-f", dir / "s.yaml", "--status-file", dir / "st2.json", "--", "sh", "-c",
-                                  "exit 7"}) == 7);
+    CHECK(run_with_broken_stderr({"run", "-f", dir / "s.yaml", "--status-file", dir / "st2.json",
+                                  "--", "sh", "-c", "exit 7"}) == 7);
     CHECK(test::read_json(dir / "st2.json")["phase"] == "Failed");
 }
 
@@ -175,11 +178,13 @@ TEST_CASE("the task still gets the default SIGPIPE") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "name: t\n");
     // bash reports how yes ended: 128+13 when SIGPIPE killed it.
-    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--", "bash", "-c", "yes | head -n 1 > /dev/null; exit ${PIPESTATUS[0]}"});
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--", "bash", "-c",
+                            "yes | head -n 1 > /dev/null; exit ${PIPESTATUS[0]}"});
     CHECK(r.exit_code == 128 + SIGPIPE);
 }
 
-TEST_CASE("a first signal that arrives while post hooks run lets them all run, and the status is whole") {
+TEST_CASE(
+    "a first signal that arrives while post hooks run lets them all run, and the status is whole") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   postBackup:
@@ -187,7 +192,8 @@ TEST_CASE("a first signal that arrives while post hooks run lets them all run, a
     - {name: notify, exec: {command: [touch, {DIR}/notified]}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    test::BackgroundCli run(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     REQUIRE(test::wait_for_file(dir / "post-started"));
     run.signal(SIGTERM);
     auto r = run.wait();
@@ -219,7 +225,9 @@ TEST_CASE("hook POSTSTAGE: a first signal lets every post hook run, as in a sess
     CHECK(std::filesystem::exists(dir / "notified"));
 }
 
-TEST_CASE("a second signal while post hooks run stops them, even when the first came during the post hooks") {
+TEST_CASE(
+    "a second signal while post hooks run stops them, even when the first came during the post "
+    "hooks") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   postBackup:
@@ -227,7 +235,8 @@ TEST_CASE("a second signal while post hooks run stops them, even when the first 
     - {name: notify, exec: {command: [touch, {DIR}/notified]}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    test::BackgroundCli run(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     REQUIRE(test::wait_for_file(dir / "post-started"));
     run.signal(SIGTERM);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -249,7 +258,8 @@ TEST_CASE("SIGQUIT and SIGALRM are handled like SIGTERM: forwarded, post hooks r
   postBackup: {name: resume, exec: {command: [touch, {DIR}/post]}}
 )",
                                               {{"DIR", dir.path()}}));
-        test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
+        test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json",
+                                 "--", "sh", "-c",
                                  "echo $$ > " + (dir / "task.pid") + "; sleep 300 & wait"});
         REQUIRE(test::wait_for_file(dir / "task.pid"));
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -271,8 +281,10 @@ TEST_CASE("SIGUSR1 and SIGUSR2 are ignored by stash-hook, and the task gets its 
   postBackup: {name: resume, exec: {command: [touch, {DIR}/post]}}
 )",
                                           {{"DIR", dir.path()}}));
-    test::BackgroundCli run({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                             "touch " + (dir / "started") + "; sleep 1; grep SigIgn /proc/self/status > " + (dir / "ignored")});
+    test::BackgroundCli run(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
+         "touch " + (dir / "started") + "; sleep 1; grep SigIgn /proc/self/status > " +
+             (dir / "ignored")});
     REQUIRE(test::wait_for_file(dir / "started"));
     run.signal(SIGUSR1);
     run.signal(SIGUSR2);
@@ -283,7 +295,8 @@ TEST_CASE("SIGUSR1 and SIGUSR2 are ignored by stash-hook, and the task gets its 
     // Not ignored in the task: SIGUSR1 is bit 9, SIGUSR2 bit 11 of the mask.
     const std::string line = test::read_file(dir / "ignored");
     REQUIRE(line.rfind("SigIgn:", 0) == 0);
-    CHECK((std::stoull(line.substr(7), nullptr, 16) & ((1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGUSR2 - 1)))) == 0);
+    CHECK((std::stoull(line.substr(7), nullptr, 16) &
+           ((1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGUSR2 - 1)))) == 0);
 }
 
 namespace {
@@ -338,14 +351,17 @@ sys.exit(os.waitstatus_to_exitcode(status[0]) if os.WIFEXITED(status[0]) else 98
 
 }  // namespace
 
-TEST_CASE("Ctrl-Z in an interactive run stops the job and gives the terminal back, and fg continues it") {
+TEST_CASE(
+    "Ctrl-Z in an interactive run stops the job and gives the terminal back, and fg continues it") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill("hooks:\n  postBackup: {exec: {command: [touch, {DIR}/post]}}\n",
-                                          {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml",
+                     fill("hooks:\n  postBackup: {exec: {command: [touch, {DIR}/post]}}\n",
+                          {{"DIR", dir.path()}}));
     test::write_file(dir / "drive.py", kPtyDriver);
-    const std::string command = "python3 " + (dir / "drive.py") + " " + test::binary() + " " + (dir / "s.yaml") + " " +
-                                (dir / "started") + " -- sh -c 'touch " + (dir / "started") + "; sleep 1; touch " +
-                                (dir / "done") + "' > " + (dir / "seen") + " 2>&1";
+    const std::string command = "python3 " + (dir / "drive.py") + " " + test::binary() + " " +
+                                (dir / "s.yaml") + " " + (dir / "started") + " -- sh -c 'touch " +
+                                (dir / "started") + "; sleep 1; touch " + (dir / "done") + "' > " +
+                                (dir / "seen") + " 2>&1";
     const int status = std::system(command.c_str());
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);

@@ -40,10 +40,11 @@ std::string manifest_text(const std::string& path) {
     const std::string text = test::read_file(path);
     if (fs::path(path).filename().string().rfind("fragment-", 0) != 0) return text;
     const bool restore = text.find("Restore:") != std::string::npos;
-    std::string out = std::string("apiVersion: stash.appscode.com/v1beta1\nkind: ") +
-                      (restore ? "RestoreSession" : "BackupConfiguration") +
-                      "\nmetadata:\n  name: fragment\n  namespace: demo\nspec:\n"
-                      "  target:\n    ref:\n      apiVersion: apps/v1\n      kind: Deployment\n      name: app\n";
+    std::string out =
+        std::string("apiVersion: stash.appscode.com/v1beta1\nkind: ") +
+        (restore ? "RestoreSession" : "BackupConfiguration") +
+        "\nmetadata:\n  name: fragment\n  namespace: demo\nspec:\n"
+        "  target:\n    ref:\n      apiVersion: apps/v1\n      kind: Deployment\n      name: app\n";
     if (text.rfind("hooks:", 0) == 0) return out + indented(text, "  ");
     return out + "  hooks:\n" + indented(text, "    ");
 }
@@ -102,38 +103,45 @@ std::string fixture(const std::string& name, const test::TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("kubectl runs a Stash manifest's exec hooks in its workload's pod, and --pod and --namespace choose another") {
+TEST_CASE(
+    "kubectl runs a Stash manifest's exec hooks in its workload's pod, and --pod and --namespace "
+    "choose another") {
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
     const std::string bc = fixture("concepts-backupconfiguration.yaml", dir);
     auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--", "true"}, opts);
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(test::read_file(dir / "argv") ==
-          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] [/bin/sh] [-c] "
+          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] "
+          "[/bin/sh] [-c] "
           "[echo \"Sample PreBackup hook demo\"]\n"
-          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] [/bin/sh] [-c] "
+          "kubectl [exec] [deployment/stash-demo] [-c] [my-app-container] [-i] [-n] [demo] [--] "
+          "[/bin/sh] [-c] "
           "[echo \"Sample PostBackup hook demo\"]\n");
     fs::remove(dir / "argv");
-    r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod", "stash-demo-7d9f", "--namespace",
-                       "prod", "--", "true"},
+    r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod",
+                       "stash-demo-7d9f", "--namespace", "prod", "--", "true"},
                       opts);
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "argv").at(0) ==
-          "kubectl [exec] [stash-demo-7d9f] [-c] [my-app-container] [-i] [-n] [prod] [--] [/bin/sh] [-c] "
+          "kubectl [exec] [stash-demo-7d9f] [-c] [my-app-container] [-i] [-n] [prod] [--] "
+          "[/bin/sh] [-c] "
           "[echo \"Sample PreBackup hook demo\"]");
 
     // plan shows the argv that runs, or why nothing can run yet.
     auto plan = test::run_cli({"plan", "-f", bc, "--container-runtime", "kubectl"});
-    CHECK(plan.out.find("exec kubectl exec deployment/stash-demo -c my-app-container -i -n demo -- /bin/sh -c") !=
-          std::string::npos);
+    CHECK(plan.out.find("exec kubectl exec deployment/stash-demo -c my-app-container -i -n demo -- "
+                        "/bin/sh -c") != std::string::npos);
     plan = test::run_cli({"plan", "-f", bc});
-    CHECK(plan.out.find("(in container my-app-container: give --container-runtime)") != std::string::npos);
+    CHECK(plan.out.find("(in container my-app-container: give --container-runtime)") !=
+          std::string::npos);
 
     // A batch's global hooks have no target; a member's hooks run in that member's workload.
     const std::string bb = fixture("concepts-backupbatch.yaml", dir);
     auto global = test::run_cli({"run", "-f", bb, "--container-runtime", "kubectl", "--", "true"});
     CHECK(global.exit_code == 125);
-    CHECK(global.err.find("a batch's global hooks have no target: give --pod POD") != std::string::npos);
+    CHECK(global.err.find("a batch's global hooks have no target: give --pod POD") !=
+          std::string::npos);
     test::write_file(dir / "members.yaml", R"(apiVersion: stash.appscode.com/v1beta1
 kind: BackupBatch
 metadata: {name: m, namespace: shop}
@@ -144,16 +152,20 @@ spec:
       preBackup: {containerName: pg, exec: {command: [psql, -c, CHECKPOINT]}}
 )");
     plan = test::run_cli({"plan", "-f", dir / "members.yaml", "--container-runtime", "kubectl"});
-    CHECK_MESSAGE(plan.out.find("exec kubectl exec statefulset/db -c pg -i -n shop -- psql -c CHECKPOINT") !=
-                      std::string::npos,
-                  plan.out);
+    CHECK_MESSAGE(
+        plan.out.find("exec kubectl exec statefulset/db -c pg -i -n shop -- psql -c CHECKPOINT") !=
+            std::string::npos,
+        plan.out);
 }
 
-TEST_CASE("validate and run agree on a Stash manifest's container hooks, and their advice can be followed") {
+TEST_CASE(
+    "validate and run agree on a Stash manifest's container hooks, and their advice can be "
+    "followed") {
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
     const std::string bc = fixture("bar-pre_backup_hook_demo.yaml", dir);  // target: an AppBinding
-    for (const std::vector<std::string>& runtime : {std::vector<std::string>{}, {"--container-runtime", "kubectl"}}) {
+    for (const std::vector<std::string>& runtime :
+         {std::vector<std::string>{}, {"--container-runtime", "kubectl"}}) {
         std::vector<std::string> validate = {"validate", "-f", bc};
         std::vector<std::string> run = {"run", "-f", bc};
         validate.insert(validate.end(), runtime.begin(), runtime.end());
@@ -163,43 +175,62 @@ TEST_CASE("validate and run agree on a Stash manifest's container hooks, and the
         auto r = test::run_cli(run, opts);
         CHECK(v.exit_code == 1);
         CHECK(r.exit_code == 125);
-        const std::string advice = runtime.empty() ? "give --container-runtime docker, podman or kubectl"
-                                                   : "is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
-                                                     "that kubectl can exec into: give --pod POD";
+        const std::string advice =
+            runtime.empty() ? "give --container-runtime docker, podman or kubectl"
+                            : "is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
+                              "that kubectl can exec into: give --pod POD";
         CHECK_MESSAGE(v.err.find(advice) != std::string::npos, v.err);
         CHECK_MESSAGE(r.err.find(advice) != std::string::npos, r.err);
-        CHECK(r.err.find("containerRuntime:") == std::string::npos);  // a key Stash manifests do not have
+        CHECK(r.err.find("containerRuntime:") ==
+              std::string::npos);  // a key Stash manifests do not have
     }
-    CHECK(test::run_cli({"validate", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0"}).exit_code == 0);
+    CHECK(test::run_cli(
+              {"validate", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0"})
+              .exit_code == 0);
     // The fake kubectl runs the hook's mysql command here, where there is no mysql: 120.
-    auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0", "--", "true"}, opts);
+    auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod",
+                            "sample-mysql-0", "--", "true"},
+                           opts);
     CHECK(r.exit_code == 120);
-    CHECK(test::read_lines(dir / "argv").at(0).rfind("kubectl [exec] [sample-mysql-0] [-c] [mysql] [-i] [-n] [demo] [--] [/bin/sh]", 0) == 0);
+    CHECK(test::read_lines(dir / "argv")
+              .at(0)
+              .rfind("kubectl [exec] [sample-mysql-0] [-c] [mysql] [-i] [-n] [demo] [--] [/bin/sh]",
+                     0) == 0);
 }
 
-TEST_CASE("containerName on httpGet and tcpSocket: a named port is resolved through kubectl get -o json") {
+TEST_CASE(
+    "containerName on httpGet and tcpSocket: a named port is resolved through kubectl get -o "
+    "json") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
-    test::write_file(dir / "object.json",
-                     R"({"kind":"Deployment","spec":{"template":{"spec":{"containers":[{"name":"other"},)"
-                     R"({"name":"my-container","ports":[{"name":"http","containerPort":1},{"name":"my-port","containerPort":)" +
-                         std::to_string(server.port()) + "}]}]}}}}");
-    for (const char* name : {"fragment-configuring-hooks-02.yaml", "fragment-configuring-hooks-07.yaml"}) {
+    test::write_file(
+        dir / "object.json",
+        R"({"kind":"Deployment","spec":{"template":{"spec":{"containers":[{"name":"other"},)"
+        R"({"name":"my-container","ports":[{"name":"http","containerPort":1},{"name":"my-port","containerPort":)" +
+            std::to_string(server.port()) + "}]}]}}}}");
+    for (const char* name :
+         {"fragment-configuring-hooks-02.yaml", "fragment-configuring-hooks-07.yaml"}) {
         CAPTURE(name);
         const std::string spec = fixture(name, dir);
         fs::remove(dir / "argv");
         auto none = test::run_cli({"run", "-f", spec, "--", "true"}, opts);
         CHECK(none.exit_code == 125);
         CHECK(none.err.find("give --container-runtime") != std::string::npos);
-        auto r = test::run_cli({"run", "-f", spec, "--container-runtime", "kubectl", "--", "true"}, opts);
+        auto r = test::run_cli({"run", "-f", spec, "--container-runtime", "kubectl", "--", "true"},
+                               opts);
         CHECK_MESSAGE(r.exit_code == 0, r.err);
-        CHECK(test::read_file(dir / "argv") == "kubectl [get] [deployment/app] [-o] [json] [-n] [demo]\n");
-        auto docker = test::run_cli({"run", "-f", spec, "--container-runtime", "docker", "--", "true"}, opts);
+        CHECK(test::read_file(dir / "argv") ==
+              "kubectl [get] [deployment/app] [-o] [json] [-n] [demo]\n");
+        auto docker =
+            test::run_cli({"run", "-f", spec, "--container-runtime", "docker", "--", "true"}, opts);
         CHECK(docker.exit_code == 120);
-        CHECK(docker.err.find("failed to resolve port \"my-port\" of container my-container: docker containers have "
+        CHECK(docker.err.find("failed to resolve port \"my-port\" of container my-container: "
+                              "docker containers have "
                               "no named ports; give the port's number") != std::string::npos);
     }
     CHECK(server.requests().size() == 1);  // the httpGet; tcpSocket only connected
@@ -213,21 +244,24 @@ spec:
     preBackup:
       tcpSocket: {host: 127.0.0.1, port: {PORT}}
       containerName: my-container
-)", {{"PORT", std::to_string(server.port())}}));
+)",
+                                         {{"PORT", std::to_string(server.port())}}));
     CHECK(test::run_cli({"run", "-f", numeric, "--", "true"}).exit_code == 0);
 }
 
 TEST_CASE("a post hook skipped by its executionPolicy leaves Stash's condition") {
     test::TempDir dir;
-    const std::string bc = fixture("slack-failed_backup_notification.yaml", dir);  // OnFailure, to hooks.slack.com
+    const std::string bc =
+        fixture("slack-failed_backup_notification.yaml", dir);  // OnFailure, to hooks.slack.com
     auto r = test::run_cli({"run", "-f", bc, "--status-file", dir / "st.json", "--", "true"});
     CHECK(r.exit_code == 0);
     const auto st = test::read_json(dir / "st.json");
     const nlohmann::json expected = {{"type", "PostBackupHookExecutionSucceeded"},
                                      {"status", "True"},
                                      {"reason", "SuccessfullyExecutedPostBackupHook"},
-                                     {"message", "Skipping executing postBackup. Reason: executionPolicy is "
-                                                 "\"OnFailure\" but phase is \"Succeeded\"."}};
+                                     {"message",
+                                      "Skipping executing postBackup. Reason: executionPolicy is "
+                                      "\"OnFailure\" but phase is \"Succeeded\"."}};
     bool found = false;
     for (const auto& c : st["conditions"])
         if (c["type"] == "PostBackupHookExecutionSucceeded") {
@@ -237,7 +271,9 @@ TEST_CASE("a post hook skipped by its executionPolicy leaves Stash's condition")
     CHECK(found);
 }
 
-TEST_CASE("spec.timeOut bounds a Stash session and spec.retryConfig re-runs it with .RetryLeft and OnFinalRetryFailure") {
+TEST_CASE(
+    "spec.timeOut bounds a Stash session and spec.retryConfig re-runs it with .RetryLeft and "
+    "OnFinalRetryFailure") {
     test::TempDir dir;
     const std::string bc = dir / "bc.yaml";
     test::write_file(bc, test::fill(R"(apiVersion: stash.appscode.com/v1beta1
@@ -256,7 +292,8 @@ spec:
       executionPolicy: OnFinalRetryFailure
       exec:
         command: [sh, -c, "echo final >> {DIR}/final"]
-)", {{"DIR", dir.path()}}));
+)",
+                                    {{"DIR", dir.path()}}));
     auto plan = test::run_cli({"plan", "-f", bc});
     CHECK(plan.out.find("timeout 1s") != std::string::npos);
     CHECK(plan.out.find("up to 2 more attempts, 1s apart") != std::string::npos);
@@ -267,7 +304,8 @@ spec:
     CHECK(test::read_file(dir / "final") == "final\n");
 }
 
-TEST_CASE("Stash's rules for Stash manifests: no post hook after a failed pre hook, and plan says so") {
+TEST_CASE(
+    "Stash's rules for Stash manifests: no post hook after a failed pre hook, and plan says so") {
     test::TempDir dir;
     const std::string manifest = test::fill(R"(apiVersion: stash.appscode.com/v1beta1
 kind: {KIND}
@@ -279,16 +317,24 @@ spec:
     postBackup:
       executionPolicy: Always
       exec: {command: [sh, -c, "echo post >> {DIR}/post"]}
-{MEMBERS})", {{"DIR", dir.path()}});
-    test::write_file(dir / "bc.yaml", test::fill(manifest, {{"KIND", "BackupConfiguration"}, {"MEMBERS", ""}}));
-    test::write_file(dir / "bb.yaml", test::fill(manifest, {{"KIND", "BackupBatch"},
-                                                          {"MEMBERS", "  members:\n  - target: {ref: {kind: Deployment, name: a}}\n"}}));
-    test::write_file(dir / "own.yaml", test::fill("hooks:\n  preBackup: {exec: {command: [sh, -c, \"exit 3\"]}}\n"
-                                                  "  postBackup: {exec: {command: [sh, -c, \"echo post >> {DIR}/post\"]}}\n",
-                                                  {{"DIR", dir.path()}}));
+{MEMBERS})",
+                                            {{"DIR", dir.path()}});
+    test::write_file(dir / "bc.yaml",
+                     test::fill(manifest, {{"KIND", "BackupConfiguration"}, {"MEMBERS", ""}}));
+    test::write_file(
+        dir / "bb.yaml",
+        test::fill(manifest,
+                   {{"KIND", "BackupBatch"},
+                    {"MEMBERS", "  members:\n  - target: {ref: {kind: Deployment, name: a}}\n"}}));
+    test::write_file(
+        dir / "own.yaml",
+        test::fill("hooks:\n  preBackup: {exec: {command: [sh, -c, \"exit 3\"]}}\n"
+                   "  postBackup: {exec: {command: [sh, -c, \"echo post >> {DIR}/post\"]}}\n",
+                   {{"DIR", dir.path()}}));
     for (const char* name : {"bc.yaml", "bb.yaml"}) {
         CAPTURE(name);
-        auto r = test::run_cli({"run", "-f", dir / name, "--status-file", dir / "st.json", "--", "true"});
+        auto r = test::run_cli(
+            {"run", "-f", dir / name, "--status-file", dir / "st.json", "--", "true"});
         CHECK(r.exit_code == 120);
         CHECK(!fs::exists(dir / "post"));
         const auto st = test::read_json(dir / "st.json");
@@ -299,20 +345,26 @@ spec:
     // Our own format keeps our rule: post hooks run after a failed pre hook.
     CHECK(test::run_cli({"run", "-f", dir / "own.yaml", "--", "true"}).exit_code == 120);
     CHECK(test::read_file(dir / "post") == "post\n");
-    CHECK(test::run_cli({"plan", "-f", dir / "own.yaml"}).out.find("rules: Stash's") == std::string::npos);
+    CHECK(test::run_cli({"plan", "-f", dir / "own.yaml"}).out.find("rules: Stash's") ==
+          std::string::npos);
 }
 
-TEST_CASE("a manifest of an apiVersion not read is refused by its apiVersion alone, with one error") {
+TEST_CASE(
+    "a manifest of an apiVersion not read is refused by its apiVersion alone, with one error") {
     test::TempDir dir;
-    test::write_file(dir / "old.yaml", "apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\n"
-                                       "metadata: {name: x}\nspec: {hooks: {}}\n");
-    test::write_file(dir / "other.yaml", "apiVersion: example.com/v2\nkind: Thing\nmetadata: {name: x}\nspec: {a: 1}\n");
+    test::write_file(dir / "old.yaml",
+                     "apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\n"
+                     "metadata: {name: x}\nspec: {hooks: {}}\n");
+    test::write_file(
+        dir / "other.yaml",
+        "apiVersion: example.com/v2\nkind: Thing\nmetadata: {name: x}\nspec: {a: 1}\n");
     for (const char* name : {"old.yaml", "other.yaml"}) {
         CAPTURE(name);
         auto v = test::run_cli({"validate", "-f", dir / name});
         CHECK(v.exit_code == 1);
         CHECK(std::count(v.err.begin(), v.err.end(), '\n') == 1);
-        CHECK(v.err.find("apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1") != std::string::npos);
+        CHECK(v.err.find("apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1") !=
+              std::string::npos);
     }
 }
 
@@ -327,11 +379,14 @@ spec:
   members:
   - target: {ref: {kind: Deployment, name: a}}
   - target: {ref: {kind: Deployment, name: b}}
-)", {}));
+)",
+                                                 {}));
     const std::string task = test::fill(
-        "touch {DIR}/$STASH_HOOK_MEMBER; for i in $(seq 100); do [ -e {DIR}/a ] && [ -e {DIR}/b ] && exit 0; sleep 0.1; done; exit 1",
+        "touch {DIR}/$STASH_HOOK_MEMBER; for i in $(seq 100); do [ -e {DIR}/a ] && [ -e {DIR}/b ] "
+        "&& exit 0; sleep 0.1; done; exit 1",
         {{"DIR", dir.path()}});
-    CHECK(test::run_cli({"plan", "-f", dir / "bb.yaml"}).out.find("members, 2 at a time") != std::string::npos);
+    CHECK(test::run_cli({"plan", "-f", dir / "bb.yaml"}).out.find("members, 2 at a time") !=
+          std::string::npos);
     auto r = test::run_cli({"run", "-f", dir / "bb.yaml", "--", "sh", "-c", task});
     CHECK_MESSAGE(r.exit_code == 0, r.err);
 }
@@ -346,10 +401,13 @@ spec:
   - target: {ref: {kind: Deployment, name: a}}
   - target: {ref: {kind: Deployment, name: b}}
 )");
-    CHECK(test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "true"}).exit_code == 0);
+    CHECK(test::run_cli(
+              {"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "true"})
+              .exit_code == 0);
     CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Succeeded");
-    const auto failed = test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                                       "test \"$STASH_HOOK_MEMBER\" = a"});
+    const auto failed =
+        test::run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh",
+                       "-c", "test \"$STASH_HOOK_MEMBER\" = a"});
     CHECK_MESSAGE(failed.exit_code == 1, failed.err);
     CHECK(test::read_json(dir / "st.json")["task"]["phase"] == "Failed");
 }
@@ -363,7 +421,8 @@ spec:
   hooks:
     preRestore:
       exec: {command: [sh, -c, "echo {{ .Name }} > {DIR}/name"]}
-)", {{"DIR", dir.path()}}));
+)",
+                                                 {{"DIR", dir.path()}}));
     CHECK(test::run_cli({"run", "-f", dir / "rs.yaml", "--", "true"}).exit_code == 0);
     CHECK(test::read_file(dir / "name") == "sample-restore\n");
 }

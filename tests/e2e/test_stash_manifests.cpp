@@ -58,12 +58,17 @@ spec:
 
 }  // namespace
 
-TEST_CASE("a Stash BackupConfiguration posts Stash's Slack body with the real namespace, target and phase") {
+TEST_CASE(
+    "a Stash BackupConfiguration posts Stash's Slack body with the real namespace, target and "
+    "phase") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     test::TempDir dir;
-    test::write_file(dir / "bc.yaml", fill(kBackupConfiguration, {{"PORT", std::to_string(server.port())}}));
+    test::write_file(dir / "bc.yaml",
+                     fill(kBackupConfiguration, {{"PORT", std::to_string(server.port())}}));
 
     auto ok = run_cli({"run", "-f", dir / "bc.yaml", "--", "true"});
     CHECK(ok.exit_code == 0);
@@ -75,8 +80,11 @@ TEST_CASE("a Stash BackupConfiguration posts Stash's Slack body with the real na
     CHECK(got[0].path == "/services/XX/XXX/XXXX");
     CHECK(got[0].header("Content-Type") == "application/json");
     const nlohmann::json expected_ok = {
-        {"blocks", {{{"type", "section"},
-                     {"text", {{"type", "mrkdwn"}, {"text", "Backup completed for demo/stash-demo Status: Succeeded."}}}}}}};
+        {"blocks",
+         {{{"type", "section"},
+           {"text",
+            {{"type", "mrkdwn"},
+             {"text", "Backup completed for demo/stash-demo Status: Succeeded."}}}}}}};
     CHECK(nlohmann::json::parse(got[0].body) == expected_ok);
     CHECK(nlohmann::json::parse(got[1].body)["blocks"][0]["text"]["text"] ==
           "Backup completed for demo/stash-demo Status: Failed.");
@@ -84,10 +92,13 @@ TEST_CASE("a Stash BackupConfiguration posts Stash's Slack body with the real na
 
 TEST_CASE("a Stash RestoreSession with an OnFailure hook sends nothing on success") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     test::TempDir dir;
-    test::write_file(dir / "rs.yaml", fill(R"(apiVersion: stash.appscode.com/v1beta1
+    test::write_file(dir / "rs.yaml",
+                     fill(R"(apiVersion: stash.appscode.com/v1beta1
 kind: RestoreSession
 metadata:
   name: sample-restore
@@ -114,8 +125,9 @@ spec:
         path: /alert
         body: "{\"blocks\": [{\"type\": \"section\",\"text\": {\"type\": \"mrkdwn\",\"text\": \"{{if eq .Status.Phase `Succeeded`}}:white_check_mark: Restore succeeded for {{ .Namespace }}/{{.Target.Name}}{{else}}:x: Restore failed for {{ .Namespace }}/{{.Target.Name}} Reason: {{.Status.Error}}.{{end}}\"}}]}"
 )",
-                                           {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
-    auto ok = run_cli({"run", "-f", dir / "rs.yaml", "--status-file", dir / "st.json", "--", "true"});
+                          {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
+    auto ok =
+        run_cli({"run", "-f", dir / "rs.yaml", "--status-file", dir / "st.json", "--", "true"});
     CHECK(ok.exit_code == 0);
     CHECK(server.requests().empty());
     CHECK(test::read_file(dir / "pre") == "pre-restore pg\n");
@@ -133,10 +145,13 @@ spec:
 
 TEST_CASE("a Stash BackupBatch runs global and member hooks, members named by alias or target") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     test::TempDir dir;
-    test::write_file(dir / "bb.yaml", fill(R"(apiVersion: stash.appscode.com/v1beta1
+    test::write_file(dir / "bb.yaml",
+                     fill(R"(apiVersion: stash.appscode.com/v1beta1
 kind: BackupBatch
 metadata:
   name: app-backup
@@ -182,9 +197,9 @@ spec:
     name: keep-last-5
     keepLast: 5
 )",
-                                           {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
-    auto r = run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh", "-c",
-                      "echo task-$STASH_HOOK_MEMBER >> " + (dir / "log")});
+                          {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "bb.yaml", "--status-file", dir / "st.json", "--", "sh",
+                      "-c", "echo task-$STASH_HOOK_MEMBER >> " + (dir / "log")});
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "log") ==
           std::vector<std::string>{"global-pre", "task-database", "web-task-shop-web"});

@@ -18,10 +18,12 @@ TEST_CASE("the task's own exit code comes back") {
 
 TEST_CASE("the task's stdout passes through untouched: exactly its bytes") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [echo, not-on-stdout]}}\n");
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  preBackup: {exec: {command: [echo, not-on-stdout]}}\n");
     test::CliOptions opts;
     opts.stdout_path = dir / "out";
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "head -c 50000000 /dev/zero"}, opts);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "head -c 50000000 /dev/zero"},
+                     opts);
     CHECK(r.exit_code == 0);
     CHECK(std::filesystem::file_size(dir / "out") == 50000000);
 }
@@ -45,11 +47,13 @@ TEST_CASE("the spec's command runs when no -- command is given, and -- beats it"
 
 TEST_CASE("a task that times out is stopped with its group and gives 124") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", test::fill(
-        "timeout: 1s\nhooks:\n  postBackup: {exec: {command: [sh, -c, \"echo $STASH_HOOK_TASK_EXIT_CODE > {DIR}/post\"]}}\n",
-        {{"DIR", dir.path()}}));
+    test::write_file(dir / "s.yaml",
+                     test::fill("timeout: 1s\nhooks:\n  postBackup: {exec: {command: [sh, -c, "
+                                "\"echo $STASH_HOOK_TASK_EXIT_CODE > {DIR}/post\"]}}\n",
+                                {{"DIR", dir.path()}}));
     SUBCASE("spec timeout, task obeys SIGTERM") {
-        auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sleep", "300"});
+        auto r = run_cli(
+            {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sleep", "300"});
         CHECK(r.exit_code == 124);
         CHECK(r.seconds < 30);
         auto task = test::read_json(dir / "st.json")["task"];
@@ -58,8 +62,9 @@ TEST_CASE("a task that times out is stopped with its group and gives 124") {
         CHECK(test::read_file(dir / "post") == "\n");  // killed: no exit code of its own
     }
     SUBCASE("--timeout beats the spec; a task ignoring SIGTERM and its grandchild get SIGKILL") {
-        auto r = run_cli({"run", "-f", dir / "s.yaml", "--timeout", "500ms", "--status-file", dir / "st.json",
-                          "--", "sh", "-c", "trap '' TERM; sleep 300 & echo $! > " + (dir / "gc") + "; wait"});
+        auto r = run_cli({"run", "-f", dir / "s.yaml", "--timeout", "500ms", "--status-file",
+                          dir / "st.json", "--", "sh", "-c",
+                          "trap '' TERM; sleep 300 & echo $! > " + (dir / "gc") + "; wait"});
         CHECK(r.exit_code == 124);
         CHECK(r.seconds < 30);
         CHECK(test::read_json(dir / "st.json")["task"]["signal"] == "SIGKILL");
@@ -69,10 +74,13 @@ TEST_CASE("a task that times out is stopped with its group and gives 124") {
 
 TEST_CASE("a task that is not found gives 127, not executable 126") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  postBackup: {exec: {command: [touch, " + (dir / "post") + "]}}\n");
-    auto missing = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "no-such-tool-xyz"});
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  postBackup: {exec: {command: [touch, " + (dir / "post") + "]}}\n");
+    auto missing = run_cli(
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "no-such-tool-xyz"});
     CHECK(missing.exit_code == 127);
-    CHECK(missing.err.find("failed to start no-such-tool-xyz: command not found") != std::string::npos);
+    CHECK(missing.err.find("failed to start no-such-tool-xyz: command not found") !=
+          std::string::npos);
     CHECK(std::filesystem::exists(dir / "post"));
     test::write_file(dir / "plain.txt", "not a program");
     chmod((dir / "plain.txt").c_str(), 0644);
@@ -81,7 +89,8 @@ TEST_CASE("a task that is not found gives 127, not executable 126") {
 
     // Looked up in $PATH: the first executable file wins; a directory or a file we may
     // not execute is skipped, and when nothing else matches the latter gives 126.
-    for (const char* sub : {"bin1/tool", "bin2", "bin3"}) std::filesystem::create_directories(dir / sub);
+    for (const char* sub : {"bin1/tool", "bin2", "bin3"})
+        std::filesystem::create_directories(dir / sub);
     test::write_file(dir / "bin2/tool", "#!/bin/sh\nexit 0\n");
     chmod((dir / "bin2/tool").c_str(), 0644);
     test::write_file(dir / "bin3/tool", "#!/bin/sh\necho from-bin3\n");
@@ -101,9 +110,12 @@ TEST_CASE("a task that is not found gives 127, not executable 126") {
 TEST_CASE("a task killed by signal N gives 128+N") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", "name: t\n");
-    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -KILL $$"}).exit_code == 137);
-    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -TERM $$"}).exit_code == 143);
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "kill -SEGV $$"});
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -KILL $$"}).exit_code ==
+          137);
+    CHECK(run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "kill -TERM $$"}).exit_code ==
+          143);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
+                      "-c", "kill -SEGV $$"});
     CHECK(r.exit_code == 139);
     CHECK(test::read_json(dir / "st.json")["task"]["signal"] == "SIGSEGV");
 }
@@ -116,18 +128,22 @@ TEST_CASE("a bad --timeout is a usage error") {
     CHECK(r.err.find("invalid --timeout: missing unit") != std::string::npos);
 }
 
-TEST_CASE("signals ignored by whoever started stash-hook are at their default in hooks and the task") {
+TEST_CASE(
+    "signals ignored by whoever started stash-hook are at their default in hooks and the task") {
     // cron, nohup and CI runners often start jobs with SIGINT, SIGHUP or SIGPIPE ignored;
     // a hook or task must not inherit that (the task below would survive its own kill).
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup:\n    exec: {command: [sh, -c, 'kill -HUP $$']}\n");
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  preBackup:\n    exec: {command: [sh, -c, 'kill -HUP $$']}\n");
     test::write_file(dir / "t.yaml", "name: t\n");
-    struct sigaction ignore {}, old_int {}, old_hup {};
+    struct sigaction ignore {
+    }, old_int{}, old_hup{};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGINT, &ignore, &old_int);
     sigaction(SIGHUP, &ignore, &old_hup);
     auto task = run_cli({"run", "-f", dir / "t.yaml", "--", "sh", "-c", "kill -INT $$; exit 7"});
-    auto hook = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    auto hook =
+        run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGHUP, &old_hup, nullptr);
     CHECK(task.exit_code == 130);
@@ -140,8 +156,9 @@ TEST_CASE("the largest duration as a task or hook timeout means no timeout, not 
     test::write_file(dir / "s.yaml", R"(hooks:
   preBackup: {exec: {command: [sleep, "0.3"]}, timeout: 2562047h47m16.854775807s}
 )");
-    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--timeout", "2562047h47m16.854775807s", "--lock",
-                            dir / "l", "--lock-wait", "2562047h47m16.854775807s", "--", "sleep", "0.3"});
+    auto r = test::run_cli({"run", "-f", dir / "s.yaml", "--timeout", "2562047h47m16.854775807s",
+                            "--lock", dir / "l", "--lock-wait", "2562047h47m16.854775807s", "--",
+                            "sleep", "0.3"});
     CHECK(r.exit_code == 0);
     CHECK(r.err.find("timed out") == std::string::npos);
 }

@@ -42,8 +42,8 @@ TEST_CASE("tcpSocket succeeds on a listening port and fails on a closed one") {
     CHECK(hooks[0]["phase"] == "Succeeded");
     CHECK(hooks[1]["phase"] == "Succeeded");
     CHECK(hooks[2]["phase"] == "Failed");
-    CHECK(hooks[2]["error"] == "failed to connect to 127.0.0.1:" + std::to_string(closed) +
-                                   ": Connection refused");
+    CHECK(hooks[2]["error"] ==
+          "failed to connect to 127.0.0.1:" + std::to_string(closed) + ": Connection refused");
 }
 
 TEST_CASE("tcpSocket: name resolution is bounded by the hook's timeout and by signals") {
@@ -61,7 +61,8 @@ TEST_CASE("tcpSocket: name resolution is bounded by the hook's timeout and by si
   preBackup: {name: unresolved, timeout: 60s, tcpSocket: {host: db.stash-hook-test.example, port: postgresql}}
 )");
     auto pid = test::spawn_with_resolv_conf(
-        dir / "resolv.conf", {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, dir / "log");
+        dir / "resolv.conf",
+        {"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"}, dir / "log");
     if (!pid) {
         ::close(dns);
         MESSAGE("skipped: needs root and unshare -m for a private /etc/resolv.conf");
@@ -79,7 +80,8 @@ TEST_CASE("tcpSocket: name resolution is bounded by the hook's timeout and by si
     while (::recv(dns, drain, sizeof drain, MSG_DONTWAIT) > 0) {
     }
     pid = test::spawn_with_resolv_conf(
-        dir / "resolv.conf", {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
+        dir / "resolv.conf",
+        {"run", "-f", dir / "long.yaml", "--status-file", dir / "st2.json", "--", "true"},
         dir / "log2");
     REQUIRE(pid);
     // Wait for the query to reach the silent server, so the signal lands during resolution.

@@ -9,10 +9,13 @@ using test::run_cli;
 
 TEST_CASE("templates render in exec arguments, paths, header values and form values") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
     server.start();
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", fill(R"(name: files
+    test::write_file(dir / "s.yaml",
+                     fill(R"(name: files
 namespace: lab
 hooks:
   preBackup:
@@ -29,8 +32,9 @@ hooks:
         path: /form
         form: [{key: error, values: ["{{ .Status.Error }}"]}]
 )",
-                                          {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
-    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh", "-c", "exit 4"});
+                          {{"PORT", std::to_string(server.port())}, {"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "sh",
+                      "-c", "exit 4"});
     CHECK(r.exit_code == 4);
     CHECK(test::read_file(dir / "pre") == "preBackup Running files 3\n");
     const auto got = server.requests();
@@ -54,23 +58,32 @@ TEST_CASE("a template that fails at run time fails its hook, naming the problem"
 
 TEST_CASE("an unknown field in a template is a load-time error with its place") {
     test::TempDir dir;
-    test::write_file(dir / "s.yaml", "hooks:\n  postBackup:\n    exec: {command: [echo, \"{{ .Target.Nmae }}\"]}\n");
+    test::write_file(
+        dir / "s.yaml",
+        "hooks:\n  postBackup:\n    exec: {command: [echo, \"{{ .Target.Nmae }}\"]}\n");
     auto r = run_cli({"validate", "-f", dir / "s.yaml"});
     CHECK(r.exit_code == 1);
-    CHECK(r.err == dir / "s.yaml" + ":3:5: hook \"postBackup[0]\": bad template in exec.command[1]: template:1:4: "
-                                     "unknown field .Target.Nmae; did you mean .Target.Name?\n");
+    CHECK(r.err ==
+          dir / "s.yaml" +
+              ":3:5: hook \"postBackup[0]\": bad template in exec.command[1]: template:1:4: "
+              "unknown field .Target.Nmae; did you mean .Target.Name?\n");
 }
 
-TEST_CASE("hostile templates: 20,000 nested parentheses end validate, plan and run with a clear error, never a signal") {
+TEST_CASE(
+    "hostile templates: 20,000 nested parentheses end validate, plan and run with a clear error, "
+    "never a signal") {
     test::TempDir dir;
     const std::string deep = std::string(20'000, '(') + ".Name" + std::string(20'000, ')');
-    test::write_file(dir / "s.yaml", "hooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep + " }}\"]}}\n");
-    const std::string message = "bad template in exec.command[1]: template:1:104: template nesting deeper than 100";
+    test::write_file(dir / "s.yaml",
+                     "hooks:\n  preBackup: {exec: {command: [echo, \"{{ " + deep + " }}\"]}}\n");
+    const std::string message =
+        "bad template in exec.command[1]: template:1:104: template nesting deeper than 100";
     auto v = run_cli({"validate", "-f", dir / "s.yaml"});
     CHECK(v.exit_code == 1);
     CHECK(v.err.find(message) != std::string::npos);
-    for (const auto& args : std::vector<std::vector<std::string>>{{"plan", "-f", dir / "s.yaml"},
-                                                                 {"run", "-f", dir / "s.yaml", "--", "touch", dir / "ran"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"plan", "-f", dir / "s.yaml"},
+             {"run", "-f", dir / "s.yaml", "--", "touch", dir / "ran"}}) {
         CAPTURE(args[0]);
         auto r = run_cli(args);
         CHECK(r.exit_code == 125);
@@ -79,7 +92,9 @@ TEST_CASE("hostile templates: 20,000 nested parentheses end validate, plan and r
     CHECK_FALSE(std::filesystem::exists(dir / "ran"));
 }
 
-TEST_CASE("hostile templates: an endless range or a doubling variable fails its hook within seconds, post hooks run") {
+TEST_CASE(
+    "hostile templates: an endless range or a doubling variable fails its hook within seconds, "
+    "post hooks run") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   preBackup:
@@ -96,9 +111,12 @@ TEST_CASE("hostile templates: an endless range or a doubling variable fails its 
     CHECK(std::filesystem::exists(dir / "post"));
     const auto hooks = test::read_json(dir / "st.json")["hooks"];
     REQUIRE(hooks.size() == 4);
-    CHECK(hooks[0]["error"] == "failed to render the template in exec.command[1]: template:1:1: template takes "
-                               "more than 1000000 steps");
-    CHECK(hooks[1]["error"] == "failed to render the template in exec.command[1]: template:1:40: template value "
-                               "exceeds 1 MiB");
-    CHECK(hooks[2]["error"] == "failed to render the template in exec.command[1]: the result contains a NUL byte");
+    CHECK(hooks[0]["error"] ==
+          "failed to render the template in exec.command[1]: template:1:1: template takes "
+          "more than 1000000 steps");
+    CHECK(hooks[1]["error"] ==
+          "failed to render the template in exec.command[1]: template:1:40: template value "
+          "exceeds 1 MiB");
+    CHECK(hooks[2]["error"] ==
+          "failed to render the template in exec.command[1]: the result contains a NUL byte");
 }

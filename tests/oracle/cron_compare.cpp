@@ -20,7 +20,8 @@ namespace {
 std::vector<std::string> split_tabs(const std::string& line) {
     std::vector<std::string> out;
     size_t start = 0;
-    for (size_t at; (at = line.find('\t', start)) != std::string::npos; start = at + 1) out.push_back(line.substr(start, at - start));
+    for (size_t at; (at = line.find('\t', start)) != std::string::npos; start = at + 1)
+        out.push_back(line.substr(start, at - start));
     out.push_back(line.substr(start));
     return out;
 }
@@ -34,7 +35,9 @@ std::string ours(std::string spec, const std::string& zone, long long at) {
     for (int i = 0; i < 5; ++i) {
         t = s->next_after(t);
         if (t == std::chrono::system_clock::time_point::max()) return out + " never";
-        out += " " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+        out += " " +
+               std::to_string(
+                   std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
     }
     return out;
 }
@@ -49,7 +52,8 @@ std::string readable(const std::string& answer, const std::string& zone) {
         if (end == std::string::npos) end = answer.size();
         const std::string word = answer.substr(start, end - start);
         if (z && !word.empty() && std::isdigit(static_cast<unsigned char>(word[0])))
-            out += " " + z->format(std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(word))));
+            out += " " + z->format(std::chrono::system_clock::time_point(
+                             std::chrono::seconds(std::stoll(word))));
         else
             out += " " + word;
     }
@@ -85,8 +89,9 @@ int main(int argc, char** argv) {
             continue;
         }
         ++failures;
-        std::cout << (differs ? "documented difference no longer differs: " : "disagreement: ") << f[0] << " | " << f[1]
-                  << " | after" << readable(f[2], f[1]) << "\n  ours:  " << readable(mine, f[1])
+        std::cout << (differs ? "documented difference no longer differs: " : "disagreement: ")
+                  << f[0] << " | " << f[1] << " | after" << readable(f[2], f[1])
+                  << "\n  ours:  " << readable(mine, f[1])
                   << "\n  robfig:" << readable(theirs, f[1]) << "\n";
     }
     std::cout << lines << " schedules: " << agreed << " agree with robfig/cron, " << documented

@@ -4,8 +4,8 @@
 // A corpus line is "fixture<TAB>template" (\n, \t, \\ escaped); an oracle line is
 // "OK<TAB>output" or "ERROR<TAB>message". Agreement is the same output, or both failing.
 // DIFFERENCES is docs/TEMPLATE_DIFFERENCES.md: each line "- `TEMPLATE`" (a reason may follow
-// the last backtick) names a case (as written in the corpus) where we are known to differ; there we must still differ
-// (a fixed case is taken off the list), everywhere else agree. Exits 1 on any
+// the last backtick) names a case (as written in the corpus) where we are known to differ; there we
+// must still differ (a fixed case is taken off the list), everywhere else agree. Exits 1 on any
 // disagreement, printing each.
 #include <fstream>
 #include <iostream>
@@ -21,7 +21,8 @@ namespace {
 std::string unescape(const std::string& s) {
     std::string out;
     for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == 'n' || s[i + 1] == 't' || s[i + 1] == '\\')) {
+        if (s[i] == '\\' && i + 1 < s.size() &&
+            (s[i + 1] == 'n' || s[i + 1] == 't' || s[i + 1] == '\\')) {
             out += s[i + 1] == 'n' ? '\n' : s[i + 1] == 't' ? '\t' : '\\';
             ++i;
         } else {
@@ -34,11 +35,16 @@ std::string unescape(const std::string& s) {
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\r') out += "\\r";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else
+            out += c;
     }
     return out;
 }
@@ -49,9 +55,13 @@ tmpl::Value fixture(const std::string& name) {
         return tmpl::Value{
             {"Name", "deployment-backup-1646741400"},
             {"Namespace", "demo"},
-            {"Invoker", {{"ApiGroup", "stash.appscode.com"}, {"Kind", "BackupConfiguration"}, {"Name", "deployment-backup"}}},
+            {"Invoker",
+             {{"ApiGroup", "stash.appscode.com"},
+              {"Kind", "BackupConfiguration"},
+              {"Name", "deployment-backup"}}},
             {"Target", {{"ApiVersion", "apps/v1"}, {"Kind", "Deployment"}, {"Name", "stash-demo"}}},
-            {"Status", {{"Phase", phase}, {"Duration", "10s"}, {"Error", error}, {"ExitCode", exit_code}}},
+            {"Status",
+             {{"Phase", phase}, {"Duration", "10s"}, {"Error", error}, {"ExitCode", exit_code}}},
             {"RetryLeft", 0},
             {"Hooks", {"pause", "notify"}},
             {"Nums", {3, 1, 2}},
@@ -59,10 +69,15 @@ tmpl::Value fixture(const std::string& name) {
             {"Zero", 0},
             {"Pi", 3.14159},
             {"Big", 1e6},
-            {"Unicode", "\xC3\x9Cn\xC3\xAF""c\xC3\xB8""d\xC3\xA9 stra\xC3\x9F""e"},
+            {"Unicode",
+             "\xC3\x9Cn\xC3\xAF"
+             "c\xC3\xB8"
+             "d\xC3\xA9 stra\xC3\x9F"
+             "e"},
         };
     };
-    if (name == "failed") return summary("Failed", "failed to backup host-0. Reason: path not found", 3);
+    if (name == "failed")
+        return summary("Failed", "failed to backup host-0. Reason: path not found", 3);
     if (name == "succeeded") return summary("Succeeded", "", 0);
     return tmpl::Value::object();
 }
@@ -105,8 +120,10 @@ int main(int argc, char** argv) {
         const std::string text = line.substr(tab + 1);
         seen.insert(text);
         auto out = tmpl::render_string(unescape(text), fixture(line.substr(0, tab)));
-        const std::string ours = out ? "OK\t" + escape(*out) : "ERROR\t" + escape(out.error().str());
-        const bool agree = ours.rfind("OK\t", 0) == 0 ? ours == theirs : theirs.rfind("ERROR\t", 0) == 0;
+        const std::string ours =
+            out ? "OK\t" + escape(*out) : "ERROR\t" + escape(out.error().str());
+        const bool agree =
+            ours.rfind("OK\t", 0) == 0 ? ours == theirs : theirs.rfind("ERROR\t", 0) == 0;
         if (known.count(text)) {
             if (agree) {
                 std::cout << "FIXED (take it off the differences): " << text << "\n";
@@ -124,8 +141,9 @@ int main(int argc, char** argv) {
         std::cout << "DIFFER " << line << "\n  go:   " << theirs << "\n  ours: " << ours << "\n";
     }
     for (const auto& text : known)
-        if (!seen.count(text)) std::cout << "documented difference not in the corpus: " << text << "\n";
-    std::cout << cases << " cases: " << agreed << " agree, " << documented << " documented differences, " << failures
-              << " disagreements\n";
+        if (!seen.count(text))
+            std::cout << "documented difference not in the corpus: " << text << "\n";
+    std::cout << cases << " cases: " << agreed << " agree, " << documented
+              << " documented differences, " << failures << " disagreements\n";
     return failures == 0 ? 0 : 1;
 }

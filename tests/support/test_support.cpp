@@ -40,7 +40,8 @@ std::string binary() {
 namespace {
 
 /// Forks and execs the binary with stdio redirected into `io` (or the given paths).
-pid_t spawn_cli(const std::vector<std::string>& args, const CliOptions& options, const TempDir& io) {
+pid_t spawn_cli(const std::vector<std::string>& args, const CliOptions& options,
+                const TempDir& io) {
     const std::string out_path = options.stdout_path.empty() ? io / "stdout" : options.stdout_path;
     const std::string err_path = io / "stderr";
     const std::string in_path = io / "stdin";
@@ -52,7 +53,8 @@ pid_t spawn_cli(const std::vector<std::string>& args, const CliOptions& options,
     for (char** e = environ; *e; ++e) {
         const std::string entry = *e;
         bool overridden = false;
-        for (const auto& [k, v] : options.env) overridden = overridden || entry.rfind(k + "=", 0) == 0;
+        for (const auto& [k, v] : options.env)
+            overridden = overridden || entry.rfind(k + "=", 0) == 0;
         if (!overridden) env_s.push_back(entry);
     }
     for (const auto& [k, v] : options.env) env_s.push_back(k + "=" + v);
@@ -105,7 +107,9 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
 }
 
 BackgroundCli::BackgroundCli(const std::vector<std::string>& args, const CliOptions& options)
-    : io_(std::make_unique<TempDir>()), options_(options), start_(std::chrono::steady_clock::now()) {
+    : io_(std::make_unique<TempDir>()),
+      options_(options),
+      start_(std::chrono::steady_clock::now()) {
     pid_ = spawn_cli(args, options_, *io_);
 }
 
@@ -156,7 +160,8 @@ std::vector<std::string> read_lines(const std::string& path) {
 std::string fill(std::string text, const std::map<std::string, std::string>& values) {
     for (const auto& [key, value] : values) {
         const std::string needle = "{" + key + "}";
-        for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + value.size()))
+        for (size_t at = text.find(needle); at != std::string::npos;
+             at = text.find(needle, at + value.size()))
             text.replace(at, needle.size(), value);
     }
     return text;
@@ -237,10 +242,12 @@ int closed_port() {
 
 /// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
 /// `resolv_conf` (root and unshare(1) needed). Returns the pid; nullopt if unavailable.
-std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
+std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf,
+                                            const std::vector<std::string>& args,
                                             const std::string& log) {
     if (geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) return std::nullopt;
-    std::string command = "mount --bind '" + resolv_conf + "' /etc/resolv.conf && exec '" + binary() + "'";
+    std::string command =
+        "mount --bind '" + resolv_conf + "' /etc/resolv.conf && exec '" + binary() + "'";
     for (const auto& a : args) command += " '" + a + "'";
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -251,7 +258,8 @@ std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, cons
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
-        execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", command.c_str(), nullptr);
+        execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", command.c_str(),
+               nullptr);
         _exit(127);
     }
     return pid;

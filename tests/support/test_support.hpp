@@ -5,8 +5,8 @@
 #include <httplib.h>
 #include <sys/types.h>
 
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,7 +20,7 @@ namespace test {
 
 /// A fresh folder, removed with everything in it on destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -28,14 +28,14 @@ public:
     const std::string& path() const { return path_; }
     std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 
 struct CliResult {
-    int exit_code = -1;  // 128+N when the binary itself died by signal N
-    std::string out;     // its stdout
-    std::string err;     // its stderr
+    int exit_code = -1;    // 128+N when the binary itself died by signal N
+    std::string out;       // its stdout
+    std::string err;       // its stderr
     long max_rss_kib = 0;  // peak RSS of stash-hook and its waited-for children
     double seconds = 0;
 };
@@ -44,7 +44,7 @@ struct CliOptions {
     std::vector<std::pair<std::string, std::string>> env;  // set, replacing ours
     std::string cwd;
     std::optional<std::string> stdin_text;  // else /dev/null
-    std::string stdout_path;  // send stdout here instead of capturing it
+    std::string stdout_path;                // send stdout here instead of capturing it
 };
 
 /// Runs the stash-hook binary under test with `args`; waits for it.
@@ -52,14 +52,14 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
 
 /// The binary under test running in the background; wait() collects it.
 class BackgroundCli {
-public:
+  public:
     BackgroundCli(const std::vector<std::string>& args, const CliOptions& options = {});
     ~BackgroundCli();  // kills it if still running
     int pid() const { return pid_; }
     void signal(int sig) const;
     CliResult wait();
 
-private:
+  private:
     std::unique_ptr<TempDir> io_;
     CliOptions options_;
     int pid_ = -1;
@@ -97,7 +97,7 @@ struct ReceivedRequest {
 
 /// cpp-httplib's server on 127.0.0.1, on its own thread, recording every request.
 class TestHttpServer {
-public:
+  public:
     using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
     TestHttpServer();
     ~TestHttpServer();
@@ -107,7 +107,7 @@ public:
     int port() const { return port_; }
     std::vector<ReceivedRequest> requests() const;
 
-private:
+  private:
     httplib::Server server_;
     std::thread thread_;
     int port_ = 0;
@@ -125,7 +125,8 @@ int closed_port();
 /// Runs `stash-hook args...` in a private mount namespace where /etc/resolv.conf is
 /// `resolv_conf` (root and unshare(1) needed), its stdout and stderr to `log`.
 /// Returns the pid; nullopt if unavailable.
-std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& args,
+std::optional<pid_t> spawn_with_resolv_conf(const std::string& resolv_conf,
+                                            const std::vector<std::string>& args,
                                             const std::string& log);
 
 /// A UDP socket on 127.0.0.1:53 that receives DNS queries and never answers; -1 if

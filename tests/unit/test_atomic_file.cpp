@@ -37,7 +37,8 @@ TEST_CASE("an atomic file replaces the target only on commit") {
         discarded.write("never");
     }  // destroyed without commit
     CHECK(slurp(target) == "new content");
-    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1);  // no temp left
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) ==
+          1);  // no temp left
     fs::remove_all(dir);
 }
 

@@ -66,5 +66,6 @@ TEST_CASE("the largest Go duration parses, and deadlines after it saturate inste
     CHECK(deadline_after(now, *max) == std::chrono::steady_clock::time_point::max());
     CHECK(deadline_after(now, *max) > now);
     CHECK(deadline_after(now, std::chrono::hours(1)) == now + std::chrono::hours(1));
-    CHECK(deadline_after(std::chrono::steady_clock::time_point::max(), 1ns) == std::chrono::steady_clock::time_point::max());
+    CHECK(deadline_after(std::chrono::steady_clock::time_point::max(), 1ns) ==
+          std::chrono::steady_clock::time_point::max());
 }

@@ -28,6 +28,7 @@ TEST_CASE("Prometheus text: one HELP and TYPE per family, in first-added order, 
     text.add("a", "As.", "", 1);
     text.add("b_total", "Bs.", "phase=\"x\"", 0.5, "counter");
     CHECK(text.str() ==
-          "# HELP b_total Bs.\n# TYPE b_total counter\nb_total{phase=\"a\\\"b\\\\c\\nd\"} 2\nb_total{phase=\"x\"} 0.5\n"
+          "# HELP b_total Bs.\n# TYPE b_total counter\nb_total{phase=\"a\\\"b\\\\c\\nd\"} "
+          "2\nb_total{phase=\"x\"} 0.5\n"
           "# HELP a As.\n# TYPE a gauge\na 1\n");
 }

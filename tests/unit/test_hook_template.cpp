@@ -54,7 +54,8 @@ TEST_CASE("render_hook renders only the templated strings, trimmed") {
     http.body = "{{ toJson (dict \"text\" .Status.Error) }}\n";
     http.form = {{"k", {"{{ .Namespace }}", "plain"}}};
     hook.action = http;
-    tmpl::Value data = {{"Target", {{"Name", "web"}}}, {"Status", {{"Phase", "Failed"}, {"Error", "a \"b\""}}},
+    tmpl::Value data = {{"Target", {{"Name", "web"}}},
+                        {"Status", {{"Phase", "Failed"}, {"Error", "a \"b\""}}},
                         {"Namespace", "ns"}};
     auto rendered = render_hook(hook, data);
     REQUIRE(rendered.has_value());
@@ -69,7 +70,9 @@ TEST_CASE("render_hook renders only the templated strings, trimmed") {
     bad.action = ExecAction{{"echo", "{{ .Target.Nope }}"}, {}};
     auto failed = render_hook(bad, data);
     REQUIRE_FALSE(failed.has_value());
-    CHECK(failed.error() == "failed to render the template in exec.command[1]: template:1:4: can't evaluate field Nope");
+    CHECK(failed.error() ==
+          "failed to render the template in exec.command[1]: template:1:4: can't evaluate field "
+          "Nope");
 }
 
 TEST_CASE("container commands have the runtimes' exact shapes") {
@@ -77,11 +80,14 @@ TEST_CASE("container commands have the runtimes' exact shapes") {
     const std::vector<std::string> cmd = {"pg_ctl", "stop"};
     CHECK(container_command(spec, "", cmd) == cmd);
     spec.container_runtime = ContainerRuntime::Docker;
-    CHECK(container_command(spec, "db", cmd) == std::vector<std::string>{"docker", "exec", "-i", "db", "pg_ctl", "stop"});
+    CHECK(container_command(spec, "db", cmd) ==
+          std::vector<std::string>{"docker", "exec", "-i", "db", "pg_ctl", "stop"});
     spec.container_runtime = ContainerRuntime::Podman;
-    CHECK(container_command(spec, "db", cmd) == std::vector<std::string>{"podman", "exec", "-i", "db", "pg_ctl", "stop"});
+    CHECK(container_command(spec, "db", cmd) ==
+          std::vector<std::string>{"podman", "exec", "-i", "db", "pg_ctl", "stop"});
     spec.container_runtime = ContainerRuntime::Kubectl;
     spec.pod = "pg-0";
-    CHECK(container_command(spec, "db", cmd) ==
-          std::vector<std::string>{"kubectl", "exec", "pg-0", "-c", "db", "-i", "--", "pg_ctl", "stop"});
+    CHECK(container_command(spec, "db", cmd) == std::vector<std::string>{"kubectl", "exec", "pg-0",
+                                                                         "-c", "db", "-i", "--",
+                                                                         "pg_ctl", "stop"});
 }

@@ -19,7 +19,9 @@ TEST_CASE("Location headers resolve against the current target") {
         CHECK(t.port == 8080);
         CHECK(t.path == "/other?y=2");
     }
-    SUBCASE("relative path") { CHECK(resolve_location(cur, "done").value().path == "/v1/hooks/done"); }
+    SUBCASE("relative path") {
+        CHECK(resolve_location(cur, "done").value().path == "/v1/hooks/done");
+    }
     SUBCASE("absolute URL with port") {
         auto t = resolve_location(cur, "https://Elsewhere.example:8443/p").value();
         CHECK(t.https);
@@ -59,7 +61,8 @@ TEST_CASE("proxies come from the environment, except for NO_PROXY and loopback")
     CHECK(proxy_from_environment({false, "db", 80, "/"}).has_value());
     CHECK_FALSE(proxy_from_environment({false, "127.0.0.1", 80, "/"}).has_value());
     CHECK_FALSE(proxy_from_environment({false, "localhost", 80, "/"}).has_value());
-    CHECK_FALSE(proxy_from_environment({true, "hooks.example", 443, "/"}).has_value());  // no HTTPS_PROXY
+    CHECK_FALSE(
+        proxy_from_environment({true, "hooks.example", 443, "/"}).has_value());  // no HTTPS_PROXY
     setenv("NO_PROXY", "*", 1);
     CHECK_FALSE(proxy_from_environment(t).has_value());
     unsetenv("HTTP_PROXY");
@@ -77,7 +80,9 @@ TEST_CASE("a Location port above 65535 is an error, not a wrap-around") {
     CHECK(resolve_location(cur, "http://api.local:65535/").value().port == 65535);
 }
 
-TEST_CASE("a Location without a host is an error (fuzz_http_request found front() of an empty authority)") {
+TEST_CASE(
+    "a Location without a host is an error (fuzz_http_request found front() of an empty "
+    "authority)") {
     HttpTarget cur{true, "api.local", 443, "/"};
     for (const char* location : {"https://", "http://user@", "//", "https://?q", "http:///path"}) {
         CAPTURE(location);
@@ -90,7 +95,8 @@ TEST_CASE("a Location without a host is an error (fuzz_http_request found front(
 TEST_CASE("redirects stay with the origin: scheme, host and port") {
     HttpTarget https{true, "Api.Local", 443, "/"};
     CHECK(same_origin(https, {true, "api.local", 443, "/other"}));
-    CHECK_FALSE(same_origin(https, {false, "api.local", 443, "/"}));  // a downgrade on the same port
+    CHECK_FALSE(
+        same_origin(https, {false, "api.local", 443, "/"}));  // a downgrade on the same port
     CHECK_FALSE(same_origin(https, {true, "api.local", 8443, "/"}));
     CHECK_FALSE(same_origin(https, {true, "evil.local", 443, "/"}));
 }

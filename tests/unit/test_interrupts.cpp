@@ -24,7 +24,8 @@ void signal_and_wait(int sig) {
     const int before = interrupts::count();
     kill(getpid(), sig);
     const auto until = std::chrono::steady_clock::now() + 20s;
-    while (interrupts::count() == before && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    while (interrupts::count() == before && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(1ms);
     REQUIRE(interrupts::count() > before);
 }
 
@@ -39,7 +40,9 @@ TEST_CASE("a watch made with a negative count never fires and has no descriptor"
     CHECK(never.sleep_for(Duration(10ms)));
 }
 
-TEST_CASE("a watch's descriptor is readable only while a signal is unacknowledged, after earlier signals too") {
+TEST_CASE(
+    "a watch's descriptor is readable only while a signal is unacknowledged, after earlier signals "
+    "too") {
     interrupts::install();
     signal_and_wait(SIGALRM);  // an earlier signal, acted on by someone else
     interrupts::Watch watch(interrupts::count());
@@ -90,7 +93,8 @@ TEST_CASE("a wait on a descriptor reports it ready, the signal, or the deadline"
     char c;
     REQUIRE(read(pipe_fds[0], &c, 1) == 1);
     kill(getpid(), SIGTERM);
-    CHECK(watch.wait(pipe_fds[0], POLLIN, std::chrono::steady_clock::now() + 20s) == interrupts::Watch::Wake::Fired);
+    CHECK(watch.wait(pipe_fds[0], POLLIN, std::chrono::steady_clock::now() + 20s) ==
+          interrupts::Watch::Wake::Fired);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
 }

@@ -71,7 +71,8 @@ TEST_CASE("a multi-line secret is registered whole, by line and as JSON spells i
     CHECK(secrets::redact("x BBBB\"quoted\" y") == "x *** y");
     CHECK(secrets::redact("ab") == "ab");  // a line too short to be a secret of its own
     CHECK(secrets::redact(R"({"k": "BBBB\"quoted\""})") == R"({"k": "***"})");
-    CHECK(secrets::redact(R"("-----BEGIN KEY-----\nAAAAline-one\r\nab\nBBBB\"quoted\"")") == R"("***")");
+    CHECK(secrets::redact(R"("-----BEGIN KEY-----\nAAAAline-one\r\nab\nBBBB\"quoted\"")") ==
+          R"("***")");
     CHECK(secrets::redact_and_shorten("0123456789 AAAAline-one tail", 14) == "0123456789 ***...");
     secrets::clear();
 }

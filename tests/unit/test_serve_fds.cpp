@@ -44,7 +44,8 @@ TEST_CASE("a descriptor without O_CLOEXEC does not reach the child unless kept")
     close(leaky[1]);
 }
 
-TEST_CASE("how a process ended is one line: exit code, killed by, timed out, or empty for success") {
+TEST_CASE(
+    "how a process ended is one line: exit code, killed by, timed out, or empty for success") {
     auto run = [](std::vector<std::string> argv, std::optional<Duration> timeout = std::nullopt) {
         SpawnRequest request;
         request.argv = std::move(argv);
@@ -58,5 +59,6 @@ TEST_CASE("how a process ended is one line: exit code, killed by, timed out, or 
     CHECK(run({"/bin/true"}) == "");
     CHECK(run({"/bin/sh", "-c", "exit 3"}) == "exit code 3");
     CHECK(run({"/bin/sh", "-c", "kill -KILL $$"}) == "killed by SIGKILL");
-    CHECK(run({"/bin/sleep", "30"}, Duration(std::chrono::milliseconds(200))) == "timed out after 200ms");
+    CHECK(run({"/bin/sleep", "30"}, Duration(std::chrono::milliseconds(200))) ==
+          "timed out after 200ms");
 }

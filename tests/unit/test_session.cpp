@@ -4,7 +4,6 @@
 // processes that append to the same log as the fake hooks, so the log is the order.
 
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdint>
@@ -33,16 +32,14 @@ struct Recorder {
     std::map<std::string, int> calls;
 
     Recorder() {
-        dir = fs::temp_directory_path() / ("stash-hook-session-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(reinterpret_cast<uintptr_t>(this)));
+        dir = fs::temp_directory_path() / ("stash-hook-session-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
         fs::create_directories(dir);
         log = dir / "log";
     }
     ~Recorder() { fs::remove_all(dir); }
 
-    void append(const std::string& line) {
-        std::ofstream(log, std::ios::app) << line << "\n";
-    }
+    void append(const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; }
 
     std::vector<std::string> lines() const {
         std::vector<std::string> out;
@@ -65,7 +62,8 @@ struct Recorder {
             const int n = calls[call.hook.name]++;
             const auto& outcomes = plan[call.hook.name];
             ActionOutcome outcome;
-            outcome.succeeded = outcomes.empty() ? true : outcomes[std::min<size_t>(n, outcomes.size() - 1)];
+            outcome.succeeded =
+                outcomes.empty() ? true : outcomes[std::min<size_t>(n, outcomes.size() - 1)];
             if (!outcome.succeeded) outcome.error = "fake failure";
             return outcome;
         };
@@ -74,7 +72,8 @@ struct Recorder {
 
     /// A task that logs `name` and exits with `code`.
     std::string task(const std::string& name, int code = 0) const {
-        return "[sh, -c, 'echo " + name + " >> " + log.string() + "; exit " + std::to_string(code) + "']";
+        return "[sh, -c, 'echo " + name + " >> " + log.string() + "; exit " + std::to_string(code) +
+               "']";
     }
 
     Spec load(const std::string& yaml) const {
@@ -105,7 +104,8 @@ hooks:
     - {name: d, exec: {command: ["true"]}}
 )");
     const SessionResult result = run_session(spec, rec.options());
-    CHECK(rec.lines() == Lines{"preBackup/a", "preBackup/b", "task", "postBackup/c", "postBackup/d"});
+    CHECK(rec.lines() ==
+          Lines{"preBackup/a", "preBackup/b", "task", "postBackup/c", "postBackup/d"});
     CHECK(result.phase == Phase::Succeeded);
     CHECK(result.hooks.size() == 4);
 }
@@ -145,7 +145,8 @@ hooks:
         if (code == 0)
             CHECK(rec.lines() == Lines{"task", "postBackup/always", "postBackup/ok"});
         else
-            CHECK(rec.lines() == Lines{"task", "postBackup/always", "postBackup/failed", "postBackup/final"});
+            CHECK(rec.lines() ==
+                  Lines{"task", "postBackup/always", "postBackup/failed", "postBackup/final"});
     }
 }
 
@@ -185,7 +186,8 @@ hooks:
     CHECK(result.hooks[1].phase == Phase::Failed);
 }
 
-TEST_CASE("session: a failed attempt is retried as a whole, and OnFinalRetryFailure waits for the last") {
+TEST_CASE(
+    "session: a failed attempt is retried as a whole, and OnFinalRetryFailure waits for the last") {
     Recorder rec;
     rec.plan["gate"] = {false, true};
     const Spec spec = rec.load("command: " + rec.task("task") + R"(
@@ -198,11 +200,14 @@ hooks:
     - {name: always, exec: {command: ["true"]}}
 )");
     const SessionResult result = run_session(spec, rec.options());
-    CHECK(rec.lines() == Lines{"preBackup/gate", "postBackup/always", "preBackup/gate", "task", "postBackup/always"});
+    CHECK(rec.lines() == Lines{"preBackup/gate", "postBackup/always", "preBackup/gate", "task",
+                               "postBackup/always"});
     CHECK(result.phase == Phase::Succeeded);
 }
 
-TEST_CASE("session: a batch runs global pre hooks, each member's hooks and task, then global post hooks") {
+TEST_CASE(
+    "session: a batch runs global pre hooks, each member's hooks and task, then global post "
+    "hooks") {
     Recorder rec;
     const Spec spec = rec.load("parallelism: 1\ncommand: " + rec.task("shared") + R"(
 hooks:
@@ -214,13 +219,15 @@ members:
       preBackup: {name: pre1, exec: {command: ["true"]}}
       postBackup: {name: post1, exec: {command: ["true"]}}
   - name: two
-    command: )" + rec.task("own") + R"(
+    command: )" + rec.task("own") +
+                               R"(
     hooks:
       postBackup: {name: post2, exec: {command: ["true"]}}
 )");
     const SessionResult result = run_session(spec, rec.options());
-    CHECK(rec.lines() == Lines{"preBackup/g-pre", "one/preBackup/pre1", "shared", "one/postBackup/post1", "own",
-                               "two/postBackup/post2", "postBackup/g-post"});
+    CHECK(rec.lines() == Lines{"preBackup/g-pre", "one/preBackup/pre1", "shared",
+                               "one/postBackup/post1", "own", "two/postBackup/post2",
+                               "postBackup/g-post"});
     CHECK(result.phase == Phase::Succeeded);
     CHECK(result.members.size() == 2);
 }
@@ -229,7 +236,8 @@ TEST_CASE("plan lists exactly what run runs, in order, for every example spec") 
     const fs::path examples = fs::path(STASH_HOOK_SOURCE_DIR) / "examples";
     int checked = 0;
     for (const auto& entry : fs::recursive_directory_iterator(examples)) {
-        if (entry.path().extension() != ".yaml" || entry.path().string().find("/demo/") != std::string::npos)
+        if (entry.path().extension() != ".yaml" ||
+            entry.path().string().find("/demo/") != std::string::npos)
             continue;
         auto loaded = load_spec_file(entry.path().string());
         if (!loaded.spec) continue;  // a Kubernetes manifest that is not a spec
@@ -237,11 +245,12 @@ TEST_CASE("plan lists exactly what run runs, in order, for every example spec") 
         Recorder rec;
         Spec spec = *loaded.spec;
         spec.status_file = (rec.dir / "status.json").string();
-        spec.parallelism = 1;      // the plan lists members one after another
+        spec.parallelism = 1;       // the plan lists members one after another
         spec.retries.attempts = 0;  // one attempt: the plan is one attempt's steps
         spec.command = {"sh", "-c", "echo task >> " + rec.log.string()};
         for (Member& m : spec.members)
-            if (!m.command.empty()) m.command = {"sh", "-c", "echo " + m.name + "/task >> " + rec.log.string()};
+            if (!m.command.empty())
+                m.command = {"sh", "-c", "echo " + m.name + "/task >> " + rec.log.string()};
 
         Lines planned;
         for (const PlanStep& step : plan_steps(spec)) {

@@ -82,7 +82,8 @@ TEST_CASE("executionPolicy decides which post hooks run") {
         CHECK_FALSE(policy_allows(ExecutionPolicy::OnSuccess, Phase::Failed, final_attempt));
         CHECK_FALSE(policy_allows(ExecutionPolicy::OnFailure, Phase::Succeeded, final_attempt));
         CHECK(policy_allows(ExecutionPolicy::OnFailure, Phase::Failed, final_attempt));
-        CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Succeeded, final_attempt));
+        CHECK_FALSE(
+            policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Succeeded, final_attempt));
     }
     CHECK(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, true));
     CHECK_FALSE(policy_allows(ExecutionPolicy::OnFinalRetryFailure, Phase::Failed, false));
@@ -97,7 +98,8 @@ TEST_CASE("decide_exit_code is the one authority: each rule once, in precedence 
     CHECK(decide_exit_code({.pre_hook_failed = true, .post_hook_failed = true}) == 120);
     CHECK(decide_exit_code({.failed_task = &failed_task, .pre_hook_failed = true}) == 3);
     CHECK(decide_exit_code({.interrupted_by = 15, .failed_task = &failed_task}) == 143);
-    CHECK(decide_exit_code({.report_failed = true, .interrupted_by = 2, .failed_task = &failed_task}) == 125);
+    CHECK(decide_exit_code(
+              {.report_failed = true, .interrupted_by = 2, .failed_task = &failed_task}) == 125);
 }
 
 TEST_CASE("a batch member's exit code and the session's come from the same facts") {

@@ -84,7 +84,8 @@ hooks:
 }
 
 TEST_CASE("defaults fill what the spec leaves out") {
-    auto r = load_spec_text("hooks:\n  preBackup:\n    httpGet: {port: 8080}\n", "/etc/stash/nightly.yaml");
+    auto r = load_spec_text("hooks:\n  preBackup:\n    httpGet: {port: 8080}\n",
+                            "/etc/stash/nightly.yaml");
     REQUIRE(r.spec.has_value());
     CHECK(r.spec->kind == Kind::Backup);
     CHECK(r.spec->name == "nightly");
@@ -116,8 +117,10 @@ TEST_CASE("invalid YAML names the line and column") {
 }
 
 TEST_CASE("a misspelt key gets did-you-mean with its position") {
-    const auto p = only_problem("hooks:\n  preBackup:\n    exec: {command: [true]}\n    timout: 5s\n");
-    CHECK(p == "hooks.yaml:4:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?");
+    const auto p =
+        only_problem("hooks:\n  preBackup:\n    exec: {command: [true]}\n    timout: 5s\n");
+    CHECK(p ==
+          "hooks.yaml:4:5: unknown key \"timout\" in hook preBackup[0]; did you mean \"timeout\"?");
 }
 
 TEST_CASE("an unknown key with no close match lists the allowed keys") {
@@ -138,8 +141,9 @@ TEST_CASE("a bare number where a duration belongs is an error") {
 TEST_CASE("bad and negative durations are errors") {
     CHECK(contains(only_problem("timeout: 5 minutes\n"), "unknown unit"));
     CHECK(contains(only_problem("timeout: -5s\n"), "must be more than zero"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [x]}\n    timeout: 0s\n"),
-                   "must be more than zero"));
+    CHECK(
+        contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [x]}\n    timeout: 0s\n"),
+                 "must be more than zero"));
 }
 
 TEST_CASE("wrong types are errors that say what is expected") {
@@ -148,12 +152,16 @@ TEST_CASE("wrong types are errors that say what is expected") {
     CHECK(contains(only_problem("hooks:\n  preBackup: 3\n"), "must be a hook or a list of hooks"));
     CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [{a: b}]}\n"),
                    "exec.command element must be a single value"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: []}\n"), "must not be empty"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [x]}\n    retry: {attempts: many}\n"),
-                   "retry.attempts must be a whole number"));
-    CHECK(contains(only_problem(
-                       "hooks:\n  preBackup:\n    httpGet: {port: 80, tls: {insecureSkipVerify: maybe}}\n"),
-                   "must be true or false"));
+    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: []}\n"),
+                   "must not be empty"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  preBackup:\n    exec: {command: [x]}\n    retry: {attempts: many}\n"),
+        "retry.attempts must be a whole number"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  preBackup:\n    httpGet: {port: 80, tls: {insecureSkipVerify: maybe}}\n"),
+        "must be true or false"));
 }
 
 TEST_CASE("a missing port is an error") {
@@ -166,30 +174,38 @@ TEST_CASE("a missing port is an error") {
 TEST_CASE("ports out of range and unknown service names are errors") {
     CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 70000}\n"),
                    "out of range (1-65535)"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 0}\n"), "out of range"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 99999999999999999999}\n"),
-                   "out of range"));
+    CHECK(
+        contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 0}\n"), "out of range"));
+    CHECK(contains(
+        only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: 99999999999999999999}\n"),
+        "out of range"));
     CHECK(contains(only_problem("hooks:\n  preBackup:\n    tcpSocket: {port: nosuchsvc}\n"),
                    "neither a number 1-65535 nor a service name"));
 }
 
 TEST_CASE("a hook needs exactly one action") {
     CHECK(contains(only_problem("hooks:\n  preBackup:\n    name: x\n"), "has no action"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    tcpSocket: {port: 1}\n"),
-                   "has 2 actions"));
+    CHECK(contains(
+        only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    tcpSocket: {port: 1}\n"),
+        "has 2 actions"));
 }
 
 TEST_CASE("executionPolicy belongs to post hooks only") {
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    executionPolicy: Always\n"),
-                   "executionPolicy applies only to post hooks"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  preBackup:\n    exec: {command: [a]}\n    executionPolicy: Always\n"),
+        "executionPolicy applies only to post hooks"));
 }
 
 TEST_CASE("a misspelt value gets did-you-mean") {
-    CHECK(contains(only_problem("hooks:\n  postBackup:\n    exec: {command: [a]}\n    executionPolicy: OnFailur\n"),
-                   "did you mean \"OnFailure\"?"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  postBackup:\n    exec: {command: [a]}\n    executionPolicy: OnFailur\n"),
+        "did you mean \"OnFailure\"?"));
     CHECK(contains(only_problem("kind: backpu\n"), "did you mean \"backup\"?"));
-    CHECK(contains(only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    onError: continue\n"),
-                   "did you mean \"Continue\"?"));
+    CHECK(contains(
+        only_problem("hooks:\n  preBackup:\n    exec: {command: [a]}\n    onError: continue\n"),
+        "did you mean \"Continue\"?"));
 }
 
 TEST_CASE("duplicate keys and duplicate hook names are errors") {
@@ -203,8 +219,10 @@ TEST_CASE("duplicate keys and duplicate hook names are errors") {
 
 TEST_CASE("schedules are cron expressions, and other apiVersions are refused") {
     CHECK(load("schedule: \"*/5 2-4 * * mon-fri\"\n").spec->schedule == "*/5 2-4 * * mon-fri");
-    CHECK(contains(only_problem("schedule: \"61 * * * *\"\n"), "schedule: minute: 61 is out of range (0-59)"));
-    CHECK(contains(only_problem("apiVersion: stash-hook/v2\n"), "apiVersion must be stash-hook/v1"));
+    CHECK(contains(only_problem("schedule: \"61 * * * *\"\n"),
+                   "schedule: minute: 61 is out of range (0-59)"));
+    CHECK(
+        contains(only_problem("apiVersion: stash-hook/v2\n"), "apiVersion must be stash-hook/v1"));
 }
 
 TEST_CASE("every problem is reported, not just the first") {
@@ -260,22 +278,25 @@ members:
     const Hook& flush = s.members[0].hooks_for(Stage::PreBackup).at(0);
     CHECK(flush.container_name == "postgres");
     CHECK(container_command(s, flush.container_name, {"psql", "-c", "CHECKPOINT"}) ==
-          std::vector<std::string>{"kubectl", "exec", "app-0", "-c", "postgres", "-i", "-n", "prod", "--", "psql",
-                                   "-c", "CHECKPOINT"});
+          std::vector<std::string>{"kubectl", "exec", "app-0", "-c", "postgres", "-i", "-n", "prod",
+                                   "--", "psql", "-c", "CHECKPOINT"});
     CHECK(s.members[1].command.empty());
 }
 
 TEST_CASE("batch mistakes are reported") {
     CHECK(contains(only_problem("members: []\n"), "members must be a non-empty list"));
-    CHECK(contains(only_problem("members:\n  - {command: [x]}\n"), "member is missing required key \"name\""));
-    CHECK(contains(only_problem("members:\n  - {name: a}\n  - {name: a}\n"), "two members are named \"a\""));
+    CHECK(contains(only_problem("members:\n  - {command: [x]}\n"),
+                   "member is missing required key \"name\""));
+    CHECK(contains(only_problem("members:\n  - {name: a}\n  - {name: a}\n"),
+                   "two members are named \"a\""));
     CHECK(contains(only_problem("members:\n  - {name: a, hook: {}}\n"), "did you mean \"hooks\"?"));
     CHECK(contains(only_problem("parallelism: 0\n"), "out of range"));
     CHECK(contains(only_problem("containerRuntime: dokcer\n"), "did you mean \"docker\"?"));
     // containerName on httpGet and tcpSocket is Stash's (man page, STASH MANIFESTS): accepted, and
     // only with it may a port be a container's port name.
     CHECK(load("hooks:\n  preBackup: {containerName: c, httpGet: {port: 80}}\n").spec.has_value());
-    CHECK(contains(only_problem("hooks:\n  preBackup: {tcpSocket: {port: my-port}}\n"), "neither a number"));
+    CHECK(contains(only_problem("hooks:\n  preBackup: {tcpSocket: {port: my-port}}\n"),
+                   "neither a number"));
 }
 
 TEST_CASE("a Stash BackupConfiguration is read as it is") {
@@ -365,29 +386,40 @@ spec:
 }
 
 TEST_CASE("inside a Stash manifest's hooks unknown keys are still errors") {
-    auto typo = load("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
-                     "metadata: {name: x}\nspec:\n  hooks:\n    preBackup: {exce: {command: [a]}}\n");
+    auto typo = load(
+        "apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
+        "metadata: {name: x}\nspec:\n  hooks:\n    preBackup: {exce: {command: [a]}}\n");
     REQUIRE_FALSE(typo.problems.empty());
-    CHECK(contains(typo.problems[0].str(), "hooks.yaml:6:17: unknown key \"exce\" in hook preBackup[0]; did you mean \"exec\"?"));
-    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
-                                "metadata: {name: x}\nspec:\n  hooks:\n    preRestore: {exec: {command: [a]}}\n"),
-                   "unknown key \"preRestore\""));
-    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfigration\nspec: {}\n"),
-                   "did you mean \"BackupConfiguration\"?"));
+    CHECK(contains(
+        typo.problems[0].str(),
+        "hooks.yaml:6:17: unknown key \"exce\" in hook preBackup[0]; did you mean \"exec\"?"));
+    CHECK(contains(
+        only_problem(
+            "apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfiguration\n"
+            "metadata: {name: x}\nspec:\n  hooks:\n    preRestore: {exec: {command: [a]}}\n"),
+        "unknown key \"preRestore\""));
+    CHECK(contains(
+        only_problem(
+            "apiVersion: stash.appscode.com/v1beta1\nkind: BackupConfigration\nspec: {}\n"),
+        "did you mean \"BackupConfiguration\"?"));
 }
 
 TEST_CASE("templates in hook strings are checked at load time") {
-    CHECK(contains(only_problem("hooks:\n  postBackup:\n    httpPost: {port: 80, body: '{{ .Status.Phse }}'}\n"),
-                   "bad template in httpPost.body: template:1:4: unknown field .Status.Phse; did you mean "
-                   ".Status.Phase?"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  postBackup:\n    httpPost: {port: 80, body: '{{ .Status.Phse }}'}\n"),
+        "bad template in httpPost.body: template:1:4: unknown field .Status.Phse; did you mean "
+        ".Status.Phase?"));
     CHECK(contains(only_problem("hooks:\n  postBackup:\n    exec: {command: [echo, '{{ .Name']}\n"),
                    "bad template in exec.command[1]: template:1:1: unclosed action"));
-    auto ok = load("hooks:\n  postBackup:\n    httpGet: {port: 80, path: '/{{ .Target.Name }}',"
-                   " httpHeaders: [{name: X, value: '{{ .Status.Phase }}'}]}\n");
+    auto ok = load(
+        "hooks:\n  postBackup:\n    httpGet: {port: 80, path: '/{{ .Target.Name }}',"
+        " httpHeaders: [{name: X, value: '{{ .Status.Phase }}'}]}\n");
     CHECK(ok.problems.empty());
 }
 
-TEST_CASE("hostile input: the spec's size and node count are bounded before yaml-cpp builds a tree") {
+TEST_CASE(
+    "hostile input: the spec's size and node count are bounded before yaml-cpp builds a tree") {
     // A 600 KB spec that is one long list: under the size limit, over the node limit.
     std::string list = "command: [";
     for (int i = 0; i < 300'000; ++i) list += i ? ",a" : "a";
@@ -402,14 +434,19 @@ TEST_CASE("hostile input: the spec's size and node count are bounded before yaml
     CHECK(load(ok + "]\n").problems.empty());
 }
 
-TEST_CASE("hostile input: -f of a device or a directory is refused, a pipe is read, and /dev/zero is not read to the end") {
+TEST_CASE(
+    "hostile input: -f of a device or a directory is refused, a pipe is read, and /dev/zero is not "
+    "read to the end") {
     auto first = [](const std::string& path) {
         auto r = load_spec_file(path);
         REQUIRE(r.problems.size() == 1);
         return r.problems[0].str();
     };
-    CHECK(contains(first("/dev/zero"), "failed to read spec: /dev/zero is a character device, not a regular file or a pipe"));
-    CHECK(contains(first("/tmp"), "failed to read spec: /tmp is a directory, not a regular file or a pipe"));
+    CHECK(contains(
+        first("/dev/zero"),
+        "failed to read spec: /dev/zero is a character device, not a regular file or a pipe"));
+    CHECK(contains(first("/tmp"),
+                   "failed to read spec: /tmp is a directory, not a regular file or a pipe"));
     const std::string fifo = "/tmp/stash-hook-test-fifo-" + std::to_string(getpid());
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
     // A FIFO nobody writes to reads as empty, at once.
@@ -428,12 +465,17 @@ TEST_CASE("hostile input: -f of a device or a directory is refused, a pipe is re
     CHECK(piped.spec->command == std::vector<std::string>{"true"});
 }
 
-TEST_CASE("hostile input: NUL in an exec argument, an option as containerName, control characters in Stash names") {
+TEST_CASE(
+    "hostile input: NUL in an exec argument, an option as containerName, control characters in "
+    "Stash names") {
     CHECK(contains(only_problem("hooks:\n  preBackup: {exec: {command: [\"tr\\0ue\"]}}\n"),
                    "exec.command element must not contain a NUL byte"));
-    CHECK(contains(only_problem("command: [\"restic\\0\", backup]\n"), "command element must not contain a NUL byte"));
-    CHECK(contains(only_problem("hooks:\n  preBackup: {exec: {command: [true]}, containerName: --privileged}\n"),
-                   "containerName \"--privileged\" must not start with '-'"));
+    CHECK(contains(only_problem("command: [\"restic\\0\", backup]\n"),
+                   "command element must not contain a NUL byte"));
+    CHECK(contains(
+        only_problem(
+            "hooks:\n  preBackup: {exec: {command: [true]}, containerName: --privileged}\n"),
+        "containerName \"--privileged\" must not start with '-'"));
     const std::string batch = R"(apiVersion: stash.appscode.com/v1beta1
 kind: BackupBatch
 metadata: {name: all}
@@ -441,7 +483,9 @@ spec:
   members:
     - target: {alias: "db\nINFO forged line", ref: {kind: AppBinding, name: pg}}
 )";
-    CHECK(contains(only_problem(batch), "target.alias \"db\nINFO forged line\" must not contain '/' or control characters"));
+    CHECK(contains(
+        only_problem(batch),
+        "target.alias \"db\nINFO forged line\" must not contain '/' or control characters"));
     const std::string target = R"(apiVersion: stash.appscode.com/v1beta1
 kind: BackupConfiguration
 metadata: {name: all}
@@ -451,10 +495,15 @@ spec:
     CHECK(contains(only_problem(target), "target.ref.name"));
 }
 
-TEST_CASE("hostile input: a Stash apiVersion other than v1beta1 is refused, naming the accepted ones") {
-    const auto p = only_problem("apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\nspec: {}\n");
-    CHECK(contains(p, "hooks.yaml:1:13: apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1, "
-                      "not \"stash.appscode.com/v1alpha1\""));
-    CHECK(contains(only_problem("apiVersion: stash.appscode.com/v2\nkind: BackupConfiguration\nspec: {}\n"),
-                   "apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1"));
+TEST_CASE(
+    "hostile input: a Stash apiVersion other than v1beta1 is refused, naming the accepted ones") {
+    const auto p = only_problem(
+        "apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\nspec: {}\n");
+    CHECK(
+        contains(p,
+                 "hooks.yaml:1:13: apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1, "
+                 "not \"stash.appscode.com/v1alpha1\""));
+    CHECK(contains(
+        only_problem("apiVersion: stash.appscode.com/v2\nkind: BackupConfiguration\nspec: {}\n"),
+        "apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1"));
 }

@@ -18,7 +18,8 @@ TEST_CASE("the status document has the contract's fields") {
     r.phase = Phase::Failed;
     r.exit_code = 121;
     r.error = "Failed to execute postBackup hook. Reason: HTTP status 503";
-    r.conditions.push_back({"PostBackupHookExecutionSucceeded", false, "FailedToExecutePostBackupHook",
+    r.conditions.push_back({"PostBackupHookExecutionSucceeded", false,
+                            "FailedToExecutePostBackupHook",
                             "Failed to execute postBackup hook. Reason: HTTP status 503"});
     r.task.command = {"restic", "backup", "/data"};
     r.task.phase = Phase::Succeeded;

@@ -67,7 +67,9 @@ TEST_CASE("templates render every construct of the subset") {
         {"{{ .Namespace | upper }}", "DEMO"},
         {"{{ .Namespace | printf \"ns=%s\" }}", "ns=demo"},
         {"{{if eq .Status.Phase `Succeeded`}}ok{{else}}bad{{end}}", "bad"},
-        {"{{if eq .Status.Phase \"Running\"}}r{{else if eq .Status.Phase \"Failed\"}}f{{else}}s{{end}}", "f"},
+        {"{{if eq .Status.Phase \"Running\"}}r{{else if eq .Status.Phase "
+         "\"Failed\"}}f{{else}}s{{end}}",
+         "f"},
         {"{{if .Empty}}yes{{else}}no{{end}}", "no"},
         {"{{if .Zero}}yes{{else}}no{{end}}", "no"},
         {"{{range .Hooks}}[{{.}}]{{end}}", "[pause][notify]"},
@@ -84,7 +86,8 @@ TEST_CASE("templates render every construct of the subset") {
         CAPTURE(c.text);
         CHECK(render(c.text) == c.want);
     }
-    CHECK(render("{{range .Items}}x{{else}}none{{end}}", Value::parse(R"({"Items": []})")) == "none");
+    CHECK(render("{{range .Items}}x{{else}}none{{end}}", Value::parse(R"({"Items": []})")) ==
+          "none");
 }
 
 TEST_CASE("template functions behave as Go's and sprig's") {
@@ -94,19 +97,22 @@ TEST_CASE("template functions behave as Go's and sprig's") {
     };
     const Case cases[] = {
         {"{{eq 1 1}} {{eq \"a\" \"b\"}} {{eq .Status.Phase \"x\" \"Failed\"}}", "true false true"},
-        {"{{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}}", "true true true false true"},
+        {"{{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}}",
+         "true true true false true"},
         {"{{lt 1.5 2.5}} {{eq 2.0 2.0}}", "true true"},
         {"{{and 1 0}} {{and 1 2}} {{or 0 \"\"}} {{or 0 \"x\"}} {{not 0}}", "0 2  x true"},
         {"{{len .Hooks}} {{len .Namespace}} {{len .Target}}", "2 4 2"},
         {"{{index .Hooks 1}} {{index .Target \"Name\"}}", "notify stash-demo"},
-        {"{{printf \"%s has %d hooks, %v, %q, %t, %5.2f%%\" .Namespace 2 .Hooks \"q\" true 3.14159}}",
+        {"{{printf \"%s has %d hooks, %v, %q, %t, %5.2f%%\" .Namespace 2 .Hooks \"q\" true "
+         "3.14159}}",
          "demo has 2 hooks, [pause notify], \"q\", true,  3.14%"},
         {"{{printf \"%s %s\" \"one\"}}", "one %!s(MISSING)"},
         {"{{print \"a\" 1 2 \"b\"}}", "a1 2b"},
         {"{{quote .Namespace \"x\\\"y\"}}", "\"demo\" \"x\\\"y\""},
         {"{{toJson .Target}}", "{\"Kind\":\"Deployment\",\"Name\":\"stash-demo\"}"},
         {"{{toJson (dict \"b\" 1 \"a\" \"x\")}}", "{\"a\":\"x\",\"b\":1}"},
-        {"{{default \"none\" .Empty}} {{default \"none\" .Namespace}} {{.Empty | default \"d\"}}", "none demo d"},
+        {"{{default \"none\" .Empty}} {{default \"none\" .Namespace}} {{.Empty | default \"d\"}}",
+         "none demo d"},
         {"{{lower \"ABC\"}} {{upper \"abc\"}} [{{trim \"  x y \\n\"}}]", "abc ABC [x y]"},
         {"{{ .Status.Error | quote }}", "\"failed to backup host-0. Reason: path not found\""},
     };
@@ -119,10 +125,13 @@ TEST_CASE("template functions behave as Go's and sprig's") {
 }
 
 TEST_CASE("toJson escapes as Go's encoding/json, and the result is valid JSON") {
-    const Value data = Value::parse(R"({"Status": {"Error": "quote \" backslash \\ newline \n tab \t <b>&amp; \u0001 \u2028 é"}})");
+    const Value data = Value::parse(
+        R"({"Status": {"Error": "quote \" backslash \\ newline \n tab \t <b>&amp; \u0001 \u2028 é"}})");
     const std::string out = render("{{ toJson (dict \"text\" .Status.Error) }}", data);
-    CHECK(out == "{\"text\":\"quote \\\" backslash \\\\ newline \\n tab \\t \\u003cb\\u003e\\u0026amp; \\u0001 "
-                 "\\u2028 \xC3\xA9\"}");
+    CHECK(out ==
+          "{\"text\":\"quote \\\" backslash \\\\ newline \\n tab \\t \\u003cb\\u003e\\u0026amp; "
+          "\\u0001 "
+          "\\u2028 \xC3\xA9\"}");
     const Value parsed = Value::parse(out);
     CHECK(parsed["text"] == data["Status"]["Error"]);
     CHECK(go_json(Value::parse("[1, 2.5, null, true, {}]")) == "[1,2.5,null,true,{}]");
@@ -131,7 +140,8 @@ TEST_CASE("toJson escapes as Go's encoding/json, and the result is valid JSON") 
 
 TEST_CASE("Stash's documented Slack bodies render as Stash renders them") {
     // From Stash's hooks overview and Slack guide (postBackup, OnFailure).
-    const std::string failure_body = R"({{- $msg := dict  "type" "mrkdwn" "text" (printf ":x: Backup failed for %s/%s Reason: %s." .Namespace .Target.Name .Status.Error) -}}
+    const std::string failure_body =
+        R"({{- $msg := dict  "type" "mrkdwn" "text" (printf ":x: Backup failed for %s/%s Reason: %s." .Namespace .Target.Name .Status.Error) -}}
 {
     "blocks": [
         {
@@ -145,30 +155,37 @@ TEST_CASE("Stash's documented Slack bodies render as Stash renders them") {
     const Value doc = Value::parse(out);
     CHECK(doc["blocks"][0]["text"]["type"] == "mrkdwn");
     CHECK(doc["blocks"][0]["text"]["text"] ==
-          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not found.");
-    CHECK(out.rfind("{\n    \"blocks\"", 0) == 0);  // {{- ... -}} trimmed the newline after the action
+          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not "
+          "found.");
+    CHECK(out.rfind("{\n    \"blocks\"", 0) ==
+          0);  // {{- ... -}} trimmed the newline after the action
 
     // From Stash's e2e tests: one body for both outcomes.
-    const std::string either = "{\"blocks\": [{\"type\": \"section\",\"text\": {\"type\": \"mrkdwn\",\"text\": "
-                               "\"{{if eq .Status.Phase `Succeeded`}}:white_check_mark: Backup succeeded for {{ "
-                               ".Namespace }}/{{.Target.Name}}{{else}}:x: Backup failed for {{ .Namespace "
-                               "}}/{{.Target.Name}} Reason: {{.Status.Error}}.{{end}}\"}}]}";
+    const std::string either =
+        "{\"blocks\": [{\"type\": \"section\",\"text\": {\"type\": \"mrkdwn\",\"text\": "
+        "\"{{if eq .Status.Phase `Succeeded`}}:white_check_mark: Backup succeeded for {{ "
+        ".Namespace }}/{{.Target.Name}}{{else}}:x: Backup failed for {{ .Namespace "
+        "}}/{{.Target.Name}} Reason: {{.Status.Error}}.{{end}}\"}}]}";
     Value succeeded = kData;
     succeeded["Status"]["Phase"] = "Succeeded";
     CHECK(Value::parse(render(either, succeeded))["blocks"][0]["text"]["text"] ==
           ":white_check_mark: Backup succeeded for demo/stash-demo");
     CHECK(Value::parse(render(either))["blocks"][0]["text"]["text"] ==
-          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not found.");
+          ":x: Backup failed for demo/stash-demo Reason: failed to backup host-0. Reason: path not "
+          "found.");
 }
 
 TEST_CASE("parse errors name the line, the column and the problem") {
     CHECK(parse_error("{{ .Name") == "template:1:1: unclosed action");
     CHECK(parse_error("a\n  {{ foo .Name }}") == "template:2:6: function \"foo\" not defined");
-    CHECK(parse_error("{{ upperr .Name }}") == "template:1:4: function \"upperr\" not defined; did you mean \"upper\"?");
+    CHECK(parse_error("{{ upperr .Name }}") ==
+          "template:1:4: function \"upperr\" not defined; did you mean \"upper\"?");
     CHECK(parse_error("{{ genCA \"x\" 3 }}") ==
-          "template:1:4: function \"genCA\" is not supported: stash-hook leaves out Sprig's certificate, key and "
+          "template:1:4: function \"genCA\" is not supported: stash-hook leaves out Sprig's "
+          "certificate, key and "
           "encryption functions");
-    CHECK(parse_error("{{if .Name}}x") == "template:1:1: unexpected end of template: {{if}} has no {{end}}");
+    CHECK(parse_error("{{if .Name}}x") ==
+          "template:1:1: unexpected end of template: {{if}} has no {{end}}");
     CHECK(parse_error("x{{end}}") == "template:1:2: unexpected {{end}}");
     CHECK(parse_error("{{ \"open }}") == "template:1:1: unclosed action");
     CHECK(parse_error("{{ .Name 3 }}") == "template:1:10: can't give argument to non-function");
@@ -181,14 +198,17 @@ TEST_CASE("unknown fields are caught statically where possible, else when render
     REQUIRE(t.has_value());
     auto checked = t->check_fields(kData);
     REQUIRE_FALSE(checked.has_value());
-    CHECK(checked.error().str() == "template:1:7: unknown field .Status.Phse; did you mean .Status.Phase?");
+    CHECK(checked.error().str() ==
+          "template:1:7: unknown field .Status.Phse; did you mean .Status.Phase?");
     auto in_if = Template::parse("{{if .Status}}{{.Bogus}}{{end}}");
     CHECK_FALSE(in_if->check_fields(kData).has_value());
     auto in_with = Template::parse("{{with .Target}}{{.Name}}{{end}}{{$.Target.Kind}}");
     CHECK(in_with->check_fields(kData).has_value());
-    CHECK(render_error("{{ with .Target }}{{ .Bogus }}{{ end }}") == "template:1:22: can't evaluate field Bogus");
+    CHECK(render_error("{{ with .Target }}{{ .Bogus }}{{ end }}") ==
+          "template:1:22: can't evaluate field Bogus");
     CHECK(render_error("{{ index .Hooks 5 }}") == "template:1:4: index out of range: 5");
-    CHECK(render_error("{{ lt .Namespace 3 }}") == "template:1:4: incompatible types for comparison: string and int");
+    CHECK(render_error("{{ lt .Namespace 3 }}") ==
+          "template:1:4: incompatible types for comparison: string and int");
     CHECK(render_error("{{ $nope }}") == "template:1:4: undefined variable: $nope");
 }
 
@@ -198,11 +218,13 @@ TEST_CASE("render_string trims the result and is_template spots actions") {
     CHECK_FALSE(is_template("plain { braces }"));
 }
 
-TEST_CASE("regression: else-if chains parse without reading freed tokens (found by fuzz_template)") {
+TEST_CASE(
+    "regression: else-if chains parse without reading freed tokens (found by fuzz_template)") {
     // ASan saw a use-after-free: the keyword of {{if}} pointed into the token list
     // that the nested {{else if}} replaced.
     const std::string crash =
-        "{{if eq .Status.Phase `Succeeded`}}ok {{ .Target.Name }}{{else if ne .Status.ExitCode nil}}code {{ "
+        "{{if eq .Status.Phase `Succeeded`}}ok {{ .Target.Name }}{{else if ne .Status.ExitCode "
+        "nil}}code {{ "
         ".Status.ExitCode }}{{else}}bad{{end}}";
     CHECK(render(crash) == "code 3");
     CHECK(render("{{with .Target}}{{.Kind}}{{else with .Namespace}}{{.}}{{end}}") == "Deployment");
@@ -210,7 +232,8 @@ TEST_CASE("regression: else-if chains parse without reading freed tokens (found 
 
 TEST_CASE("printf widths and precisions follow Go's fmt, however large") {
     // Strings: precision truncates by characters, width pads by characters.
-    CHECK(render("[{{printf \"%5s|%-5s|%.2s|%05s\" \"ab\" \"ab\" \"héllo\" \"ab\"}}]") == "[   ab|ab   |hé|000ab]");
+    CHECK(render("[{{printf \"%5s|%-5s|%.2s|%05s\" \"ab\" \"ab\" \"héllo\" \"ab\"}}]") ==
+          "[   ab|ab   |hé|000ab]");
     CHECK(render("{{printf \"%6.3q\" \"abcdef\"}}") == " \"abc\"");
     CHECK(render("{{printf \"%c%c %x %X\" 104 8364 \"hi\" 255}}") == "h€ 6869 FF");
     // A long string is never cut at some internal buffer size.
@@ -220,10 +243,13 @@ TEST_CASE("printf widths and precisions follow Go's fmt, however large") {
     CHECK(render("{{printf \"%.1000f\" 1.5}}").size() == 1002);
 }
 
-TEST_CASE("regression: a printf precision of a billion is NOVERB, not an out-of-memory (found by fuzz_template)") {
+TEST_CASE(
+    "regression: a printf precision of a billion is NOVERB, not an out-of-memory (found by "
+    "fuzz_template)") {
     // Go's fmt gives up on widths and precisions past a million; glibc's printf
     // would try to allocate the digits.
-    CHECK(render("{{ printf \"%5.0000001299403202f %d\" 1.14 7 }}") == "%!(NOVERB)%!(EXTRA float64=1.14, int=7)");
+    CHECK(render("{{ printf \"%5.0000001299403202f %d\" 1.14 7 }}") ==
+          "%!(NOVERB)%!(EXTRA float64=1.14, int=7)");
     CHECK(render("{{ printf \"%99999999999d\" 7 }}") == "%!(NOVERB)%!(EXTRA int=7)");
     CHECK(render("{{ printf \"%.2f\" 3.14159 }}") == "3.14");
 }
@@ -236,7 +262,8 @@ TEST_CASE("string escapes take exactly their digits, as Go's literals do") {
 }
 
 TEST_CASE("hostile templates: nesting deeper than 100 is a parse error, never a stack overflow") {
-    const std::string parens = "{{ " + std::string(20'000, '(') + "1" + std::string(20'000, ')') + " }}";
+    const std::string parens =
+        "{{ " + std::string(20'000, '(') + "1" + std::string(20'000, ')') + " }}";
     CHECK(parse_error(parens) == "template:1:104: template nesting deeper than 100");
     std::string ifs;
     for (int i = 0; i < 2000; ++i) ifs += "{{if 1}}";
@@ -244,26 +271,32 @@ TEST_CASE("hostile templates: nesting deeper than 100 is a parse error, never a 
     CHECK(parse_error(ifs).find("template nesting deeper than 100") != std::string::npos);
     std::string chain = "{{if 0}}";
     for (int i = 0; i < 2000; ++i) chain += "{{else if 0}}";
-    CHECK(parse_error(chain + "{{end}}").find("template nesting deeper than 100") != std::string::npos);
+    CHECK(parse_error(chain + "{{end}}").find("template nesting deeper than 100") !=
+          std::string::npos);
     // A hundred levels still work.
     CHECK(render("{{ " + std::string(99, '(') + "1" + std::string(99, ')') + " }}") == "1");
     // Data nested by dict in a loop: bounded where it is built.
-    CHECK(render_error("{{ $x := dict }}{{ range 100000 }}{{ $x = dict \"a\" $x }}{{ end }}{{ toJson $x }}")
+    CHECK(render_error(
+              "{{ $x := dict }}{{ range 100000 }}{{ $x = dict \"a\" $x }}{{ end }}{{ toJson $x }}")
               .find("template nesting deeper than 100") != std::string::npos);
 }
 
-TEST_CASE("hostile templates: output, values and work are bounded, and a deadline or a signal stops rendering") {
-    CHECK(render_error("{{ range 100000000000 }}xxxxxxxx{{ end }}").find("template output exceeds 1 MiB") !=
-          std::string::npos);
-    CHECK(render_error("{{ range 100000000000 }}{{ end }}").find("template takes more than 1000000 steps") !=
-          std::string::npos);
+TEST_CASE(
+    "hostile templates: output, values and work are bounded, and a deadline or a signal stops "
+    "rendering") {
+    CHECK(render_error("{{ range 100000000000 }}xxxxxxxx{{ end }}")
+              .find("template output exceeds 1 MiB") != std::string::npos);
+    CHECK(render_error("{{ range 100000000000 }}{{ end }}")
+              .find("template takes more than 1000000 steps") != std::string::npos);
     CHECK(render_error("{{ $x := \"xx\" }}{{ range 100 }}{{ $x = printf \"%s%s\" $x $x }}{{ end }}")
               .find("template value exceeds 1 MiB") != std::string::npos);
-    CHECK(render_error("{{ printf \"%999999d%999999d%999999d\" 1 2 3 }}").find("template value exceeds 1 MiB") !=
-          std::string::npos);
-    CHECK(render_error("{{ $x := dict \"a\" 1 }}{{ range 100 }}{{ $x = dict \"a\" $x \"b\" $x }}{{ end }}")
+    CHECK(render_error("{{ printf \"%999999d%999999d%999999d\" 1 2 3 }}")
               .find("template value exceeds 1 MiB") != std::string::npos);
-    auto forever = Template::parse("{{ range 100000000000 }}{{ range 100000000000 }}{{ end }}{{ end }}");
+    CHECK(render_error(
+              "{{ $x := dict \"a\" 1 }}{{ range 100 }}{{ $x = dict \"a\" $x \"b\" $x }}{{ end }}")
+              .find("template value exceeds 1 MiB") != std::string::npos);
+    auto forever =
+        Template::parse("{{ range 100000000000 }}{{ range 100000000000 }}{{ end }}{{ end }}");
     REQUIRE(forever.has_value());
     RenderLimits stop;
     stop.interrupted = [] { return true; };
@@ -273,7 +306,8 @@ TEST_CASE("hostile templates: output, values and work are bounded, and a deadlin
     CHECK(forever->render(kData, late).error().message == "rendering ran past its deadline");
 }
 
-TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the parsed tree's memory") {
+TEST_CASE(
+    "hostile templates: a template is at most 64 KiB, which bounds the parsed tree's memory") {
     std::string big;
     while (big.size() <= 65536) big += "{{ eq 1 1 1 1 1 1 1 1 }}";
     CHECK(parse_error(big) == "template:1:1: the template is " + std::to_string(big.size()) +
@@ -282,20 +316,27 @@ TEST_CASE("hostile templates: a template is at most 64 KiB, which bounds the par
     CHECK(Template::parse(big.substr(0, big.rfind("{{"))).has_value());
 }
 
-TEST_CASE("what Go refuses fails here too: mixed int and float comparison, nil as a command, arguments without space") {
-    CHECK(render_error("{{lt 1 2.5}}").find("incompatible types for comparison") != std::string::npos);
-    CHECK(render_error("{{eq 2 2.0}}").find("incompatible types for comparison") != std::string::npos);
+TEST_CASE(
+    "what Go refuses fails here too: mixed int and float comparison, nil as a command, arguments "
+    "without space") {
+    CHECK(render_error("{{lt 1 2.5}}").find("incompatible types for comparison") !=
+          std::string::npos);
+    CHECK(render_error("{{eq 2 2.0}}").find("incompatible types for comparison") !=
+          std::string::npos);
     CHECK(render_error("{{nil}}").find("nil is not a command") != std::string::npos);
     CHECK(parse_error("{{printf `x`.}}").find("unexpected \".\" in operand") != std::string::npos);
-    CHECK(parse_error("{{.Name | 1}}").find("non executable command in pipeline stage 2") != std::string::npos);
-    CHECK(render_error("{{upper .RetryLeft}}").find("expected string; got int") != std::string::npos);
+    CHECK(parse_error("{{.Name | 1}}").find("non executable command in pipeline stage 2") !=
+          std::string::npos);
+    CHECK(render_error("{{upper .RetryLeft}}").find("expected string; got int") !=
+          std::string::npos);
     CHECK(render("{{print nil}} {{eq .Zero 0}}") == "<nil> true");
 }
 
 TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound, quickly") {
-    for (const char* text : {"{{ join (repeat 100000 \"x\") (until 100000) }}", "{{ repeat 100000000 \"ab\" }}",
-                             "{{ until 100000000 }}", "{{ indent 100000 (repeat 100000 \"\\n\") }}",
-                             "{{ replace \"a\" (repeat 100000 \"b\") (repeat 100000 \"a\") }}"}) {
+    for (const char* text :
+         {"{{ join (repeat 100000 \"x\") (until 100000) }}", "{{ repeat 100000000 \"ab\" }}",
+          "{{ until 100000000 }}", "{{ indent 100000 (repeat 100000 \"\\n\") }}",
+          "{{ replace \"a\" (repeat 100000 \"b\") (repeat 100000 \"a\") }}"}) {
         CAPTURE(text);
         const auto start = std::chrono::steady_clock::now();
         CHECK(render_error(text).find("exceeds 1 MiB") != std::string::npos);
@@ -303,33 +344,42 @@ TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound,
     }
 }
 
-TEST_CASE("break and continue end a range or its element, as Go 1.18+, and outside a range they are parse errors") {
+TEST_CASE(
+    "break and continue end a range or its element, as Go 1.18+, and outside a range they are "
+    "parse errors") {
     CHECK(render("{{range .Hooks}}{{if eq . \"notify\"}}{{break}}{{end}}{{.}}{{end}}") == "pause");
-    CHECK(render("{{range $i, $h := .Hooks}}{{if eq $i 0}}{{continue}}{{end}}{{$h}}{{end}}") == "notify");
+    CHECK(render("{{range $i, $h := .Hooks}}{{if eq $i 0}}{{continue}}{{end}}{{$h}}{{end}}") ==
+          "notify");
     CHECK(render("{{range 5}}{{if eq . 3}}{{break}}{{end}}{{.}}{{end}}") == "012");
     CHECK(render("{{range .Hooks}}{{range 3}}{{break}}{{end}}{{.}}{{end}}") == "pausenotify");
     CHECK(parse_error("{{break}}").find("{{break}} outside {{range}}") != std::string::npos);
-    CHECK(parse_error("{{range .Hooks}}{{else}}{{continue}}{{end}}").find("outside {{range}}") != std::string::npos);
+    CHECK(parse_error("{{range .Hooks}}{{else}}{{continue}}{{end}}").find("outside {{range}}") !=
+          std::string::npos);
 }
 
 TEST_CASE("number forms and character constants as Go writes them") {
-    CHECK(render("{{0b101}} {{0o17}} {{017}} {{0x1F}} {{1_000}} {{0x1p4}} {{-0b11}}") == "5 15 15 31 1000 16 -3");
+    CHECK(render("{{0b101}} {{0o17}} {{017}} {{0x1F}} {{1_000}} {{0x1p4}} {{-0b11}}") ==
+          "5 15 15 31 1000 16 -3");
     CHECK(render("{{'a'}} {{'\\n'}} {{'\\''}} {{'\"'}} {{'\xC3\xA9'}}") == "97 10 39 34 233");
     CHECK(parse_error("{{'ab'}}").find("malformed character constant") != std::string::npos);
     CHECK(parse_error("{{1__0}}").find("bad number syntax") != std::string::npos);
 }
 
-TEST_CASE("rendering reports each environment variable env read, and nothing for text that says env") {
+TEST_CASE(
+    "rendering reports each environment variable env read, and nothing for text that says env") {
     setenv("STASH_HOOK_TEMPLATE_READ", "read-value", 1);
     std::vector<std::string> reads;
     RenderLimits limits;
     limits.env_read = [&](std::string_view name, std::string_view value) {
         reads.push_back(std::string(name) + "=" + std::string(value));
     };
-    auto out = render_string("env {{ \"STASH_HOOK_TEMPLATE_READ\" | env }} {{ env \"STASH_HOOK_UNSET_X\" }}", kData, limits);
+    auto out = render_string(
+        "env {{ \"STASH_HOOK_TEMPLATE_READ\" | env }} {{ env \"STASH_HOOK_UNSET_X\" }}", kData,
+        limits);
     REQUIRE(out.has_value());
     CHECK(*out == "env read-value");
-    CHECK(reads == std::vector<std::string>{"STASH_HOOK_TEMPLATE_READ=read-value", "STASH_HOOK_UNSET_X="});
+    CHECK(reads ==
+          std::vector<std::string>{"STASH_HOOK_TEMPLATE_READ=read-value", "STASH_HOOK_UNSET_X="});
     reads.clear();
     REQUIRE(render_string("environment {{ .Namespace }} env", kData, limits).has_value());
     CHECK(reads.empty());
