@@ -481,8 +481,6 @@ std::map<std::string, nlohmann::json> hooks_by_name(const nlohmann::json& status
     return hooks;
 }
 
-constexpr long kModestRssKib = 64 * 1024;
-
 }  // namespace
 
 TEST_CASE("an endless body is read up to a limit, and no compressed encoding is asked for") {
@@ -498,7 +496,7 @@ TEST_CASE("an endless body is read up to a limit, and no compressed encoding is 
     auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
     CHECK(r.exit_code == 0);
     CHECK(r.seconds < 20);
-    CHECK(r.max_rss_kib < kModestRssKib);
+    CHECK(r.max_rss_kib < test::modest_rss_kib());
     MESSAGE("endless body: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds << " s");
     auto hooks = hooks_by_name(test::read_json(dir / "st.json"));
     CHECK(hooks["endless"]["phase"] == "Succeeded");
@@ -528,7 +526,7 @@ TEST_CASE("a gzip bomb is not inflated") {
                             << " KiB in " << r.seconds << " s");
     CHECK(r.exit_code == 0);
     CHECK(r.seconds < 20);
-    CHECK(r.max_rss_kib < kModestRssKib);
+    CHECK(r.max_rss_kib < test::modest_rss_kib());
     CHECK(hooks_by_name(test::read_json(dir / "st.json"))["bomb"]["statusCode"] == 200);
 }
 
@@ -549,7 +547,7 @@ TEST_CASE("a header flood fails the hook within its timeout, with modest memory"
     MESSAGE("header flood: peak RSS " << r.max_rss_kib << " KiB in " << r.seconds << " s");
     CHECK(r.exit_code == 120);
     CHECK(r.seconds < 20);
-    CHECK(r.max_rss_kib < kModestRssKib);
+    CHECK(r.max_rss_kib < test::modest_rss_kib());
     const std::string error = hooks_by_name(test::read_json(dir / "st.json"))["flood"]["error"];
     CHECK(error == "failed to read the response from 127.0.0.1:" + std::to_string(server.port()) +
                        ": its headers exceed 64 KiB or 100 lines");

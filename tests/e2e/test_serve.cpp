@@ -326,7 +326,7 @@ TEST_CASE("serve authenticates before reading a body, and bounds the request hea
     d.cli->signal(SIGTERM);
     const auto r = d.cli->wait();
     CHECK(r.exit_code == 0);
-    CHECK(r.max_rss_kib < 64 * 1024);
+    CHECK(r.max_rss_kib < test::modest_rss_kib());
 }
 
 TEST_CASE("slow clients do not starve serve: /healthz and POST /sessions still answer") {

@@ -106,6 +106,17 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     return collect(spawn_cli(args, options, io), options, io, start);
 }
 
+long baseline_rss_kib() {
+    static const long baseline = [] {
+        const auto r = run_cli({"--version"});
+        if (r.exit_code != 0) throw std::runtime_error("stash-hook --version failed: " + r.err);
+        return r.max_rss_kib;
+    }();
+    return baseline;
+}
+
+long modest_rss_kib(long growth_kib) { return baseline_rss_kib() + growth_kib; }
+
 BackgroundCli::BackgroundCli(const std::vector<std::string>& args, const CliOptions& options)
     : io_(std::make_unique<TempDir>()),
       options_(options),

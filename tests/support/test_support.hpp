@@ -50,6 +50,16 @@ struct CliOptions {
 /// Runs the stash-hook binary under test with `args`; waits for it.
 CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {});
 
+/// The peak RSS `stash-hook --version` reaches: what the binary costs before it does any
+/// work (about 4 MiB normally; about 66 MiB under AddressSanitizer, whose shadow memory and
+/// runtime count too). Measured once per test process.
+long baseline_rss_kib();
+
+/// The bound for "modest memory": the program's baseline plus `growth_kib` (60 MiB unless
+/// told). A reader that buffered an endless body or a 3 MiB spec many times over breaks it in
+/// either build, and the sanitizer build's larger baseline no longer does.
+long modest_rss_kib(long growth_kib = 60 * 1024);
+
 /// The binary under test running in the background; wait() collects it.
 class BackgroundCli {
   public:
