@@ -170,7 +170,7 @@ TEST_CASE("a server that drips its response slowly is cut off at the hook's time
             "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x');
         for (char ch : response) {
             if (self && self->stopping()) break;
-            if (write(c, &ch, 1) != 1) break;
+            if (::send(c, &ch, 1, MSG_NOSIGNAL) != 1) break;  // the client may be gone
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         close(c);
