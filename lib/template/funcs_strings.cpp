@@ -22,21 +22,6 @@ Value fn_quote(Call& c) {
     return s;
 }
 
-std::string map_ascii(std::string s, int (*f)(int)) {
-    for (char& ch : s) ch = static_cast<char>(f(static_cast<unsigned char>(ch)));
-    return s;
-}
-
-Value fn_lower(Call& c) { return map_ascii(c.str(0), ::tolower); }
-Value fn_upper(Call& c) { return map_ascii(c.str(0), ::toupper); }
-
-Value fn_trim(Call& c) {
-    const std::string& s = c.str(0);
-    const size_t b = s.find_first_not_of(" \t\r\n\v\f");
-    if (b == std::string::npos) return std::string();
-    return s.substr(b, s.find_last_not_of(" \t\r\n\v\f") - b + 1);
-}
-
 Value fn_trunc(Call& c) {  // trunc N S: the first N bytes, or the last -N
     const int64_t n = c.integer(0);
     const std::string& s = c.str(1);
@@ -229,23 +214,8 @@ Value fn_to_strings(Call& c) {
     return list;
 }
 
-/// strings.Title for ASCII word boundaries: the first letter after a separator upper.
-Value fn_title(Call& c) {
-    std::string s = c.str(0);
-    bool start = true;
-    for (char& ch : s) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (start && u < 0x80) ch = static_cast<char>(std::toupper(u));
-        start = u < 0x80 && !std::isalnum(u) && u != '_' && u != '\'';
-    }
-    return s;
-}
-
 constexpr Function kFunctions[] = {
     {"quote", 0, kVariadic, fn_quote},
-    {"lower", 1, 1, fn_lower},
-    {"upper", 1, 1, fn_upper},
-    {"trim", 1, 1, fn_trim},
     {"trunc", 2, 2, fn_trunc},
     {"contains", 2, 2, fn_contains},
     {"hasPrefix", 2, 2, fn_has_prefix},
@@ -269,7 +239,6 @@ constexpr Function kFunctions[] = {
     {"splitList", 2, 2, fn_split_list},
     {"toString", 1, 1, fn_to_string},
     {"toStrings", 1, 1, fn_to_strings},
-    {"title", 1, 1, fn_title},
 };
 
 }  // namespace

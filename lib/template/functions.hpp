@@ -54,6 +54,8 @@ std::span<const Function> list_functions();
 std::span<const Function> math_functions();
 std::span<const Function> regex_functions();
 std::span<const Function> path_functions();
+std::span<const Function> json_functions();
+std::span<const Function> case_functions();
 
 /// Sprig's conversions: strval (fmt's %v; strings as they are), strslice (a list's
 /// elements but nil as strings), toInt64 and toFloat64 (spf13/cast: numbers, numeric

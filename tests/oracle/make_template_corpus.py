@@ -188,7 +188,13 @@ for t in [
     '{{ trim "x\u200b" }}', '{{ sha1sum "" }}', '{{ sha256sum "" }}', '{{ adler32sum "" }}',
     '{{ sha1sum "The quick brown fox jumps over the lazy dog" }}', '{{ sha256sum "The quick brown fox jumps over the lazy dog" }}',
     '{{ adler32sum "Wikipedia" }}', '{{ sha256sum (repeat 1000 "abc") }}', '{{ sha1sum (repeat 1000 "abc") }}',
-    '{{ adler32sum (repeat 10000 "\xff") }}', '{{ sha256sum 12 }}',
+    '{{ adler32sum (repeat 10000 "\xff") }}', '{{ sha256sum 12 }}', '{{ initials "First Try" }}', '{{ initials "ärger über" }}',
+    '{{ initials "" }}', '{{ swapcase "" }}', '{{ swapcase "ǆx Ǆy ǅz 12 ab" }}', '{{ untitle "" }}', '{{ upper "\xff" }}',
+    '{{ fromJson "{\\"a\\":{\\"b\\":[1,2.5,\\"x\\",null,true]}}" }}', '{{ fromJson "[1]" }}', '{{ fromJson "nope" }}',
+    '{{ fromJson "null" }}', '{{ mustFromJson "nope" }}', '{{ (mustFromJson "{\\"n\\":12345678901234567890}").n }}',
+    '{{ toPrettyJson (dict "a" (list 1 (dict) (list)) "b" "<&>") }}', '{{ toPrettyJson .Hooks }}', '{{ toPrettyJson "x" }}',
+    '{{ toPrettyJson (list) }}', '{{ toRawJson (dict "a" "<b>&\\\\u003c") }}', '{{ mustToRawJson .Hooks }}', '{{ mustToJson (dict "a" "<") }}',
+    '{{ mustToPrettyJson (dict "k" (dict "k" 1)) }}', '{{ toPrettyJson (dict "a:b" "c,d{") }}',
 ]:
     add(t)
 
