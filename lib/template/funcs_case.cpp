@@ -5,7 +5,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -180,9 +182,59 @@ Value fn_trim(Call& c) {
     return s.substr(starts[b], starts[e] - starts[b]);
 }
 
+bool is_connector(int32_t cp) { return cp == '-' || cp == '_' || is_space(cp); }
+
+/// xstrings.ToCamelCase: connectors (-, _, spaces) dropped, the rune after one upper,
+/// the first non-connector upper, the rest lower; leading connectors stay.
+Value fn_camelcase(Call& c) {
+    const auto rs = runes(c.str(0));
+    if (rs.empty()) return std::string();
+    std::string out;
+    size_t i = 0;
+    int32_t r0 = 0;
+    while (i < rs.size()) {
+        r0 = rs[i++];
+        if (!is_connector(r0)) {
+            r0 = utf8proc_toupper(r0);
+            break;
+        }
+        append_rune(out, r0);
+    }
+    if (i == rs.size()) {
+        append_rune(out, r0);
+        return out;
+    }
+    while (i < rs.size()) {
+        const int32_t r1 = r0;
+        r0 = rs[i++];
+        if (is_connector(r0) && is_connector(r1)) {
+            append_rune(out, r1);
+            continue;
+        }
+        if (is_connector(r1)) {
+            r0 = utf8proc_toupper(r0);
+        } else {
+            r0 = utf8proc_tolower(r0);
+            append_rune(out, r1);
+        }
+    }
+    append_rune(out, r0);
+    return out;
+}
+
+/// xstrings.Shuffle: the runes in a random order.
+Value fn_shuffle(Call& c) {
+    auto rs = runes(c.str(0));
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    std::shuffle(rs.begin(), rs.end(), random);
+    return c.str(0).empty() ? std::string() : from_runes(rs);
+}
+
 constexpr Function kFunctions[] = {
-    {"upper", 1, 1, fn_upper},     {"lower", 1, 1, fn_lower},       {"title", 1, 1, fn_title},
-    {"untitle", 1, 1, fn_untitle}, {"swapcase", 1, 1, fn_swapcase}, {"initials", 1, 1, fn_initials},
+    {"camelcase", 1, 1, fn_camelcase}, {"shuffle", 1, 1, fn_shuffle},
+    {"upper", 1, 1, fn_upper},         {"lower", 1, 1, fn_lower},
+    {"title", 1, 1, fn_title},         {"untitle", 1, 1, fn_untitle},
+    {"swapcase", 1, 1, fn_swapcase},   {"initials", 1, 1, fn_initials},
     {"trim", 1, 1, fn_trim},
 };
 
