@@ -87,6 +87,10 @@ bool is_space(int32_t cp) {
     }
 }
 
+/// unicode.ToUpper and ToTitle: utf8proc maps ß to ẞ, which Go's tables do not.
+int32_t go_upper(int32_t cp) { return cp == 0xDF ? cp : utf8proc_toupper(cp); }
+int32_t go_title(int32_t cp) { return cp == 0xDF ? cp : utf8proc_totitle(cp); }
+
 /// strings.Map with `f`: valid runes mapped, invalid bytes become U+FFFD.
 std::string map_runes(std::string_view s, int32_t (*f)(int32_t)) {
     std::string out;
@@ -94,7 +98,7 @@ std::string map_runes(std::string_view s, int32_t (*f)(int32_t)) {
     return out;
 }
 
-Value fn_upper(Call& c) { return map_runes(c.str(0), utf8proc_toupper); }
+Value fn_upper(Call& c) { return map_runes(c.str(0), go_upper); }
 Value fn_lower(Call& c) { return map_runes(c.str(0), utf8proc_tolower); }
 
 /// strings.Title's word boundary.
@@ -111,7 +115,7 @@ Value fn_title(Call& c) {
     int32_t prev = ' ';
     for (int32_t& cp : rs) {
         const int32_t original = cp;
-        if (is_separator(prev)) cp = utf8proc_totitle(cp);
+        if (is_separator(prev)) cp = go_title(cp);
         prev = original;
     }
     return from_runes(rs);
@@ -141,7 +145,7 @@ Value fn_swapcase(Call& c) {
             cp = utf8proc_tolower(cp);
             whitespace = false;
         } else if (is_lower(cp)) {
-            cp = whitespace ? utf8proc_totitle(cp) : utf8proc_toupper(cp);
+            cp = whitespace ? go_title(cp) : go_upper(cp);
             whitespace = false;
         } else {
             whitespace = is_space(cp);
@@ -195,7 +199,7 @@ Value fn_camelcase(Call& c) {
     while (i < rs.size()) {
         r0 = rs[i++];
         if (!is_connector(r0)) {
-            r0 = utf8proc_toupper(r0);
+            r0 = go_upper(r0);
             break;
         }
         append_rune(out, r0);
@@ -212,7 +216,7 @@ Value fn_camelcase(Call& c) {
             continue;
         }
         if (is_connector(r1)) {
-            r0 = utf8proc_toupper(r0);
+            r0 = go_upper(r0);
         } else {
             r0 = utf8proc_tolower(r0);
             append_rune(out, r1);

@@ -170,6 +170,7 @@ Value fn_seq(Call& c) {
     for (const auto& v : range) {
         if (!out.empty()) out += ' ';
         out += std::to_string(v.get<int64_t>());
+        if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
     }
     return out;
 }

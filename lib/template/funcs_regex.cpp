@@ -32,8 +32,8 @@ std::unique_ptr<RE2> compile(const Call& c, const std::string& pattern) {
 
 /// Go's regexp allMatches: every match's group offsets, at most `n` (n < 0: all), with
 /// an empty match right after a previous match skipped.
-std::vector<std::vector<re2::StringPiece>> all_matches(const RE2& re, std::string_view s, int64_t n,
-                                                       int groups) {
+std::vector<std::vector<re2::StringPiece>> all_matches(const Call& c, const RE2& re,
+                                                       std::string_view s, int64_t n, int groups) {
     std::vector<std::vector<re2::StringPiece>> out;
     const re2::StringPiece text(s.data(), s.size());
     std::vector<re2::StringPiece> m(static_cast<size_t>(groups));
@@ -51,6 +51,7 @@ std::vector<std::vector<re2::StringPiece>> all_matches(const RE2& re, std::strin
         }
         prev_end = end;
         if (accept) out.push_back(m);
+        if (out.size() > kMaxBytes / 8) throw Failure{c.pos, kTooBig};
     }
     return out;
 }
@@ -150,7 +151,7 @@ Value fn_regex_find_all(Call& c) {
     const auto re = compile(c, c.str(0));
     const std::string& s = c.str(1);
     std::vector<std::string> parts;
-    for (const auto& m : all_matches(*re, s, c.integer(2), 1)) parts.emplace_back(m[0]);
+    for (const auto& m : all_matches(c, *re, s, c.integer(2), 1)) parts.emplace_back(m[0]);
     return strings_value(std::move(parts));
 }
 
@@ -181,7 +182,7 @@ Value fn_regex_split(Call& c) {
     if (n == 0) return strings_value({});
     if (!pattern.empty() && s.empty()) return strings_value({""});
     size_t begin = 0, end = 0;
-    for (const auto& m : all_matches(*re, s, n, 1)) {
+    for (const auto& m : all_matches(c, *re, s, n, 1)) {
         if (n > 0 && static_cast<int64_t>(parts.size()) == n - 1) break;
         end = static_cast<size_t>(m[0].data() - s.data());
         const size_t match_end = end + m[0].size();

@@ -250,7 +250,7 @@ std::string wrap(const Call& c, const std::string& s, int64_t width, std::string
             ++offset;
             continue;
         }
-        const size_t space = s.substr(offset, w + 1).rfind(' ');
+        const size_t space = std::string_view(s).substr(offset, w + 1).rfind(' ');
         if (space != std::string::npos) {
             out += s.substr(offset, space) + sep;
             offset += space + 1;
