@@ -219,6 +219,9 @@ for t in [
     '{{ wrap 0 "a b" }}', '{{ wrap 3 "" }}', '{{ wrap 3 "aaaaaa bb c" }}', '{{ wrap 10 "The quick brown fox jumps over" }}',
     '{{ wrap 4 "  lead   spaces here" }}', '{{ wrapWith 3 "|" "aaaaaaa bb" }}', '{{ wrapWith 5 "" "Hello World" }}',
     '{{ wrapWith 2 "<br>" "abcdefg" }}',
+    '{{ expandenv "${STASH_HOOK_ORACLE}|$STASH_HOOK_ORACLE_UNSET|$|$$|${}|${|$1|${*}|a$-b|$STASH_HOOK_ORACLE!" }}', '{{ expandenv "" }}',
+    '{{ expandenv "no dollar" }}', '{{ expandenv "end$" }}', '{{ expandenv 1 }}', '{{ len uuidv4 }}',
+    '{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}', '{{ eq uuidv4 uuidv4 }}',
 ]:
     add(t)
 
