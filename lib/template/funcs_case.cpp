@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "template/functions.hpp"
@@ -226,6 +228,181 @@ Value fn_camelcase(Call& c) {
     return out;
 }
 
+// xstrings' snake_case and kebab-case: the string cut into words (runs of upper case,
+// letters, digits, connectors, punctuation), each lowered, joined by the connector.
+enum class WordType { Invalid, Number, Upper, Alphabet, Connector, Punct, Other };
+
+struct Word {
+    WordType type = WordType::Invalid;
+    std::string_view text, rest;
+};
+
+bool is_punct(int32_t cp) {
+    const auto k = category(cp);
+    return k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
+}
+bool is_number(int32_t cp) {
+    const auto k = category(cp);
+    return k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO;
+}
+/// xstrings' isAlphabet: a letter that is not a CJK ideograph.
+bool is_alphabet(int32_t cp) {
+    return is_letter(cp) && !(cp >= 0x4E00 && cp <= 0x9FCC) && !(cp >= 0x3400 && cp <= 0x4D85) &&
+           !(cp >= 0x20000 && cp <= 0x2B81D);
+}
+
+/// xstrings' nextValidRune: the first valid rune and the bytes up to its end, or
+/// `prev` and every byte when there is none.
+std::pair<int32_t, size_t> next_valid(std::string_view s, int32_t prev) {
+    size_t total = 0, len = 0;
+    while (total < s.size()) {
+        const int32_t cp = decode(s, total, len);
+        total += len;
+        if (cp != kReplacement) return {cp, total};
+    }
+    return {prev, total};
+}
+
+Word next_word(std::string_view str) {
+    Word w;
+    if (str.empty()) return w;
+    std::string_view rest = str;
+    auto [r, size] = next_valid(rest, kReplacement);
+    size_t offset = size;
+    if (r == kReplacement) return {WordType::Invalid, str.substr(0, offset), str.substr(offset)};
+    // Takes runes while `keep` holds for them.
+    auto take = [&](auto keep) {
+        while (!rest.empty()) {
+            std::tie(r, size) = next_valid(rest, r);
+            if (!keep(r)) break;
+            offset += size;
+            rest.remove_prefix(size);
+        }
+    };
+    auto word_rune = [](int32_t cp) { return is_alphabet(cp) && !is_upper(cp); };
+    rest.remove_prefix(size);
+    if (is_connector(r)) {
+        w.type = WordType::Connector;
+        take(is_connector);
+    } else if (is_punct(r)) {
+        w.type = WordType::Punct;
+        take(is_punct);
+    } else if (is_upper(r)) {
+        w.type = WordType::Upper;
+        if (!rest.empty()) {
+            std::tie(r, size) = next_valid(rest, r);
+            if (is_upper(r)) {
+                size_t prev_size = size;
+                offset += size;
+                rest.remove_prefix(size);
+                while (!rest.empty()) {
+                    std::tie(r, size) = next_valid(rest, r);
+                    if (!is_upper(r)) break;
+                    prev_size = size;
+                    offset += size;
+                    rest.remove_prefix(size);
+                }
+                if (!rest.empty() && is_alphabet(r)) {
+                    offset -= prev_size;
+                    rest = str.substr(offset);
+                }
+            } else if (is_alphabet(r)) {
+                offset += size;
+                rest.remove_prefix(size);
+                take(word_rune);
+            }
+        }
+    } else if (is_alphabet(r)) {
+        w.type = WordType::Alphabet;
+        take(word_rune);
+    } else if (is_number(r)) {
+        w.type = WordType::Number;
+        take(is_number);
+    } else {
+        w.type = WordType::Other;
+        while (!rest.empty()) {
+            std::tie(r, size) = next_valid(rest, r);
+            if (size == 0 || is_connector(r) || is_alphabet(r) || is_number(r) || is_punct(r))
+                break;
+            offset += size;
+            rest.remove_prefix(size);
+        }
+    }
+    w.text = str.substr(0, offset);
+    w.rest = rest;
+    return w;
+}
+
+void lower_word(std::string& out, WordType type, std::string_view text, char connector) {
+    if (type != WordType::Upper && type != WordType::Connector) {
+        out += text;
+        return;
+    }
+    for (int32_t cp : runes(text)) {
+        if (is_connector(cp))
+            out += connector;
+        else
+            append_rune(out, is_upper(cp) ? utf8proc_tolower(cp) : cp);
+    }
+}
+
+/// xstrings' camelCaseToLowerCase.
+std::string to_lower_case(std::string_view str, char connector) {
+    if (str.empty()) return "";
+    std::string out;
+    Word w = next_word(str);
+    auto joinable = [](WordType t) {
+        return t != WordType::Invalid && t != WordType::Punct && t != WordType::Connector;
+    };
+    while (!w.rest.empty()) {
+        if (w.type != WordType::Connector) lower_word(out, w.type, w.text, connector);
+        const Word prev = w;
+        w = next_word(w.rest);
+        switch (prev.type) {
+            case WordType::Number:
+                while (w.type == WordType::Alphabet || w.type == WordType::Number) {
+                    lower_word(out, w.type, w.text, connector);
+                    w = next_word(w.rest);
+                }
+                if (joinable(w.type)) out += connector;
+                break;
+            case WordType::Connector:
+                lower_word(out, prev.type, prev.text, connector);
+                break;
+            case WordType::Punct:
+                break;
+            default: {
+                if (w.type != WordType::Number) {
+                    if (w.type != WordType::Connector && w.type != WordType::Punct)
+                        out += connector;
+                    break;
+                }
+                if (w.rest.empty()) break;
+                const std::string_view last = w.text;
+                w = next_word(w.rest);
+                if (w.type != WordType::Alphabet) {
+                    lower_word(out, WordType::Number, last, connector);
+                    if (w.type != WordType::Connector && w.type != WordType::Punct)
+                        out += connector;
+                    break;
+                }
+                out += connector;
+                lower_word(out, WordType::Number, last, connector);
+                while (w.type == WordType::Alphabet || w.type == WordType::Number) {
+                    lower_word(out, w.type, w.text, connector);
+                    w = next_word(w.rest);
+                }
+                if (joinable(w.type)) out += connector;
+            }
+        }
+    }
+    lower_word(out, w.type, w.text, connector);
+    return out;
+}
+
+Value fn_snakecase(Call& c) { return to_lower_case(c.str(0), '_'); }
+Value fn_kebabcase(Call& c) { return to_lower_case(c.str(0), '-'); }
+
 /// xstrings.Shuffle: the runes in a random order.
 Value fn_shuffle(Call& c) {
     auto rs = runes(c.str(0));
@@ -235,7 +412,8 @@ Value fn_shuffle(Call& c) {
 }
 
 constexpr Function kFunctions[] = {
-    {"camelcase", 1, 1, fn_camelcase}, {"shuffle", 1, 1, fn_shuffle},
+    {"camelcase", 1, 1, fn_camelcase}, {"snakecase", 1, 1, fn_snakecase},
+    {"kebabcase", 1, 1, fn_kebabcase}, {"shuffle", 1, 1, fn_shuffle},
     {"upper", 1, 1, fn_upper},         {"lower", 1, 1, fn_lower},
     {"title", 1, 1, fn_title},         {"untitle", 1, 1, fn_untitle},
     {"swapcase", 1, 1, fn_swapcase},   {"initials", 1, 1, fn_initials},

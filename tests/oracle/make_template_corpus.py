@@ -222,6 +222,11 @@ for t in [
     '{{ expandenv "${STASH_HOOK_ORACLE}|$STASH_HOOK_ORACLE_UNSET|$|$$|${}|${|$1|${*}|a$-b|$STASH_HOOK_ORACLE!" }}', '{{ expandenv "" }}',
     '{{ expandenv "no dollar" }}', '{{ expandenv "end$" }}', '{{ expandenv 1 }}', '{{ len uuidv4 }}',
     '{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}', '{{ eq uuidv4 uuidv4 }}',
+    '{{ snakecase "" }}', '{{ snakecase "HTTPServer" }}', '{{ snakecase "Bld4Floor" }}', '{{ snakecase "HTTP2xx" }}', '{{ snakecase "firstName" }}',
+    '{{ snakecase "a-b c__d" }}', '{{ snakecase "Hello, World!" }}', '{{ snakecase "ÜberGroß 42x" }}', '{{ snakecase "ABC" }}', '{{ snakecase "aB1c2D" }}',
+    '{{ snakecase "x9" }}', '{{ snakecase "9x" }}', '{{ snakecase "漢字Name" }}', '{{ snakecase "_lead trail_" }}', '{{ snakecase "a+b=c" }}',
+    '{{ snakecase "v1.2.3Beta" }}', '{{ snakecase "\\xffAb" }}', '{{ kebabcase "HTTPServer" }}', '{{ kebabcase "already-kebab_case" }}',
+    '{{ kebabcase "Go 1.22 Release" }}', '{{ kebabcase "one2Three" }}',
 ]:
     add(t)
 
