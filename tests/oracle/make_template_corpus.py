@@ -226,7 +226,7 @@ for t in [
     '{{ snakecase "a-b c__d" }}', '{{ snakecase "Hello, World!" }}', '{{ snakecase "ÜberGroß 42x" }}', '{{ snakecase "ABC" }}', '{{ snakecase "aB1c2D" }}',
     '{{ snakecase "x9" }}', '{{ snakecase "9x" }}', '{{ snakecase "漢字Name" }}', '{{ snakecase "_lead trail_" }}', '{{ snakecase "a+b=c" }}',
     '{{ snakecase "v1.2.3Beta" }}', '{{ snakecase "\\xffAb" }}', '{{ kebabcase "HTTPServer" }}', '{{ kebabcase "already-kebab_case" }}',
-    '{{ kebabcase "Go 1.22 Release" }}', '{{ kebabcase "one2Three" }}',
+    '{{ kebabcase "Go 1.22 Release" }}', '{{ kebabcase "one2Three" }}', '{{ typeOf (splitList "," "a") }}',
 ]:
     add(t)
 
