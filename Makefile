@@ -15,7 +15,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS := cmake make g++ pkg-config ca-certificates procps netbase openssl dpkg-dev file man-db \
         python3 python3-yaml python3-jsonschema python3-prometheus-client zsh fish \
         libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libspdlog-dev doctest-dev \
-        nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl
+        nlohmann-json3-dev libssl-dev zlib1g-dev libbrotli-dev restic valgrind openssl \
+        libre2-dev libutf8proc-dev
 # Only `make test` needs these: robfig/cron for the cron oracle test, Go's Sprig for the
 # template oracle test, faketime for serve's DST nights, lintian for the .deb, systemd
 # (systemd-analyze) for the generated units.

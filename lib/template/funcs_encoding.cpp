@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "template/functions.hpp"
+#include "util/hash.hpp"
 
 namespace stash_hook::tmpl {
 
@@ -71,9 +72,15 @@ Value fn_b32dec(Call& c) {
     return out ? *out : std::string("illegal base32 data at input byte 0");
 }
 
+Value fn_sha1sum(Call& c) { return sha1_hex(c.str(0)); }
+Value fn_sha256sum(Call& c) { return sha256_hex(c.str(0)); }
+Value fn_adler32sum(Call& c) { return std::to_string(adler32(c.str(0))); }
+
 constexpr Function kFunctions[] = {
-    {"toJson", 1, 1, fn_to_json}, {"b64enc", 1, 1, fn_b64enc}, {"b64dec", 1, 1, fn_b64dec},
-    {"b32enc", 1, 1, fn_b32enc},  {"b32dec", 1, 1, fn_b32dec},
+    {"sha1sum", 1, 1, fn_sha1sum},       {"sha256sum", 1, 1, fn_sha256sum},
+    {"adler32sum", 1, 1, fn_adler32sum}, {"toJson", 1, 1, fn_to_json},
+    {"b64enc", 1, 1, fn_b64enc},         {"b64dec", 1, 1, fn_b64dec},
+    {"b32enc", 1, 1, fn_b32enc},         {"b32dec", 1, 1, fn_b32dec},
 };
 
 }  // namespace

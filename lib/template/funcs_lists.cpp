@@ -3,6 +3,8 @@
 // plain ones give nothing.
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "template/functions.hpp"
 
@@ -131,6 +133,48 @@ Value fn_slice(Call& c) {
     return Value(Value::array_t(l.begin() + start, l.begin() + end));
 }
 
+/// Sprig's chunk: the list in pieces of `size` (the last one shorter).
+Value fn_chunk(Call& c) {
+    const int64_t size = c.integer(0);
+    const Value& l = c.args[1];
+    if (!l.is_array()) c.fail("Cannot chunk type " + type_name(l));
+    if (size <= 0) c.fail("runtime error: makeslice: len out of range");
+    Value out = Value::array();
+    for (size_t i = 0; i < l.size(); i += static_cast<size_t>(size))
+        out.push_back(Value::array_t(
+            l.begin() + static_cast<ptrdiff_t>(i),
+            l.begin() + static_cast<ptrdiff_t>(std::min(l.size(), i + static_cast<size_t>(size)))));
+    return out;
+}
+
+/// Sprig's seq: like GNU seq, the numbers joined by spaces (seq END, seq START END,
+/// seq START STEP END).
+Value fn_seq(Call& c) {
+    std::vector<int64_t> p;
+    for (size_t i = 0; i < c.args.size(); ++i) p.push_back(c.integer(i));
+    Value range;
+    if (p.size() == 1) {
+        const int64_t inc = p[0] < 1 ? -1 : 1;
+        range = int_range(c, 1, p[0] + inc, inc);
+    } else if (p.size() == 2) {
+        const int64_t step = p[1] < p[0] ? -1 : 1;
+        range = int_range(c, p[0], p[1] + step, step);
+    } else if (p.size() == 3) {
+        const int64_t inc = p[2] < p[0] ? -1 : 1;
+        if (inc < 0 && p[1] > 0) return std::string();
+        range = int_range(c, p[0], p[2] + inc, p[1]);
+    } else {
+        return std::string();
+    }
+    std::string out;
+    for (const auto& v : range) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(v.get<int64_t>());
+        if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
+    }
+    return out;
+}
+
 Value fn_sort_alpha(Call& c) {  // the elements as strings, sorted; not a list: itself as one
     auto parts = strslice(c.args[0]);
     if (!c.args[0].is_array()) parts = {strval(c.args[0])};
@@ -160,6 +204,23 @@ constexpr Function kFunctions[] = {
     {"compact", 1, 1, fn_compact},
     {"until", 1, 1, fn_until},
     {"untilStep", 3, 3, fn_until_step},
+    {"chunk", 2, 2, fn_chunk},
+    {"mustChunk", 2, 2, fn_chunk},
+    {"seq", 0, kVariadic, fn_seq},
+    // The plain forms above already fail where Sprig's panic, so the must* forms are the same.
+    {"mustFirst", 1, 1, fn_first},
+    {"mustLast", 1, 1, fn_last},
+    {"mustRest", 1, 1, fn_rest},
+    {"mustInitial", 1, 1, fn_initial},
+    {"mustAppend", 2, 2, fn_append},
+    {"mustPush", 2, 2, fn_append},
+    {"mustPrepend", 2, 2, fn_prepend},
+    {"mustReverse", 1, 1, fn_reverse},
+    {"mustUniq", 1, 1, fn_uniq},
+    {"mustWithout", 1, kVariadic, fn_without},
+    {"mustHas", 2, 2, fn_has},
+    {"mustCompact", 1, 1, fn_compact},
+    {"mustSlice", 1, kVariadic, fn_slice},
 };
 
 }  // namespace

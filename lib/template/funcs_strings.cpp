@@ -22,21 +22,6 @@ Value fn_quote(Call& c) {
     return s;
 }
 
-std::string map_ascii(std::string s, int (*f)(int)) {
-    for (char& ch : s) ch = static_cast<char>(f(static_cast<unsigned char>(ch)));
-    return s;
-}
-
-Value fn_lower(Call& c) { return map_ascii(c.str(0), ::tolower); }
-Value fn_upper(Call& c) { return map_ascii(c.str(0), ::toupper); }
-
-Value fn_trim(Call& c) {
-    const std::string& s = c.str(0);
-    const size_t b = s.find_first_not_of(" \t\r\n\v\f");
-    if (b == std::string::npos) return std::string();
-    return s.substr(b, s.find_last_not_of(" \t\r\n\v\f") - b + 1);
-}
-
 Value fn_trunc(Call& c) {  // trunc N S: the first N bytes, or the last -N
     const int64_t n = c.integer(0);
     const std::string& s = c.str(1);
@@ -229,23 +214,74 @@ Value fn_to_strings(Call& c) {
     return list;
 }
 
-/// strings.Title for ASCII word boundaries: the first letter after a separator upper.
-Value fn_title(Call& c) {
-    std::string s = c.str(0);
-    bool start = true;
-    for (char& ch : s) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (start && u < 0x80) ch = static_cast<char>(std::toupper(u));
-        start = u < 0x80 && !std::isalnum(u) && u != '_' && u != '\'';
-    }
-    return s;
+/// goutils.AbbreviateFull: at most `width` bytes, "..." marking what is cut, the
+/// window starting near byte `offset`. Widths Sprig refuses leave the string as is.
+std::string abbreviate(const std::string& s, int64_t offset, int64_t width) {
+    const auto len = static_cast<int64_t>(s.size());
+    if (s.empty() || width < 4 || len <= width) return s;
+    offset = std::min(offset, len);
+    if (len - offset < width - 3) offset = len - (width - 3);
+    if (offset <= 4) return s.substr(0, static_cast<size_t>(width - 3)) + "...";
+    if (width < 7) return "";
+    if (offset + width - 3 < len)
+        return "..." + abbreviate(s.substr(static_cast<size_t>(offset)), 0, width - 3);
+    return "..." + s.substr(static_cast<size_t>(len - (width - 3)));
 }
 
+Value fn_abbrev(Call& c) { return abbreviate(c.str(1), 0, c.integer(0)); }
+Value fn_abbrevboth(Call& c) {
+    const int64_t left = c.integer(0), right = c.integer(1);
+    if (right < 4 || (left > 0 && right < 7)) return c.str(2);
+    return abbreviate(c.str(2), left, right);
+}
+
+/// goutils.WrapCustom: lines of at most `width` bytes broken at spaces; long words
+/// cut (long_words) or left whole.
+std::string wrap(const Call& c, const std::string& s, int64_t width, std::string sep,
+                 bool long_words) {
+    if (s.empty()) return "";
+    if (sep.empty()) sep = "\n";
+    const size_t w = static_cast<size_t>(std::max<int64_t>(width, 1));
+    std::string out;
+    size_t offset = 0;
+    while (s.size() - offset > w) {
+        if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
+        if (s[offset] == ' ') {
+            ++offset;
+            continue;
+        }
+        const size_t space = std::string_view(s).substr(offset, w + 1).rfind(' ');
+        if (space != std::string::npos) {
+            out += s.substr(offset, space) + sep;
+            offset += space + 1;
+        } else if (long_words) {
+            out += s.substr(offset, w) + sep;
+            offset += w;
+        } else {
+            const size_t next = s.find(' ', offset + w);
+            if (next == std::string::npos) {
+                out += s.substr(offset);
+                offset = s.size();
+            } else {
+                out += s.substr(offset, next - offset) + sep;
+                offset = next + 1;
+            }
+        }
+    }
+    out += s.substr(offset);
+    if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
+    return out;
+}
+
+Value fn_wrap(Call& c) { return wrap(c, c.str(1), c.integer(0), "", false); }
+Value fn_wrap_with(Call& c) { return wrap(c, c.str(2), c.integer(0), c.str(1), true); }
+
 constexpr Function kFunctions[] = {
+    {"abbrev", 2, 2, fn_abbrev},
+    {"abbrevboth", 3, 3, fn_abbrevboth},
+    {"wrap", 2, 2, fn_wrap},
+    {"wrapWith", 3, 3, fn_wrap_with},
     {"quote", 0, kVariadic, fn_quote},
-    {"lower", 1, 1, fn_lower},
-    {"upper", 1, 1, fn_upper},
-    {"trim", 1, 1, fn_trim},
     {"trunc", 2, 2, fn_trunc},
     {"contains", 2, 2, fn_contains},
     {"hasPrefix", 2, 2, fn_has_prefix},
@@ -269,7 +305,6 @@ constexpr Function kFunctions[] = {
     {"splitList", 2, 2, fn_split_list},
     {"toString", 1, 1, fn_to_string},
     {"toStrings", 1, 1, fn_to_strings},
-    {"title", 1, 1, fn_title},
 };
 
 }  // namespace

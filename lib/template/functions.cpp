@@ -14,9 +14,10 @@ namespace {
 const std::map<std::string_view, const Function*, std::less<>>& table() {
     static const auto built = [] {
         std::map<std::string_view, const Function*, std::less<>> map;
-        for (auto family :
-             {builtin_functions(), string_functions(), default_functions(), dict_functions(),
-              encoding_functions(), os_functions(), list_functions(), math_functions()})
+        for (auto family : {builtin_functions(), string_functions(), default_functions(),
+                            dict_functions(), encoding_functions(), os_functions(),
+                            list_functions(), math_functions(), regex_functions(), path_functions(),
+                            json_functions(), case_functions(), reflect_functions()})
             for (const Function& f : family) map.emplace(f.name, &f);
         return map;
     }();

@@ -52,6 +52,11 @@ std::span<const Function> encoding_functions();
 std::span<const Function> os_functions();
 std::span<const Function> list_functions();
 std::span<const Function> math_functions();
+std::span<const Function> regex_functions();
+std::span<const Function> path_functions();
+std::span<const Function> json_functions();
+std::span<const Function> case_functions();
+std::span<const Function> reflect_functions();
 
 /// Sprig's conversions: strval (fmt's %v; strings as they are), strslice (a list's
 /// elements but nil as strings), toInt64 and toFloat64 (spf13/cast: numbers, numeric

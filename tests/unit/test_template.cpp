@@ -344,6 +344,25 @@ TEST_CASE("hostile templates: Sprig's growing functions stop at the value bound,
     }
 }
 
+TEST_CASE("hostile templates: regexes, seq and wrapWith stay inside the value bound, quickly") {
+    for (const char* text :
+         {"{{ regexReplaceAll \"\" (repeat 500000 \"ab\") (repeat 100 \"x\") }}",
+          "{{ regexFindAll \"\" (repeat 1000000 \"a\") -1 }}",
+          "{{ regexSplit \"\" (repeat 1000000 \"a\") -1 }}", "{{ seq 100000000 }}",
+          "{{ wrapWith 1 (repeat 1000 \"x\") (repeat 100000 \"ab\") }}"}) {
+        CAPTURE(text);
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(render_error(text).find("exceeds 1 MiB") != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    }
+    // RE2 runs in linear time without recursion, where a backtracking engine overflows
+    // its stack on a long alternation like this one.
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(render("{{ regexMatch \"^(a|b)*c$\" (repeat 500000 \"ab\") }}") == "false");
+    CHECK(render("{{ regexFind \"(x+x+)+y\" (repeat 100000 \"x\") }}") == "");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+}
+
 TEST_CASE(
     "break and continue end a range or its element, as Go 1.18+, and outside a range they are "
     "parse errors") {
