@@ -3,25 +3,48 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <memory>
 #include <string_view>
 
 namespace stash_hook {
 namespace {
 
-/// Writes all of `data` to `fd`; false when it cannot (the reader went away).
-bool write_all(int fd, const char* data, size_t size) {
+/// Writes all of `data` to `fd`; false when it cannot (the reader went away) or, with
+/// `small_steps`, when `stop_fd` became readable while waiting for room.
+bool write_all(int fd, const char* data, size_t size, bool small_steps, int stop_fd) {
     while (size > 0) {
-        const ssize_t n = write(fd, data, size);
+        size_t step = size;
+        if (small_steps) {
+            // A pipe, socket or terminal whose reader stalls would block a large write
+            // for ever: wait for room (or for finish() to give up), then write what one
+            // free pipe buffer takes.
+            pollfd fds[2] = {{fd, POLLOUT, 0}, {stop_fd, POLLIN, 0}};
+            if (poll(fds, 2, -1) < 0) {
+                if (errno == EINTR) continue;
+                return false;
+            }
+            if (fds[1].revents & POLLIN) return false;
+            size_t room = PIPE_BUF;
+            int queued = 0;  // a pipe: its free space is its size less what waits in it
+            if (const int pipe_size = fcntl(fd, F_GETPIPE_SZ);
+                pipe_size > 0 && ioctl(fd, FIONREAD, &queued) == 0 && pipe_size > queued)
+                room = std::max<size_t>(room, static_cast<size_t>(pipe_size - queued));
+            step = std::min(size, room);
+        }
+        const ssize_t n = write(fd, data, step);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN) {  // a descriptor someone made non-blocking: wait for room
                 pollfd p{fd, POLLOUT, 0};
-                poll(&p, 1, -1);
+                poll(&p, 1, 100);
                 continue;
             }
             return false;
@@ -68,7 +91,8 @@ void StreamForwarder::finish(Duration linger) {
 void StreamForwarder::run() {
     constexpr size_t kBufferSize = 256 * 1024;
     const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);
-    bool forwarding = true;
+    struct stat st {};
+    const bool small_steps = fstat(destination_, &st) != 0 || !S_ISREG(st.st_mode);
     while (true) {
         pollfd fds[2] = {{pipe_read_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0) {
@@ -80,10 +104,8 @@ void StreamForwarder::run() {
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) break;
         const size_t size = static_cast<size_t>(got);
-        if (forwarding && !write_all(destination_, buffer.get(), size)) {
-            forwarding = false;
+        if (!write_all(destination_, buffer.get(), size, small_steps, stop_fd_))
             break;  // closing the pipe gives the child EPIPE, as our destination gave us
-        }
         std::lock_guard lock(*tails_lock_);
         const std::string_view chunk(buffer.get(), size);
         if (own_) own_->append(chunk);

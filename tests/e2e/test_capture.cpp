@@ -2,7 +2,13 @@
 // (quietUnlessFailed), and template data defined in every phase.
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -104,7 +110,7 @@ hooks:
 }
 
 TEST_CASE(
-    "without capture the task inherits our descriptors; with it, only the captured stream "
+    "without capture the task inherits our descriptors, with it only the captured stream "
     "is a pipe") {
     test::TempDir dir;
     test::write_file(dir / "plain.yaml", "name: t\n");
@@ -240,4 +246,25 @@ TEST_CASE("quietUnlessFailed: a good run prints nothing of the task's, a failed 
         {"run", "-f", dir / "plain.yaml", "--quiet-unless-failed", "--", "sh", "-c", chatter});
     CHECK(flag.exit_code == 0);
     CHECK(flag.out.empty());
+}
+
+TEST_CASE("capture: a reader of our stdout that stalls does not stop SIGTERM from ending the run") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", "capture: {stdout: true}\n");
+    REQUIRE(mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    const int reader = open((dir / "fifo").c_str(), O_RDONLY | O_NONBLOCK);  // never reads
+    REQUIRE(reader >= 0);
+    test::CliOptions opts;
+    opts.stdout_path = dir / "fifo";
+    test::BackgroundCli run(
+        {"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+         fill("touch {DIR}/started; head -c 50000000 /dev/zero", {{"DIR", dir.path()}})},
+        opts);
+    REQUIRE(test::wait_for_file(dir / "started"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the pipes fill up
+    run.signal(SIGTERM);
+    auto r = run.wait();
+    close(reader);
+    CHECK(r.exit_code == 128 + SIGTERM);
+    CHECK(r.seconds < 20);
 }
