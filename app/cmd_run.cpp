@@ -80,6 +80,10 @@ void register_run(CLI::App& app, Invocation& chosen) {
     add_duration_option(*cmd, "--lock-wait", o.lock_wait,
                         "Wait this long for the lock before giving up (Go duration)",
                         DurationRule::NotNegative);
+    cmd->add_flag("--capture", o.capture,
+                  "Keep a tail of the task's stderr for templates, the status and the log");
+    cmd->add_flag("--quiet-unless-failed", o.quiet_unless_failed,
+                  "Hold the task's output; print it only if the session fails (for cron)");
     cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")
         ->type_name("COMMAND");

@@ -99,6 +99,18 @@ r=$(ratio "$b" "$a")  # throughput ratio = bare time / stash-hook time
 add_row "2 GiB through the task's stdout (throughput vs bare)" "at least 0.98x" "${r}x ($(spread "$work"/data.*.json))" "$(holds "$r" ">=" 0.98)" \
     "$(printf '%.2f s vs %.2f s' "$a" "$b")"
 
+echo "== capture: 1 GiB of the task's stdout to a file, captured vs not"
+for i in 1 2 3 4; do  # rounds of 3 runs of each side, taking turns
+    hyperfine --warmup 1 --runs 3 --export-json "$work/capture.$i.json" \
+        "$bin run -q -f $root/bench/specs/capture-stdout.yaml -- head -c 1G /dev/zero > $work/dump" \
+        "$bin run -q -f $root/bench/specs/three-exec-hooks.yaml -- head -c 1G /dev/zero > $work/dump" >/dev/null
+done
+read -r a b < <(median "$work"/capture.*.json)
+rm -f "$work/dump"
+r=$(ratio "$b" "$a")  # throughput ratio = time without capture / time with
+add_row "1 GiB of the task's stdout to a file: throughput with capture (stdout+stderr) vs without" "at least 0.95x" "${r}x ($(spread "$work"/capture.*.json))" "$(holds "$r" ">=" 0.95)" \
+    "$(printf '%.2f s vs %.2f s' "$a" "$b")"
+
 echo "== memory: an exec hook writing 1 GiB to stdout and 1 GiB to stderr"
 cat > "$work/chatty.yaml" <<'YAML'
 hooks:

@@ -91,7 +91,7 @@ _stash_hook() {
     case $cmd in
         "") COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur")); return ;;
         run) opts="-f --spec --kind --status-file --metrics-file --timeout --lock --lock-wait --member
-                   --container-runtime --dry-run --" ;;
+                   --container-runtime --capture --quiet-unless-failed --dry-run --" ;;
         validate) opts="-f --spec" ;;
         plan) opts="-f --spec --kind" ;;
         hook)

@@ -66,6 +66,8 @@ complete -c stash-hook -n "__fish_seen_subcommand_from run" -l lock -r -F -d 'Lo
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l lock-wait -x -d 'Wait for the lock'
 complete -c stash-hook -n "__fish_seen_subcommand_from run hook" -l member -x -a '(__stash_hook_members)' -d 'Batch member'
 complete -c stash-hook -n "__fish_seen_subcommand_from run hook" -l container-runtime -x -a 'docker podman kubectl' -d 'Container runtime'
+complete -c stash-hook -n "__fish_seen_subcommand_from run" -l capture -d 'Keep a tail of the task stderr'
+complete -c stash-hook -n "__fish_seen_subcommand_from run" -l quiet-unless-failed -d 'Print the task output only on failure'
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l dry-run -d 'Print the plan only'
 complete -c stash-hook -n "__fish_seen_subcommand_from hook" -l phase -x -a 'Succeeded Failed' -d 'Phase for post hooks'
 complete -c stash-hook -n "__fish_seen_subcommand_from hook; and not __fish_seen_subcommand_from $stages" -a "$stages" -d 'Stage'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: a real restic backup of examples/demo/data wrapped by stash-hook, with
 # an exec, a tcpSocket, an httpGet and httpPost hooks against a local endpoint that
-# this script starts and stops. Ends with the outcome and the status file.
+# this script starts and stops; then one forced failure, whose ping carries restic's own
+# error (capture). Ends with the outcome and the status file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,6 +33,16 @@ code=$?
 set -e
 echo
 echo "== exit code: $code"
+echo
+echo "== a forced failure: stash-hook run -f $demo/hooks.yaml -- restic ... backup $demo/no-such-folder"
+set +e
+"$bin" run -f "$demo/hooks.yaml" --status-file "$demo/failed-status.json" -- \
+    restic -r "$demo/repo" backup --no-cache --host demo "$demo/no-such-folder"
+failed=$?
+set -e
+echo "== exit code: $failed (the failure ping below says why)"
+grep -q 'Fatal: all target directories/files do not exist' "$demo/endpoint.log" ||
+    { echo "the failure ping does not carry the task's error" >&2; exit 1; }
 echo "== what the endpoint received:"
 sed 's/^/   /' "$demo/endpoint.log"
 echo "== the application's markers:"

@@ -46,6 +46,8 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     apply_container_flags(spec, "", overrides.pod, overrides.ns);
     if (!overrides.lock.empty()) spec.lock = overrides.lock;
     if (overrides.lock_wait) spec.lock_wait = *overrides.lock_wait;
+    if (overrides.capture) spec.capture.stderr_tail = true;
+    if (overrides.quiet_unless_failed) spec.quiet_unless_failed = true;
     select_members_or_throw(spec, overrides.members);
     return spec;
 }

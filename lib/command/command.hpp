@@ -28,6 +28,8 @@ struct Overrides {
     std::string ns;   // kubectl: the namespace
     std::string lock;
     std::optional<Duration> lock_wait;
+    bool capture = false;              // --capture: capture.stderr (man page, SPEC)
+    bool quiet_unless_failed = false;  // --quiet-unless-failed
 };
 
 /// What every command that runs hooks sets up first and undoes last: signals are

@@ -16,9 +16,11 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "process/interrupts.hpp"
+#include "process/stream_forwarder.hpp"
 
 extern char** environ;
 
@@ -44,6 +46,7 @@ class Fd {
     ~Fd() { reset(); }
     int get() const { return fd_; }
     bool open() const { return fd_ >= 0; }
+    int release() { return std::exchange(fd_, -1); }
     void reset() {
         if (fd_ >= 0) close(fd_);
         fd_ = -1;
@@ -194,6 +197,7 @@ namespace {
 struct Child {
     pid_t pid = -1;
     Fd out_read, err_read, pidfd;
+    Fd forward_out_read, forward_err_read;  // forward_stdout, forward_stderr
     std::optional<TerminalHandover> terminal;
     Clock::time_point start;
 };
@@ -234,6 +238,24 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+    } else {
+        // The task's capture: only the streams asked for go through a pipe; stdin and the
+        // others stay inherited (man page, SPEC: capture).
+        Fd* reads[2] = {&child.forward_out_read, &child.forward_err_read};
+        Fd* writes[2] = {&out_write, &err_write};
+        const int forwards[2] = {request.forward_stdout, request.forward_stderr};
+        for (int i = 0; i < 2; ++i) {
+            if (forwards[i] < 0) continue;
+            int p[2];
+            if (pipe2(p, O_CLOEXEC) != 0)
+                return unexpected(
+                    SpawnError{SpawnFailure::Other,
+                               std::string("failed to create a pipe: ") + strerror(errno)});
+            *reads[i] = Fd(p[0]);
+            *writes[i] = Fd(p[1]);
+            posix_spawn_file_actions_adddup2(&actions, p[1],
+                                             i == 0 ? STDOUT_FILENO : STDERR_FILENO);
+        }
     }
     // dup2 onto itself clears FD_CLOEXEC in the child only (POSIX.1-2024, glibc 2.29+).
     for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
@@ -440,7 +462,21 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
     auto child = spawn_child(request);
     if (!child) return unexpected(child.error());
     ProcessResult result;
+    std::mutex tails_lock;
+    std::optional<StreamForwarder> forward_out, forward_err;
+    if (child->forward_out_read.open())
+        forward_out.emplace(child->forward_out_read.release(), request.forward_stdout,
+                            output ? &output->stdout_only : nullptr,
+                            output ? &output->combined : nullptr, &tails_lock);
+    if (child->forward_err_read.open())
+        forward_err.emplace(child->forward_err_read.release(), request.forward_stderr,
+                            output ? &output->stderr_only : nullptr,
+                            output ? &output->combined : nullptr, &tails_lock);
     drain_until_exit(*child, request, output, result);
+    // The rest of what the child wrote, until the pipes close (what a stray grandchild
+    // holds open is read for kLinger at most).
+    if (forward_out) forward_out->finish(kLinger);
+    if (forward_err) forward_err->finish(kLinger);
     reap(*child, result);
     return result;
 }

@@ -33,6 +33,13 @@ struct SpawnRequest {
     /// Every other descriptor above 2 is closed in the child, even one that code not
     /// ours opened without O_CLOEXEC (an accepted socket, say).
     std::vector<int> inherit_fds;
+    /// The task with capture or held output (man page, SPEC: capture, quietUnlessFailed):
+    /// a stream given a descriptor here runs through a pipe, and what the child writes is
+    /// written on, unchanged and in order, to that descriptor of ours (1 for our own
+    /// stdout), its tail kept in `output`'s. -1: the stream is inherited as is.
+    /// Ignored when capture_output is true.
+    int forward_stdout = -1;
+    int forward_stderr = -1;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal

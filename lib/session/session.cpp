@@ -1,6 +1,7 @@
 #include "session/session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -9,11 +10,13 @@
 #include "actions/container_port.hpp"
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
+#include "session/held_output.hpp"
 #include "session/metrics_writer.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
 #include "util/duration.hpp"
 #include "util/log_context.hpp"
+#include "util/secrets.hpp"
 #include "util/text.hpp"
 
 namespace stash_hook {
@@ -49,6 +52,10 @@ struct Context {
     std::optional<Phase> phase;
     std::string error;
     std::optional<int> task_exit_code;
+    int session_exit_code = 0;         // so far (man page, TEMPLATES: .Status.ExitCode)
+    const TaskResult* task = nullptr;  // this target's task, once it ran or was skipped
+    /// quietUnlessFailed: where the task's stdout and stderr are held (man page, SPEC).
+    const HeldOutput* held = nullptr;
 
     std::string prefix() const { return member ? "[" + member->name + "] " : ""; }
 
@@ -74,6 +81,13 @@ struct Context {
         facts.elapsed = Clock::now() - start;
         facts.error = error;
         facts.exit_code = task_exit_code;
+        facts.session_exit_code = session_exit_code;
+        if (task) {
+            facts.task_ran = task->ran;
+            facts.task_output = task->output_tail;
+            facts.task_stdout = task->stdout_tail;
+            facts.task_stderr = task->stderr_tail;
+        }
         facts.retry_left = retry_left;
         facts.start_time = start_time;
         facts.command = command;
@@ -318,6 +332,14 @@ Condition policy_skip_condition(Stage stage, ExecutionPolicy policy, Phase phase
     return c;
 }
 
+/// The last non-empty line of `text`, at most 200 bytes, for a one-line message.
+std::string last_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    const size_t nl = text.rfind('\n');
+    if (nl != std::string_view::npos) text.remove_prefix(nl + 1);
+    return secrets::redact_and_shorten(text, 200);
+}
+
 void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& task) {
     task.command = ctx.command;
     task.phase = Phase::Running;
@@ -336,7 +358,26 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
     request.inherit_fds = ctx.options->inherit_fds;
-    auto result = run_process(request);
+    // capture: and quietUnlessFailed: route the streams through us (man page, SPEC).
+    const OutputCapture& capture = ctx.spec->capture;
+    if (ctx.held) {
+        request.forward_stdout = ctx.held->stdout_fd();
+        request.forward_stderr = ctx.held->stderr_fd();
+    } else {
+        if (capture.stdout_tail) request.forward_stdout = STDOUT_FILENO;
+        if (capture.stderr_tail) request.forward_stderr = STDERR_FILENO;
+    }
+    CapturedOutput captured{OutputTail(capture.limit), OutputTail(capture.limit),
+                            OutputTail(capture.limit)};
+    auto result = run_process(request, capture.enabled() ? &captured : nullptr);
+    if (result && capture.enabled()) {
+        task.stdout_tail = capture.stdout_tail ? captured.stdout_only.str() : "";
+        task.stderr_tail = capture.stderr_tail ? captured.stderr_only.str() : "";
+        // Both streams were captured only when both were asked for (or held).
+        task.output_tail = capture.stdout_tail && capture.stderr_tail ? captured.combined.str()
+                           : capture.stdout_tail                      ? task.stdout_tail
+                                                                      : task.stderr_tail;
+    }
     if (!result) {
         task.phase = Phase::Failed;
         task.exit_code = shell_exit_code(result.error().kind);
@@ -346,6 +387,7 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
         spdlog::error("{} failed: {}", what, task.error);
         return;
     }
+    task.ran = true;
     task.duration = result->duration;
     task.exit_code = result->exit_code;
     task.signal = result->signal;
@@ -357,8 +399,13 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     log_context::current().exit_code = task.exit_code;
     if (task.phase == Phase::Succeeded)
         spdlog::info("{} succeeded in {}", what, format_duration_ms(task.duration));
-    else
+    else if (task.output_tail.empty())
         spdlog::error("{} failed in {}: {}", what, format_duration_ms(task.duration), task.error);
+    else {  // the failure line says why, in the task's own last words (man page, SPEC: capture)
+        spdlog::error("{} failed in {}: {}; output: {}", what, format_duration_ms(task.duration),
+                      task.error, last_line(task.output_tail));
+        log_output_tail(spdlog::level::warn, task.output_tail);
+    }
 }
 
 /// One target: its pre hooks, its task, its post hooks (man page, SESSION).
@@ -395,7 +442,13 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
 
     ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.task_exit_code = r.task.exit_code;
+    ctx.task = &r.task;
     ctx.error = r.error;
+    {
+        ExitFacts so_far = exit_facts(r);
+        if (interrupted_since(ctx.seen)) so_far.interrupted_by = interrupts::first_signal();
+        ctx.session_exit_code = decide_exit_code(so_far);
+    }
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -504,6 +557,11 @@ void run_batch(Context ctx, SessionResult& result) {
     ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
     ctx.error = result.error;
     ctx.command.clear();
+    {
+        ExitFacts so_far = exit_facts(result);
+        if (interrupted_since(ctx.seen)) so_far.interrupted_by = interrupts::first_signal();
+        ctx.session_exit_code = decide_exit_code(so_far);
+    }
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -594,6 +652,14 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
                  spec.is_batch() ? ", " + std::to_string(spec.members.size()) + " members" : "");
 
     ctx.seen = interrupts::count();
+    std::optional<HeldOutput> held;
+    if (spec.quiet_unless_failed) {
+        if (auto created = HeldOutput::create())
+            held.emplace(std::move(*created));
+        else
+            spdlog::warn("{}; the task's output is not held", created.error());
+    }
+    ctx.held = held ? &*held : nullptr;
     std::vector<AttemptSummary> attempts;
     SessionResult result;
     for (int attempt = 1;; ++attempt) {
@@ -634,6 +700,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         if (result.status_error.empty()) result.status_error = written.error();
         result.exit_code = exit_code_for(result);
     }
+    if (held && result.exit_code != 0) held->print();  // quietUnlessFailed: only now
     return result;
 }
 
@@ -657,6 +724,11 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
         ctx.phase = phase_so_far;
         ctx.task_exit_code =
             phase_so_far == Phase::Succeeded ? std::optional<int>(0) : std::nullopt;
+        // No session ran here: what the caller says of it (man page, COMMANDS: hook).
+        if (phase_so_far == Phase::Failed) {
+            ctx.session_exit_code = 1;
+            ctx.error = "the session failed (hook --phase Failed)";
+        }
         ctx.seen = post_hooks_seen(ctx.seen);  // as in a session: the first signal lets them run
         failed = run_post_hooks(hooks, ctx, results).has_value();
     }

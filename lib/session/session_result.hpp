@@ -38,6 +38,13 @@ struct TaskResult {
     bool timed_out = false;
     Duration duration{0};
     std::string error;
+    bool ran = false;  // the task was started (not skipped, found and executable)
+    /// capture: (man page, SPEC): the bounded tail of the task's captured output, the
+    /// streams captured interleaved; and of each stream alone. Empty without capture.
+    /// Raw bytes: secrets are masked where they go out (status, log, templates).
+    std::string output_tail;
+    std::string stdout_tail;
+    std::string stderr_tail;
 };
 
 /// A Stash-style condition ("PreBackupHookExecutionSucceeded", "True", ...).

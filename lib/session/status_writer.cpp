@@ -54,6 +54,10 @@ json task_json(const TaskResult& t) {
                  {"timedOut", t.timed_out},
                  {"duration", format_duration_ms(t.duration)}};
     if (!t.error.empty()) task["error"] = t.error;
+    // capture: (man page, SPEC); masked with the rest of the document.
+    if (!t.output_tail.empty()) task["output"] = t.output_tail;
+    if (!t.stdout_tail.empty()) task["stdout"] = t.stdout_tail;
+    if (!t.stderr_tail.empty()) task["stderr"] = t.stderr_tail;
     return task;
 }
 

@@ -31,13 +31,19 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
          {{"Phase", facts.phase},
           {"Duration", format_duration(std::chrono::round<std::chrono::seconds>(facts.elapsed))},
           {"Error", facts.error},
-          {"ExitCode", facts.exit_code ? tmpl::Value(*facts.exit_code) : tmpl::Value(nullptr)}}},
+          {"ExitCode", facts.session_exit_code}}},
         {"RetryLeft", facts.retry_left},
         {"Stage", to_string(facts.stage)},
         {"Member", facts.member ? facts.member->name : ""},
         {"Hostname", host},
         {"StartTime", format_rfc3339(facts.start_time)},
-        {"Task", {{"Command", command}}},
+        {"Task",
+         {{"Command", command},
+          {"Ran", facts.task_ran},
+          {"ExitCode", facts.exit_code.value_or(0)},
+          {"Output", secrets::redact(facts.task_output)},
+          {"Stdout", secrets::redact(facts.task_stdout)},
+          {"Stderr", secrets::redact(facts.task_stderr)}}},
     };
 }
 

@@ -22,6 +22,13 @@ struct TemplateFacts {
     Duration elapsed{0};
     std::string error;
     std::optional<int> exit_code;  // the task's, once it ran
+    /// The session's exit code so far (man page, EXIT STATUS): 0 in pre hooks, 120 after a
+    /// failed pre hook, 128+N after signal N, the task's when it failed.
+    int session_exit_code = 0;
+    bool task_ran = false;
+    std::string task_output;  // capture: (man page, SPEC); masked here
+    std::string task_stdout;
+    std::string task_stderr;
     int retry_left = 0;
     WallTime start_time{};
     std::vector<std::string> command;
@@ -30,7 +37,8 @@ struct TemplateFacts {
 
 /// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
 /// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
-/// .Stage .Member .Hostname .StartTime .Task.Command
+/// .Stage .Member .Hostname .StartTime .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr};
+/// every field is always defined (man page, TEMPLATES).
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 
 /// A value with every field templates may use, for the load-time check.

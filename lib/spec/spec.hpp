@@ -147,6 +147,15 @@ struct SessionRetries {
     Duration delay = std::chrono::seconds(30);
 };
 
+/// capture: (man page, SPEC): which of the task's streams stash-hook keeps a tail of, for
+/// templates (.Task.Output, .Task.Stderr, .Task.Stdout), the status file and the log.
+struct OutputCapture {
+    bool stdout_tail = false;
+    bool stderr_tail = false;
+    size_t limit = 10 * 1024;  // bytes kept of each stream, and of both interleaved
+    bool enabled() const { return stdout_tail || stderr_tail; }
+};
+
 struct Spec {
     std::string path;  // where it was read from ("-" for stdin)
     std::string api_version = "stash-hook/v1";
@@ -175,6 +184,10 @@ struct Spec {
     std::string io_class;         // ionice: "idle" or "best-effort"; empty: unchanged
     std::optional<int> io_level;  // ionice: best-effort:N, 0..7
     bool paused = false;  // a Stash manifest's spec.paused: serve starts no scheduled session
+    OutputCapture capture;
+    /// quietUnlessFailed: hold the task's stdout and stderr, print them only if the session
+    /// fails (man page, SPEC).
+    bool quiet_unless_failed = false;
 
     const std::vector<Hook>& hooks_for(Stage stage) const;
     bool is_batch() const { return !members.empty(); }

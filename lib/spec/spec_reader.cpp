@@ -14,12 +14,34 @@ namespace stash_hook {
 
 namespace {
 
-const std::vector<std::string_view> kTopKeys = {
-    "apiVersion", "kind",     "name",     "namespace",   "command",          "timeout",
-    "statusFile", "hooks",    "members",  "parallelism", "containerRuntime", "pod",
-    "retries",    "lock",     "lockWait", "secretEnv",   "metricsFile",      "schedule",
-    "timeZone",   "showUrls", "env",      "envFile",     "defaults",         "nice",
-    "ionice"};
+const std::vector<std::string_view> kTopKeys = {"apiVersion",
+                                                "kind",
+                                                "name",
+                                                "namespace",
+                                                "command",
+                                                "timeout",
+                                                "statusFile",
+                                                "hooks",
+                                                "members",
+                                                "parallelism",
+                                                "containerRuntime",
+                                                "pod",
+                                                "retries",
+                                                "lock",
+                                                "lockWait",
+                                                "secretEnv",
+                                                "metricsFile",
+                                                "schedule",
+                                                "timeZone",
+                                                "showUrls",
+                                                "env",
+                                                "envFile",
+                                                "defaults",
+                                                "nice",
+                                                "ionice",
+                                                "capture",
+                                                "quietUnlessFailed"};
+const std::vector<std::string_view> kCaptureKeys = {"stdout", "stderr", "limit"};
 const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
@@ -539,6 +561,22 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                     duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
         }
     }
+    if (auto n = root["capture"]) {  // true: stderr; or {stdout, stderr, limit} (man page, SPEC)
+        if (n.IsScalar()) {
+            spec.capture.stderr_tail = bool_value(n, "capture").value_or(false);
+        } else if (check_map(n, "capture", kCaptureKeys)) {
+            spec.capture.stderr_tail = true;  // the default stream once capture is set
+            if (auto e = n["stderr"])
+                spec.capture.stderr_tail = bool_value(e, "capture.stderr").value_or(true);
+            if (auto o = n["stdout"])
+                spec.capture.stdout_tail = bool_value(o, "capture.stdout").value_or(false);
+            if (auto l = n["limit"])
+                spec.capture.limit = static_cast<size_t>(
+                    int_value(l, "capture.limit", 1, 1 << 20).value_or(10 * 1024));
+        }
+    }
+    if (auto n = root["quietUnlessFailed"])
+        spec.quiet_unless_failed = bool_value(n, "quietUnlessFailed").value_or(false);
     spec.invoker = {"stash-hook", "StashHookSpec", spec.name};
     spec.target = {"", "", spec.name};
 }

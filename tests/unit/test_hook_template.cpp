@@ -16,6 +16,9 @@ TEST_CASE("the template data has Stash's Summary fields and ours") {
     facts.elapsed = std::chrono::milliseconds(10400);
     facts.error = "boom";
     facts.exit_code = 3;
+    facts.session_exit_code = 3;
+    facts.task_ran = true;
+    facts.task_stderr = "Fatal: no repository";
     facts.retry_left = 1;
     facts.command = {"restic", "backup"};
     const auto d = template_data(spec, facts);
@@ -27,6 +30,10 @@ TEST_CASE("the template data has Stash's Summary fields and ours") {
     CHECK(d["Status"]["Duration"] == "10s");
     CHECK(d["Status"]["Error"] == "boom");
     CHECK(d["Status"]["ExitCode"] == 3);
+    CHECK(d["Task"]["ExitCode"] == 3);
+    CHECK(d["Task"]["Ran"] == true);
+    CHECK(d["Task"]["Stderr"] == "Fatal: no repository");
+    CHECK(d["Task"]["Output"] == "");
     CHECK(d["RetryLeft"] == 1);
     CHECK(d["Stage"] == "postBackup");
     CHECK(d["Task"]["Command"][0] == "restic");
