@@ -116,6 +116,7 @@ int hook_command(const HookSettings& settings) {
         spdlog::warn("{} has no {} hooks", member ? "member " + member->name : "the spec",
                      to_string(settings.stage));
     register_secrets(spec);
+    apply_run_priority(spec);  // as run does: the hooks inherit it
     bool failed = false;
     run_stage(spec, settings.stage, settings.phase,
               make_session_name(spec.name, std::chrono::system_clock::now()), member, failed);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "command/command.hpp"
+#include "host/host_defaults.hpp"
 #include "host/sd_notify.hpp"
 #include "net/http_backend.hpp"
 #include "process/interrupts.hpp"
@@ -254,6 +255,9 @@ class Daemon {
         join_worker();  // the previous one has finished: running_ was false
         worker_ = std::thread([this, spec, name, why] {
             spdlog::info("session {} starting ({})", name, why);
+            // This thread's niceness and I/O class, inherited by the session's threads and
+            // processes; the daemon's other threads keep theirs (man page, SERVE).
+            apply_run_priority(*spec);
             notifier_.notify("STATUS=session " + name + " running (" + why + ")");
             SessionOptions session_options;
             session_options.session_name = name;

@@ -26,7 +26,8 @@ std::string hook_details(const Hook& h) {
     std::string s = "timeout " + format_duration(h.timeout);
     if (h.retry.attempts > 0)
         s += ", " + std::to_string(h.retry.attempts) + " retries from " +
-             format_duration(h.retry.delay);
+             format_duration(h.retry.delay) +
+             (h.retry.transient_only ? " on transient failures" : "");
     if (h.on_error == OnError::Continue) s += ", failure ignored (onError: Continue)";
     return s;
 }

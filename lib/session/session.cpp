@@ -18,6 +18,7 @@
 #include "util/log_context.hpp"
 #include "util/secrets.hpp"
 #include "util/text.hpp"
+#include "util/uuid.hpp"
 
 namespace stash_hook {
 namespace {
@@ -41,6 +42,7 @@ struct Context {
     const Spec* spec = nullptr;
     const SessionOptions* options = nullptr;
     std::string session;
+    std::string run_id = random_uuid();  // .RunId
     WallTime start_time{};
     Clock::time_point start{};
     int retry_left = 0;
@@ -76,6 +78,7 @@ struct Context {
     tmpl::Value template_data(Stage stage) const {
         TemplateFacts facts;
         facts.session_name = session;
+        facts.run_id = run_id;
         facts.stage = stage;
         facts.phase = phase ? to_string(*phase) : "Running";
         facts.elapsed = Clock::now() - start;
@@ -113,6 +116,27 @@ void log_output_tail(spdlog::level::level_enum level, const std::string& output)
 std::string capitalized(std::string s) {
     if (!s.empty()) s[0] = ascii_upper(s[0]);
     return s;
+}
+
+/// A failure worth retrying when a hook retries transient failures only (monitors): no
+/// response (refused, reset, timed out), a server error (5xx) or Too Many Requests (429).
+bool is_transient(const ActionOutcome& outcome) {
+    return !outcome.status_code || *outcome.status_code >= 500 || *outcome.status_code == 429;
+}
+
+/// Each hook that failed but let the session go on (onError: Continue, as a monitor does
+/// unless required), as a warning for the status file (man page, MONITORS).
+std::vector<std::string> hook_warnings(const SessionResult& result) {
+    std::vector<std::string> warnings;
+    auto from = [&](const std::vector<HookResult>& hooks, const std::string& prefix) {
+        for (const auto& h : hooks)
+            if (h.phase == Phase::Failed && h.continued)
+                warnings.push_back(prefix + to_string(h.stage) + " hook \"" + h.name +
+                                   "\" failed (onError: Continue): " + h.error);
+    };
+    from(result.hooks, "");
+    for (const auto& m : result.members) from(m.hooks, "[" + m.name + "] ");
+    return warnings;
 }
 
 HookResult hook_result_for(const Hook& hook) {
@@ -177,7 +201,8 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
                                                     hook, ctx.member, rendered->action, action_ctx})
                                               : run_action(rendered->action, action_ctx);
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts ||
-                interrupted_since(ctx.seen))
+                interrupted_since(ctx.seen) ||
+                (hook.retry.transient_only && !is_transient(outcome)))
                 break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt,
                          1 + hook.retry.attempts, outcome.error, format_duration(delay));
@@ -689,6 +714,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         }
     }
     result.attempts = attempts;
+    result.warnings = hook_warnings(result);
     result.completion_time = std::chrono::system_clock::now();
     result.duration = Clock::now() - ctx.start;
     result.exit_code = exit_code_for(result);

@@ -101,6 +101,7 @@ struct SessionResult : TargetResult {
     std::vector<MemberResult> members;     // a batch's members, in spec order
     int attempt = 1;                       // which attempt this is (session retries)
     std::vector<AttemptSummary> attempts;  // every attempt so far, this one last when done
+    std::vector<std::string> warnings;     // what went wrong without failing the session
 };
 
 /// The facts an exit code is decided from, by every command (man page, EXIT STATUS).

@@ -105,6 +105,7 @@ json status_json(const SessionResult& r) {
         {"hooks", hooks_json(r.hooks)},
         {"members", members},
         {"attempts", attempts},
+        {"warnings", r.warnings},
     };
     if (!r.error.empty()) j["error"] = r.error;
     if (r.interrupted_by != 0) {

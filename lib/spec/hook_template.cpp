@@ -21,6 +21,7 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
         {"Name",
          spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
         {"Namespace", spec.ns},
+        {"RunId", facts.run_id},
         {"Invoker",
          {{"ApiGroup", spec.invoker.api_version},
           {"Kind", spec.invoker.kind},
@@ -96,6 +97,12 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
             text = std::move(*out);
     });
     if (!failure.empty()) return unexpected(failure);
+    if (auto* http = std::get_if<HttpAction>(&rendered.action);
+        http && http->body_limit > 0 && http->body.size() > http->body_limit) {
+        size_t cut = http->body_limit;  // not inside a UTF-8 sequence
+        while (cut > 0 && (static_cast<unsigned char>(http->body[cut]) & 0xC0) == 0x80) --cut;
+        http->body.resize(cut);
+    }
     if (const auto* http = std::get_if<HttpAction>(&rendered.action)) {
         // What a secret header or a hidden path read from the environment is a secret;
         // what one read from session data (.Name) is not.

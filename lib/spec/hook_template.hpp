@@ -17,6 +17,7 @@ namespace stash_hook {
 /// What the session knows when a hook runs.
 struct TemplateFacts {
     std::string session_name;
+    std::string run_id;  // a UUID per session (.RunId): pairs a monitor's start and end pings
     Stage stage = Stage::PreBackup;
     std::string phase = "Running";  // "Running" for pre hooks, then Succeeded or Failed
     Duration elapsed{0};
@@ -36,7 +37,7 @@ struct TemplateFacts {
 };
 
 /// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
-/// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
+/// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft .RunId
 /// .Stage .Member .Hostname .StartTime .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr};
 /// every field is always defined (man page, TEMPLATES).
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);

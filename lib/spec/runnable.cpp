@@ -143,6 +143,7 @@ void register_secrets(const Spec& spec) {
     auto from_hooks = [&spec](const StageHooks& hooks) {
         for (const auto& [stage, list] : hooks)
             for (const auto& h : list) {
+                for (const auto& secret : h.secrets) secrets::add(secret);
                 if (const auto* http = std::get_if<HttpAction>(&h.action))
                     register_http_secrets(*http);
                 if (const auto* exec =

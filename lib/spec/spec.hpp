@@ -72,6 +72,7 @@ struct HttpAction {
     std::string body;
     std::vector<FormField> form;
     TlsOptions tls;
+    size_t body_limit = 0;    // the rendered body is cut to this many bytes; 0: no cut
     bool show_url = false;    // showUrl (default: the spec's showUrls): print the path and query
     std::string url() const;  // scheme://host:port/path, in full
     /// The URL for logs, the plan and messages: without its path and query
@@ -99,6 +100,7 @@ std::string action_target(const Action& action);
 struct RetryPolicy {
     int attempts = 0;                          // extra attempts after the first failure
     Duration delay = std::chrono::seconds(1);  // doubles after each retry
+    bool transient_only = false;  // retry connect errors, timeouts, 5xx and 429 only (monitors)
 };
 
 inline constexpr Duration kDefaultHookTimeout = std::chrono::minutes(5);
@@ -114,6 +116,7 @@ struct Hook {
     RetryPolicy retry;
     OnError on_error = OnError::Fail;
     SourceLocation location;
+    std::vector<std::string> secrets;  // masked wherever shown: a monitor's key, uuid, token
 };
 
 using StageHooks = std::map<Stage, std::vector<Hook>>;

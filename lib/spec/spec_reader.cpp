@@ -40,7 +40,8 @@ const std::vector<std::string_view> kTopKeys = {"apiVersion",
                                                 "nice",
                                                 "ionice",
                                                 "capture",
-                                                "quietUnlessFailed"};
+                                                "quietUnlessFailed",
+                                                "monitor"};
 const std::vector<std::string_view> kCaptureKeys = {"stdout", "stderr", "limit"};
 const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
@@ -189,22 +190,7 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
             if (http.path[0] != '/') http.path = "/" + http.path;
         }
     }
-    if (auto n = node["httpHeaders"]) {
-        if (!n.IsSequence()) {
-            problem(n, what + ".httpHeaders must be a list of {name, value}");
-        } else {
-            for (const auto& h : n) {
-                if (!check_map(h, what + ".httpHeaders element", kHeaderKeys)) continue;
-                require(h, "name", what + ".httpHeaders element");
-                HttpHeader header;
-                if (h["name"])
-                    header.name = string_value(h["name"], "header name", false).value_or("");
-                if (h["value"])
-                    header.value = string_value(h["value"], "header value").value_or("");
-                http.headers.push_back(std::move(header));
-            }
-        }
-    }
+    if (auto n = node["httpHeaders"]) http_headers(n, what + ".httpHeaders", http.headers);
     if (auto n = node["tls"]) {
         if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
     }
@@ -239,6 +225,22 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
             problem(node, what + " has both body and form; use one of them");
     }
     return http;
+}
+
+void SpecReader::http_headers(const YAML::Node& n, const std::string& what,
+                              std::vector<HttpHeader>& out) {
+    if (!n.IsSequence()) {
+        problem(n, what + " must be a list of {name, value}");
+        return;
+    }
+    for (const auto& h : n) {
+        if (!check_map(h, what + " element", kHeaderKeys)) continue;
+        require(h, "name", what + " element");
+        HttpHeader header;
+        if (h["name"]) header.name = string_value(h["name"], "header name", false).value_or("");
+        if (h["value"]) header.value = string_value(h["value"], "header value").value_or("");
+        out.push_back(std::move(header));
+    }
 }
 
 std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
@@ -334,6 +336,11 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     hook_settings(node, h, what);
     if (!action) return std::nullopt;
     h.action = std::move(*action);
+    check_templates(h, what);
+    return h;
+}
+
+void SpecReader::check_templates(Hook& h, const std::string& what) {
     for_each_template_string(h, [&](std::string& text, const std::string& where) {
         if (!tmpl::is_template(text)) return;
         auto parsed = tmpl::Template::parse(text);
@@ -343,7 +350,6 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
             problems.push_back(
                 {h.location, what + ": bad template in " + where + ": " + checked.error().str()});
     });
-    return h;
 }
 
 void SpecReader::hook_settings(const YAML::Node& node, Hook& h, const std::string& what) {
@@ -485,6 +491,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     if (auto n = root["defaults"]) hook_defaults(n);             // before hooks too
     if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
     if (auto n = root["members"]) members(n, spec);
+    if (auto n = root["monitor"]) monitors(n, spec);  // after hooks: start first, end pings last
     if (auto n = root["parallelism"])
         spec.parallelism = static_cast<int>(int_value(n, "parallelism", 1, 1024).value_or(1));
     if (auto n = root["containerRuntime"]) {

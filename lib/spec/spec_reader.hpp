@@ -26,6 +26,8 @@ class SpecReader : public YamlReader {
     std::optional<TlsOptions> tls_options(const YAML::Node& node, const std::string& what);
     std::optional<HttpAction> http_action(const YAML::Node& node, bool post);
     std::optional<TcpAction> tcp_action(const YAML::Node& node);
+    /// A list of {name, value} headers into `out`.
+    void http_headers(const YAML::Node& n, const std::string& what, std::vector<HttpHeader>& out);
     /// A port: a number, a service name, or on a hook with containerName a container's port name.
     void container_port(const YAML::Node& node, const std::string& what, int& port,
                         std::string& name);
@@ -36,6 +38,10 @@ class SpecReader : public YamlReader {
     /// The task command: a list of arguments.
     std::optional<std::vector<std::string>> command(const YAML::Node& n);
     void members(const YAML::Node& node, Spec& spec);
+    /// `monitor:`, a list of services to ping, as HTTP hooks added to `spec.hooks` (monitor.cpp).
+    void monitors(const YAML::Node& node, Spec& spec);
+    /// Parses and checks each template string of `h` against the template data, naming `what`.
+    void check_templates(Hook& h, const std::string& what);
     /// `envFile:` (a file or a list, systemd's syntax, "-" prefix: optional; relative to
     /// the spec's folder) then `env:` (a map) of `node` into `env` (env_file.hpp).
     void environment(const YAML::Node& node, EnvPairs& env, const std::string& what);

@@ -168,6 +168,18 @@ TEST_CASE("nice and ionice in the spec set the run's priority, which hooks and t
           std::string::npos);
 }
 
+TEST_CASE("stash-hook hook applies the spec's nice and ionice to the hooks it runs") {
+    test::TempDir dir;
+    // Field 19 of /proc/self/stat is the niceness of the process reading it: the hook's own.
+    test::write_file(dir / "s.yaml",
+                     "nice: 6\nionice: idle\nhooks:\n  preBackup: {exec: {command: [sh, -c, "
+                     "'read -r l < /proc/self/stat; set -- ${l##*) }; echo ${17} > " +
+                         (dir / "hook") + "; ionice -p $$ >> " + (dir / "hook") + "']}}\n");
+    auto r = run_cli({"hook", "-f", dir / "s.yaml", "preBackup"});
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "hook") == std::vector<std::string>{"6", "idle"});
+}
+
 namespace {
 
 /// An AF_UNIX datagram socket bound at `path`, as systemd's notification socket.

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -171,6 +173,32 @@ command: [sh, -c, "touch {DIR}/started; while [ ! -e {DIR}/go ]; do sleep 0.02; 
     CHECK(status["phase"] == "Succeeded");
     CHECK(status["kind"] == "BackupSession");
     CHECK(d.client().Get("/sessions/no-such")->status == 404);
+    d.cli->signal(SIGTERM);
+    CHECK(d.cli->wait().exit_code == 0);
+}
+
+TEST_CASE("serve applies the spec's nice to each session's processes, not to the daemon") {
+    test::TempDir dir;
+    // After "(comm) ", field 19 of /proc/self/stat (niceness) is the 17th word.
+    test::write_file(dir / "s.yaml", fill(R"(name: db
+nice: 5
+hooks:
+  preBackup: {exec: {command: [sh, -c, 'read -r l < /proc/self/stat; set -- ${l##*) }; echo ${17} > {DIR}/hook']}}
+command: [sh, -c, 'read -r l < /proc/self/stat; set -- ${l##*) }; echo ${17} > {DIR}/task']
+)",
+                                          {{"DIR", dir.path()}}));
+    Daemon d(dir / "s.yaml");
+    auto first = d.trigger();
+    REQUIRE(first);
+    CHECK(d.wait_for(name_of(first))["phase"] == "Succeeded");
+    CHECK(test::read_lines(dir / "hook") == std::vector<std::string>{"5"});
+    CHECK(test::read_lines(dir / "task") == std::vector<std::string>{"5"});
+    // The daemon's main thread keeps the niceness it was started with (ours).
+    std::string stat = test::read_file("/proc/" + std::to_string(d.cli->pid()) + "/stat");
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
+    REQUIRE(fields.size() > 17);
+    CHECK(std::stoi(fields[16]) == getpriority(PRIO_PROCESS, 0));
     d.cli->signal(SIGTERM);
     CHECK(d.cli->wait().exit_code == 0);
 }

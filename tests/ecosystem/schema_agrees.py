@@ -41,6 +41,8 @@ good = [
     "lock: /tmp/l\nlockWait: 5m\nsecretEnv: [TOKEN]\nmetricsFile: /tmp/m.prom\n",
     "lockWait: 5s\n",  # with --lock on the command line
     "nice: 10\nionice: best-effort:7\n",
+    "monitor: [{type: healthchecks, url: 'https://hc-ping.com/x', required: true}]\n",
+    "monitor: [{type: healthchecks, pingKey: k, slug: s}, {type: ntfy, url: 'http://n/t', tags: [a]}]\n",
     "containerRuntime: kubectl\npod: p\nhooks:\n  preBackup: {containerName: c, exec: {command: [x]}}\n",
 ]
 bad = [
@@ -63,6 +65,10 @@ bad = [
     "containerRuntime: dokcer\n",
     "nice: 40\n",
     "ionice: realtime\n",
+    "monitor: [{type: healthcheck, url: 'https://hc-ping.com/x'}]\n",
+    "monitor: [{type: ntfy}]\n",
+    "monitor: [{type: webhook, url: 'ftp://x/y'}]\n",
+    "monitor: [{type: healthchecks, slug: s}]\n",
     "retries: {attempts: -1}\n",
 ]
 with tempfile.TemporaryDirectory() as tmp:
