@@ -21,12 +21,21 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
         {"Name",
          spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
         {"Namespace", spec.ns},
+        // Stash's Summary, TargetRef and Kubernetes' TypedLocalObjectReference
+        // (lib/template/go_struct.cpp): APIGroup, APIVersion and Target.Namespace are
+        // Stash's names; ApiGroup and ApiVersion, stash-hook's old spellings, still work
+        // (validate warns). The target is in the session's namespace.
         {"Invoker",
-         {{"ApiGroup", spec.invoker.api_version},
+         {{"APIGroup", spec.invoker.api_version},
           {"Kind", spec.invoker.kind},
-          {"Name", spec.invoker.name}}},
+          {"Name", spec.invoker.name},
+          {"ApiGroup", spec.invoker.api_version}}},
         {"Target",
-         {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},
+         {{"APIVersion", target.api_version},
+          {"Kind", target.kind},
+          {"Name", target.name},
+          {"Namespace", spec.ns},
+          {"ApiVersion", target.api_version}}},
         {"Status",
          {{"Phase", facts.phase},
           {"Duration", format_duration(std::chrono::round<std::chrono::seconds>(facts.elapsed))},

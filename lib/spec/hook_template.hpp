@@ -28,8 +28,8 @@ struct TemplateFacts {
     const Member* member = nullptr;  // in a batch
 };
 
-/// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
-/// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
+/// The template data: .Name .Namespace .Invoker.{APIGroup,Kind,Name}
+/// .Target.{APIVersion,Kind,Name,Namespace} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
 /// .Stage .Member .Hostname .StartTime .Task.Command
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 

@@ -26,7 +26,7 @@ expected<Template, TemplateError> Template::parse(std::string_view text) {
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {
-        ast->root = parse_list(ast->text);
+        ast->root = parse_list(ast->text, ast->templates);
     } catch (const Failure& f) {
         auto [line, column] = line_column(text, f.pos);
         return unexpected(TemplateError{line, column, f.message});
@@ -50,7 +50,7 @@ expected<std::string, TemplateError> Template::render(const Value& data,
                                                       const RenderLimits& limits) const {
     std::string out;
     try {
-        execute(ast_->root, data, limits, out);
+        execute(ast_->root, ast_->templates, data, limits, out);
     } catch (const Failure& f) {
         auto [line, column] = line_column(ast_->text, f.pos);
         return unexpected(TemplateError{line, column, f.message});
