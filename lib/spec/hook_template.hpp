@@ -36,6 +36,11 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 /// A value with every field templates may use, for the load-time check.
 const tmpl::Value& template_schema();
 
+/// What works here but fails in Stash, for validate to warn about: the old spellings
+/// .Target.ApiVersion and .Invoker.ApiGroup (Stash's are APIVersion and APIGroup; man
+/// page, TEMPLATES). One line each: "FILE:LINE:COLUMN: warning: hook NAME: WHERE: ...".
+std::vector<std::string> template_warnings(const Spec& spec);
+
 /// Calls `visit(text, where)` for each string of `hook` that is rendered as a template
 /// when it contains "{{": exec.command elements, httpGet/httpPost path, header values,
 /// httpPost body and form values. `where` names it, e.g. "httpPost.body".

@@ -7,6 +7,7 @@
 //   go_format.cpp   Go's truth, %v, fmt verbs, strconv.Quote and encoding/json
 //   functions.*     the function table; funcs_<family>.cpp the functions themselves
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -97,6 +98,11 @@ List parse_list(std::string_view text, Templates& templates);
 void execute(const List& list, const Templates& templates, const Value& data,
              const RenderLimits& limits, std::string& out);
 void check_list(const List& list, const Value& schema, bool dot_is_root);
+/// Calls `visit(chain, prefix, pos)` for each field chain of the root data the tree names
+/// where it can be seen without running (prefix "" for .A.B, "$" for $.A.B).
+void visit_root_fields(
+    const List& list, bool dot_is_root,
+    const std::function<void(const std::vector<std::string>&, const std::string&, size_t)>& visit);
 
 // go_format.cpp
 bool truthy(const Value& v);

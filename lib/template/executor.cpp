@@ -320,28 +320,37 @@ void check_chain(const Value& schema, const std::vector<std::string>& chain,
     }
 }
 
-void check_pipeline(const Pipeline& pipe, const Value& schema, bool dot_is_root);
+using FieldVisitor = std::function<void(const std::vector<std::string>& chain,
+                                        const std::string& prefix, size_t pos)>;
 
-void check_term(const Term& t, const Value& schema, bool dot_is_root) {
-    if (t.kind == Term::Field && dot_is_root) check_chain(schema, t.chain, "", t.pos);
-    if (t.kind == Term::Variable && t.name == "$") check_chain(schema, t.chain, "$", t.pos);
-    if (t.kind == Term::Sub) check_pipeline(*t.sub, schema, dot_is_root);
+void visit_pipeline(const Pipeline& pipe, bool dot_is_root, const FieldVisitor& visit);
+
+void visit_term(const Term& t, bool dot_is_root, const FieldVisitor& visit) {
+    if (t.kind == Term::Field && dot_is_root) visit(t.chain, "", t.pos);
+    if (t.kind == Term::Variable && t.name == "$") visit(t.chain, "$", t.pos);
+    if (t.kind == Term::Sub) visit_pipeline(*t.sub, dot_is_root, visit);
 }
 
-void check_pipeline(const Pipeline& pipe, const Value& schema, bool dot_is_root) {
+void visit_pipeline(const Pipeline& pipe, bool dot_is_root, const FieldVisitor& visit) {
     for (const auto& cmd : pipe.commands)
-        for (const auto& t : cmd.args) check_term(t, schema, dot_is_root);
+        for (const auto& t : cmd.args) visit_term(t, dot_is_root, visit);
 }
 
 }  // namespace
 
-void check_list(const List& list, const Value& schema, bool dot_is_root) {
+void visit_root_fields(const List& list, bool dot_is_root, const FieldVisitor& visit) {
     for (const Node& node : list) {
-        if (node.pipe) check_pipeline(*node.pipe, schema, dot_is_root);
+        if (node.pipe) visit_pipeline(*node.pipe, dot_is_root, visit);
         const bool inner_root = dot_is_root && node.kind == Node::If;
-        if (node.body) check_list(*node.body, schema, inner_root);
-        if (node.otherwise) check_list(*node.otherwise, schema, dot_is_root);
+        if (node.body) visit_root_fields(*node.body, inner_root, visit);
+        if (node.otherwise) visit_root_fields(*node.otherwise, dot_is_root, visit);
     }
+}
+
+void check_list(const List& list, const Value& schema, bool dot_is_root) {
+    visit_root_fields(list, dot_is_root,
+                      [&](const std::vector<std::string>& chain, const std::string& prefix,
+                          size_t pos) { check_chain(schema, chain, prefix, pos); });
 }
 
 void execute(const List& list, const Templates& templates, const Value& data,

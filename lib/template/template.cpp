@@ -46,6 +46,22 @@ expected<void, TemplateError> Template::check_fields(const Value& schema) const 
     return {};
 }
 
+std::vector<TemplateError> Template::uses_of(std::string_view path) const {
+    std::vector<TemplateError> uses;
+    visit_root_fields(ast_->root, true,
+                      [&](const std::vector<std::string>& chain, const std::string&, size_t pos) {
+                          std::string named;
+                          for (const auto& field : chain) {
+                              named += "." + field;
+                              if (named == path) {
+                                  auto [line, column] = line_column(ast_->text, pos);
+                                  uses.push_back({line, column, named});
+                              }
+                          }
+                      });
+    return uses;
+}
+
 expected<std::string, TemplateError> Template::render(const Value& data,
                                                       const RenderLimits& limits) const {
     std::string out;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/expected.hpp"
 
@@ -59,6 +60,10 @@ class Template {
     /// does not have, where it can be seen without running: fields of the root data
     /// outside range and with, and fields of $.
     expected<void, TemplateError> check_fields(const Value& schema) const;
+
+    /// Where the template names the root data's field `path` (".Target.ApiVersion", or a
+    /// path below it), where check_fields can see it: a place and the path, each.
+    std::vector<TemplateError> uses_of(std::string_view path) const;
 
     /// Renders with `data` as the root ("." and "$").
     expected<std::string, TemplateError> render(const Value& data,
