@@ -2,7 +2,9 @@
 // A Go text/template engine for the subset Stash's hooks use (man page, TEMPLATES):
 // fields, variables, pipelines, if/else if/else, range, with, literals, {{- -}}
 // trimming, and the functions of the table in functions.hpp.
-// Data is a JSON value; objects are structs (an unknown field is an error).
+// Data is a JSON value; an object with exactly the fields of one of Stash's structs is
+// that struct (go_struct.hpp: an unknown field is an error), any other object is a map
+// (a missing key is <no value>). define, template and block as in Go.
 // The parts: ast.hpp (the tree), parser.cpp, executor.cpp, go_format.cpp (Go's
 // printing, fmt and JSON), functions.cpp and funcs_<family>.cpp (one entry each).
 
