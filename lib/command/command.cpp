@@ -12,6 +12,7 @@
 #include "process/orphans.hpp"
 #include "session/plan.hpp"
 #include "session/session.hpp"
+#include "spec/hook_template.hpp"
 #include "spec/runnable.hpp"
 #include "spec/spec_loader.hpp"
 #include "util/clock.hpp"
@@ -138,6 +139,7 @@ int validate_command(const std::string& spec_path, const Overrides& overrides) {
     const auto container = container_problems(*result.spec);
     for (const auto& p : container) std::cerr << p << "\n";
     if (!container.empty()) return 1;
+    for (const auto& w : template_warnings(*result.spec)) std::cerr << w << "\n";
     size_t hooks = 0;
     for (const auto& [stage, list] : result.spec->hooks) hooks += list.size();
     for (const auto& m : result.spec->members)

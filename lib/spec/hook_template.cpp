@@ -5,6 +5,7 @@
 #include <map>
 
 #include "spec/runnable.hpp"
+#include "spec/yaml_reader.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -22,12 +23,21 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
          spec.is_stash_manifest() && spec.kind == Kind::Restore ? spec.name : facts.session_name},
         {"Namespace", spec.ns},
         {"RunId", facts.run_id},
+        // Stash's Summary, TargetRef and Kubernetes' TypedLocalObjectReference
+        // (lib/template/go_struct.cpp): APIGroup, APIVersion and Target.Namespace are
+        // Stash's names; ApiGroup and ApiVersion, stash-hook's old spellings, still work
+        // (validate warns). The target is in the session's namespace.
         {"Invoker",
-         {{"ApiGroup", spec.invoker.api_version},
+         {{"APIGroup", spec.invoker.api_version},
           {"Kind", spec.invoker.kind},
-          {"Name", spec.invoker.name}}},
+          {"Name", spec.invoker.name},
+          {"ApiGroup", spec.invoker.api_version}}},
         {"Target",
-         {{"ApiVersion", target.api_version}, {"Kind", target.kind}, {"Name", target.name}}},
+         {{"APIVersion", target.api_version},
+          {"Kind", target.kind},
+          {"Name", target.name},
+          {"Namespace", spec.ns},
+          {"ApiVersion", target.api_version}}},
         {"Status",
          {{"Phase", facts.phase},
           {"Duration", format_duration(std::chrono::round<std::chrono::seconds>(facts.elapsed))},
@@ -51,6 +61,34 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
 const tmpl::Value& template_schema() {
     static const tmpl::Value schema = template_data(Spec{}, TemplateFacts{});
     return schema;
+}
+
+std::vector<std::string> template_warnings(const Spec& spec) {
+    static const std::pair<const char*, const char*> kOldSpellings[] = {
+        {".Target.ApiVersion", ".Target.APIVersion"}, {".Invoker.ApiGroup", ".Invoker.APIGroup"}};
+    std::vector<std::string> warnings;
+    auto check = [&](const Hook& hook) {
+        Hook copy = hook;
+        for_each_template_string(copy, [&](std::string& text, const std::string& where) {
+            if (!tmpl::is_template(text)) return;
+            auto parsed = tmpl::Template::parse(text);
+            if (!parsed) return;
+            for (const auto& [old_name, new_name] : kOldSpellings)
+                for (const auto& use : parsed->uses_of(old_name))
+                    warnings.push_back(SpecProblem{
+                        hook.location, "warning: hook " + hook.name + ": " + where +
+                                           ": template:" + std::to_string(use.line) + ":" +
+                                           std::to_string(use.column) + ": " + old_name +
+                                           " fails in Stash; write " + new_name}
+                                           .str());
+        });
+    };
+    for (const auto& [stage, hooks] : spec.hooks)
+        for (const auto& hook : hooks) check(hook);
+    for (const auto& member : spec.members)
+        for (const auto& [stage, hooks] : member.hooks)
+            for (const auto& hook : hooks) check(hook);
+    return warnings;
 }
 
 void for_each_template_string(Hook& hook,

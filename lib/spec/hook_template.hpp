@@ -36,14 +36,19 @@ struct TemplateFacts {
     const Member* member = nullptr;  // in a batch
 };
 
-/// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
-/// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft .RunId
-/// .Stage .Member .Hostname .StartTime .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr};
+/// The template data: .Name .Namespace .Invoker.{APIGroup,Kind,Name}
+/// .Target.{APIVersion,Kind,Name,Namespace} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
+/// .RunId .Stage .Member .Hostname .StartTime .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr};
 /// every field is always defined (man page, TEMPLATES).
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 
 /// A value with every field templates may use, for the load-time check.
 const tmpl::Value& template_schema();
+
+/// What works here but fails in Stash, for validate to warn about: the old spellings
+/// .Target.ApiVersion and .Invoker.ApiGroup (Stash's are APIVersion and APIGroup; man
+/// page, TEMPLATES). One line each: "FILE:LINE:COLUMN: warning: hook NAME: WHERE: ...".
+std::vector<std::string> template_warnings(const Spec& spec);
 
 /// Calls `visit(text, where)` for each string of `hook` that is rendered as a template
 /// when it contains "{{": exec.command elements, httpGet/httpPost path, header values,

@@ -7,6 +7,8 @@
 //   go_format.cpp   Go's truth, %v, fmt verbs, strconv.Quote and encoding/json
 //   functions.*     the function table; funcs_<family>.cpp the functions themselves
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,17 +47,21 @@ struct Node;
 using List = std::vector<Node>;
 
 struct Node {
-    enum Kind { Text, Action, If, Range, With, Break, Continue } kind = Text;
+    enum Kind { Text, Action, If, Range, With, Break, Continue, Template } kind = Text;
     size_t pos = 0;
-    std::string text;
-    PipelinePtr pipe;
+    std::string text;  // Text: the text; Template: the name of the template it runs
+    PipelinePtr pipe;  // Template: the data it is given, or null
     std::shared_ptr<List> body;
     std::shared_ptr<List> otherwise;  // else branch (an "else if" is an If node inside)
 };
 
+/// The templates {{define}} and {{block}} name, by name.
+using Templates = std::map<std::string, std::shared_ptr<List>>;
+
 struct Ast {
     std::string text;
     List root;
+    Templates templates;
 };
 
 /// What every part throws: where in the template text, and what went wrong.
@@ -86,11 +92,17 @@ class Nesting {
 
 // parser.cpp
 std::pair<int, int> line_column(std::string_view text, size_t pos);
-List parse_list(std::string_view text);
+List parse_list(std::string_view text, Templates& templates);
 
 // executor.cpp
-void execute(const List& list, const Value& data, const RenderLimits& limits, std::string& out);
+void execute(const List& list, const Templates& templates, const Value& data,
+             const RenderLimits& limits, std::string& out);
 void check_list(const List& list, const Value& schema, bool dot_is_root);
+/// Calls `visit(chain, prefix, pos)` for each field chain of the root data the tree names
+/// where it can be seen without running (prefix "" for .A.B, "$" for $.A.B).
+void visit_root_fields(
+    const List& list, bool dot_is_root,
+    const std::function<void(const std::vector<std::string>&, const std::string&, size_t)>& visit);
 
 // go_format.cpp
 bool truthy(const Value& v);

@@ -1,5 +1,6 @@
 #include "template/ast.hpp"
 #include "template/functions.hpp"
+#include "template/go_struct.hpp"
 #include "util/edit_distance.hpp"
 
 namespace stash_hook::tmpl {
@@ -29,7 +30,9 @@ struct LoopControl {
 
 class Executor {
   public:
-    Executor(const Value& root, const RenderLimits& limits) : root_(root), limits_(limits) {
+    Executor(const Value& root, const List& main, const Templates& templates,
+             const RenderLimits& limits)
+        : root_(root), main_(main), templates_(templates), limits_(limits) {
         vars_.push_back({"$", root});
     }
 
@@ -44,6 +47,9 @@ class Executor {
                     throw LoopControl{true};
                 case Node::Continue:
                     throw LoopControl{false};
+                case Node::Template:
+                    run_template(node, dot, out);
+                    break;
                 case Node::Action: {
                     Value v = eval_pipeline(*node.pipe, dot);
                     if (node.pipe->decl.empty()) out += print_value(v);
@@ -67,7 +73,9 @@ class Executor {
                     Pipeline bare = *node.pipe;
                     bare.decl.clear();
                     Value v = eval_pipeline(bare, dot);
-                    if (!v.is_array() && !v.is_object() && !v.is_null() && !v.is_number_integer())
+                    if ((!v.is_array() && !v.is_object() && !v.is_null() &&
+                         !v.is_number_integer()) ||
+                        go_struct(v))
                         throw Failure{node.pos, "range can't iterate over " + print_value(v)};
                     bool any = false;
                     // Runs the body for one element; false after {{break}}.
@@ -113,7 +121,31 @@ class Executor {
 
   private:
     const Value& root_;
+    const List& main_;
+    const Templates& templates_;
     const RenderLimits& limits_;
+    int depth_ = 0;  // {{template}} calls open
+
+    /// {{template "name" pipeline}}: the named template with the pipeline's value as
+    /// its dot and $, and none of the caller's variables (Go's semantics). The name ""
+    /// is the main template itself, as in Go. Recursion stops at kMaxDepth calls.
+    void run_template(const Node& node, const Value& dot, std::string& out) {
+        const Value data = node.pipe ? eval_pipeline(*node.pipe, dot) : Value();
+        const auto it = templates_.find(node.text);
+        if (it == templates_.end() && !node.text.empty())
+            throw Failure{node.pos, "template \"" + node.text + "\" not defined"};
+        const Nesting nesting(depth_, node.pos);
+        std::vector<std::pair<std::string, Value>> caller;
+        caller.swap(vars_);
+        vars_.push_back({"$", data});
+        try {
+            run(it == templates_.end() ? main_ : *it->second, data, out);
+        } catch (...) {
+            vars_.swap(caller);
+            throw;
+        }
+        vars_.swap(caller);
+    }
     std::vector<std::pair<std::string, Value>> vars_;
     long steps_ = 0;
     long next_check_ = 0;
@@ -159,7 +191,15 @@ class Executor {
         for (const auto& field : chain) {
             if (v.is_object()) {
                 auto it = v.find(field);
-                if (it == v.end()) throw Failure{pos, "can't evaluate field " + field};
+                if (it == v.end()) {
+                    // A map's missing key is the zero value (<no value>), as with Go's
+                    // missingkey=default; a struct's missing field is an error.
+                    if (const GoStruct* s = go_struct(v))
+                        throw Failure{pos, "can't evaluate field " + field + " in type " +
+                                               std::string(s->type)};
+                    v = Value();
+                    continue;
+                }
                 Value next = *it;
                 v = std::move(next);
             } else if (v.is_null()) {
@@ -280,32 +320,42 @@ void check_chain(const Value& schema, const std::vector<std::string>& chain,
     }
 }
 
-void check_pipeline(const Pipeline& pipe, const Value& schema, bool dot_is_root);
+using FieldVisitor = std::function<void(const std::vector<std::string>& chain,
+                                        const std::string& prefix, size_t pos)>;
 
-void check_term(const Term& t, const Value& schema, bool dot_is_root) {
-    if (t.kind == Term::Field && dot_is_root) check_chain(schema, t.chain, "", t.pos);
-    if (t.kind == Term::Variable && t.name == "$") check_chain(schema, t.chain, "$", t.pos);
-    if (t.kind == Term::Sub) check_pipeline(*t.sub, schema, dot_is_root);
+void visit_pipeline(const Pipeline& pipe, bool dot_is_root, const FieldVisitor& visit);
+
+void visit_term(const Term& t, bool dot_is_root, const FieldVisitor& visit) {
+    if (t.kind == Term::Field && dot_is_root) visit(t.chain, "", t.pos);
+    if (t.kind == Term::Variable && t.name == "$") visit(t.chain, "$", t.pos);
+    if (t.kind == Term::Sub) visit_pipeline(*t.sub, dot_is_root, visit);
 }
 
-void check_pipeline(const Pipeline& pipe, const Value& schema, bool dot_is_root) {
+void visit_pipeline(const Pipeline& pipe, bool dot_is_root, const FieldVisitor& visit) {
     for (const auto& cmd : pipe.commands)
-        for (const auto& t : cmd.args) check_term(t, schema, dot_is_root);
+        for (const auto& t : cmd.args) visit_term(t, dot_is_root, visit);
 }
 
 }  // namespace
 
-void check_list(const List& list, const Value& schema, bool dot_is_root) {
+void visit_root_fields(const List& list, bool dot_is_root, const FieldVisitor& visit) {
     for (const Node& node : list) {
-        if (node.pipe) check_pipeline(*node.pipe, schema, dot_is_root);
+        if (node.pipe) visit_pipeline(*node.pipe, dot_is_root, visit);
         const bool inner_root = dot_is_root && node.kind == Node::If;
-        if (node.body) check_list(*node.body, schema, inner_root);
-        if (node.otherwise) check_list(*node.otherwise, schema, dot_is_root);
+        if (node.body) visit_root_fields(*node.body, inner_root, visit);
+        if (node.otherwise) visit_root_fields(*node.otherwise, dot_is_root, visit);
     }
 }
 
-void execute(const List& list, const Value& data, const RenderLimits& limits, std::string& out) {
-    Executor(data, limits).run(list, data, out);
+void check_list(const List& list, const Value& schema, bool dot_is_root) {
+    visit_root_fields(list, dot_is_root,
+                      [&](const std::vector<std::string>& chain, const std::string& prefix,
+                          size_t pos) { check_chain(schema, chain, prefix, pos); });
+}
+
+void execute(const List& list, const Templates& templates, const Value& data,
+             const RenderLimits& limits, std::string& out) {
+    Executor(data, list, templates, limits).run(list, data, out);
 }
 
 }  // namespace stash_hook::tmpl

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "template/functions.hpp"
+#include "template/go_struct.hpp"
 
 namespace stash_hook::tmpl {
 
@@ -43,7 +44,7 @@ Value fn_ge(Call& c) { return compare(c.args[0], c.args[1], c.pos, true) >= 0; }
 Value fn_len(Call& c) {
     const Value& v = c.args[0];
     if (v.is_string()) return static_cast<int64_t>(v.get_ref<const std::string&>().size());
-    if (v.is_array() || v.is_object()) return static_cast<int64_t>(v.size());
+    if (v.is_array() || (v.is_object() && !go_struct(v))) return static_cast<int64_t>(v.size());
     throw Failure{c.pos, "len of " + type_name(v)};
 }
 
@@ -59,7 +60,7 @@ Value fn_index(Call& c) {
                 throw Failure{c.pos, "index out of range: " + std::to_string(k)};
             Value next = v[static_cast<size_t>(k)];
             v = std::move(next);
-        } else if (v.is_object()) {
+        } else if (v.is_object() && !go_struct(v)) {
             if (!key.is_string()) throw Failure{c.pos, "cannot index map with " + type_name(key)};
             auto it = v.find(key.get<std::string>());
             Value next = it == v.end() ? Value() : *it;

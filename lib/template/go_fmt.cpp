@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "template/ast.hpp"
+#include "template/go_struct.hpp"
 #include "util/utf8.hpp"
 
 namespace stash_hook::tmpl {
@@ -27,7 +28,7 @@ size_t rune_count(std::string_view s) {
 /// Go's type names for what templates hold.
 std::string go_type(const Value& v) {
     if (v.is_array()) return "[]interface {}";
-    if (v.is_object()) return "map[string]interface {}";
+    if (v.is_object() && !go_struct(v)) return "map[string]interface {}";
     return type_name(v);
 }
 
@@ -349,6 +350,19 @@ class Printer {
                 if (out_.size() > kMaxBytes) throw Failure{pos_, kTooBig};
             }
             out_ += ']';
+            return;
+        }
+        if (const GoStruct* st = go_struct(v)) {  // fmt's struct: {a b}, %+v {A:a B:b}
+            out_ += sharp_v_ ? std::string(st->type) + "{" : "{";
+            bool first = true;
+            for (const GoField& f : st->fields) {
+                if (f.alias) continue;
+                if (!first) out_ += sharp_v_ ? ", " : " ";
+                first = false;
+                if (plus_v_ || sharp_v_) out_ += std::string(f.name) + ":";
+                print_arg(v.at(std::string(f.name)), verb, verb_text, depth + 1);
+            }
+            out_ += '}';
             return;
         }
         if (v.is_object()) {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "template/ast.hpp"
+#include "template/go_struct.hpp"
 #include "util/utf8.hpp"
 
 namespace stash_hook::tmpl {
@@ -24,8 +25,9 @@ bool truthy(const Value& v) {
         case Value::value_t::number_float:
             return v.get<double>() != 0;
         case Value::value_t::array:
-        case Value::value_t::object:
             return !v.empty();
+        case Value::value_t::object:
+            return go_struct(v) || !v.empty();  // a struct is always true
         default:
             return true;
     }
@@ -90,6 +92,7 @@ std::string print_value(const Value& v) {
             return s + "]";
         }
         case Value::value_t::object: {
+            if (const GoStruct* st = go_struct(v)) return print_struct(*st, v);
             std::string s = "map[";
             bool first = true;
             for (auto it = v.begin(); it != v.end(); ++it) {
@@ -219,6 +222,10 @@ void write_go_json(std::string& out, const Value& v) {
             out += ']';
             break;
         case Value::value_t::object: {
+            if (const GoStruct* st = go_struct(v)) {
+                write_struct_json(out, *st, v);
+                break;
+            }
             out += '{';
             bool first = true;
             for (auto it = v.begin(); it != v.end(); ++it) {  // nlohmann::json keeps keys sorted
@@ -301,6 +308,7 @@ std::string type_name(const Value& v) {
         case Value::value_t::array:
             return "slice";
         case Value::value_t::object:
+            if (const GoStruct* st = go_struct(v)) return std::string(st->type);
             return "map";
         default:
             return "value";
@@ -328,6 +336,8 @@ int compare(const Value& a, const Value& b, size_t pos, bool ordering) {
     }
     if (!ordering) {
         if (a.type() == b.type() && (a.is_boolean() || a.is_null())) return a == b ? 0 : 1;
+        // Go compares structs of one type field by field.
+        if (go_struct(a) && go_struct(a) == go_struct(b)) return a == b ? 0 : 1;
         if (a.is_null() || b.is_null()) return a.is_null() && b.is_null() ? 0 : 1;
     }
     throw Failure{pos,

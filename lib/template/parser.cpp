@@ -248,12 +248,17 @@ std::vector<Token> lex_action(std::string_view text, size_t begin, size_t end) {
 
 class Parser {
   public:
-    explicit Parser(std::string_view text) : text_(text) {}
+    Parser(std::string_view text, Templates& templates) : text_(text), templates_(templates) {}
 
     List parse() {
         List list;
         const std::string stop = parse_list(list);
         if (!stop.empty()) throw Failure{stop_pos_, "unexpected {{" + stop + "}}"};
+        // Go finds an undefined template only when it runs; here it is an error before
+        // anything runs, as an unknown function is (docs/TEMPLATE_DIFFERENCES.md).
+        for (const auto& [name, pos] : calls_)
+            if (!name.empty() && !templates_.contains(name))
+                throw Failure{pos, "template \"" + name + "\" not defined"};
         return list;
     }
 
@@ -263,8 +268,80 @@ class Parser {
     size_t stop_pos_ = 0;
     std::vector<Token> tokens_;
     size_t next_ = 0;
-    int depth_ = 0;        // parentheses and control blocks open around the parser
+    bool in_definition_ = false;  // parsing a define or block body
+    int depth_ = 0;               // parentheses and control blocks open around the parser
     int range_depth_ = 0;  // range bodies open around the parser: where break and continue may be
+    Templates& templates_;
+    std::vector<std::pair<std::string, size_t>> calls_;  // {{template}}s: name and place
+    std::string block_name_;                             // of the {{block}} just defined
+
+    /// The name of a {{define}}, {{template}} or {{block}}: a string constant.
+    std::string template_name(const std::string& keyword) {
+        const Token& t = tokens_[next_];
+        if (t.kind != Token::String)
+            throw Failure{t.pos, "unexpected \"" + t.value + "\" in " + keyword + " clause"};
+        ++next_;
+        return t.value;
+    }
+
+    /// {{define "name"}}body{{end}} (only at the top level, as in Go) and the body of
+    /// {{block "name" pipeline}}body{{end}}: adds the body to templates_.
+    void parse_definition(const std::string keyword, size_t open) {
+        if (keyword == "define" && (depth_ > 0 || range_depth_ > 0 || in_definition_))
+            throw Failure{open, "unexpected <define> in command"};
+        const Nesting nesting(depth_, open);
+        next_ = 1;
+        const std::string name = template_name(keyword);
+        const size_t after_name = next_;
+        if (keyword == "define") expect_token(Token::End, "end of define clause");
+        auto body = std::make_shared<List>();
+        // The body is parsed after the clause's pipeline (for block, parse_template_call
+        // reads it from tokens_, so keep them): save and restore the parser's place.
+        const auto saved_tokens = tokens_;
+        const int saved_range = range_depth_;
+        const bool saved_in = in_definition_;
+        range_depth_ = 0;
+        in_definition_ = true;
+        const std::string stop = parse_list(*body);
+        range_depth_ = saved_range;
+        in_definition_ = saved_in;
+        if (stop != "end")
+            throw Failure{stop.empty() ? open : stop_pos_,
+                          stop.empty() ? "unexpected EOF in " + keyword
+                                       : "unexpected {{" + stop + "}} in " + keyword};
+        const auto [it, added] = templates_.try_emplace(name, body);
+        if (!added) {
+            if (!is_blank(*it->second) && !is_blank(*body))
+                throw Failure{open, "template: multiple definition of template \"" + name + "\""};
+            if (!is_blank(*body)) it->second = body;
+        }
+        tokens_ = saved_tokens;
+        next_ = after_name;
+        block_name_ = name;
+    }
+
+    static bool is_blank(const List& list) {
+        for (const Node& n : list)
+            if (n.kind != Node::Text || n.text.find_first_not_of(" \t\r\n") != std::string::npos)
+                return false;
+        return true;
+    }
+
+    /// {{template "name"}}, {{template "name" pipeline}}, and the call a {{block}} makes.
+    Node parse_template_call(const std::string keyword, size_t open) {
+        Node node{Node::Template, open, "", nullptr, nullptr, nullptr};
+        if (keyword == "template") {
+            next_ = 1;
+            node.text = template_name(keyword);
+        } else {
+            node.text = block_name_;
+        }
+        if (tokens_[next_].kind != Token::End) node.pipe = parse_pipeline(false);
+        if (keyword == "block" && !node.pipe) throw Failure{open, "missing value for block"};
+        expect_token(Token::End, "end of " + keyword + " clause");
+        calls_.emplace_back(node.text, open);
+        return node;
+    }
 
     /// Parses nodes into `list` until {{end}} or {{else ...}} or the end of the text.
     /// Returns "end", "else" (tokens_ positioned after "else"), or "" at end of text.
@@ -363,9 +440,16 @@ class Parser {
                                     nullptr, nullptr, nullptr});
                     continue;
                 }
-                if (first.value == "define" || first.value == "template" || first.value == "block")
-                    throw Failure{first.pos,
-                                  "{{" + first.value + "}} is not supported in hook templates"};
+                // A copy: parse_definition replaces tokens_, which `first` points into.
+                const std::string keyword = first.value;
+                if (keyword == "define" || keyword == "block") {
+                    parse_definition(keyword, open);
+                    if (keyword == "define") continue;
+                }
+                if (keyword == "template" || keyword == "block") {
+                    list.push_back(parse_template_call(keyword, open));
+                    continue;
+                }
             }
             Node action{Node::Action, open, "", parse_pipeline(true), nullptr, nullptr};
             expect_token(Token::End, "end of action");
@@ -585,6 +669,8 @@ class Parser {
 
 }  // namespace
 
-List parse_list(std::string_view text) { return Parser(text).parse(); }
+List parse_list(std::string_view text, Templates& templates) {
+    return Parser(text, templates).parse();
+}
 
 }  // namespace stash_hook::tmpl

@@ -26,7 +26,7 @@ expected<Template, TemplateError> Template::parse(std::string_view text) {
     auto ast = std::make_unique<Ast>();
     ast->text = std::string(text);
     try {
-        ast->root = parse_list(ast->text);
+        ast->root = parse_list(ast->text, ast->templates);
     } catch (const Failure& f) {
         auto [line, column] = line_column(text, f.pos);
         return unexpected(TemplateError{line, column, f.message});
@@ -46,11 +46,27 @@ expected<void, TemplateError> Template::check_fields(const Value& schema) const 
     return {};
 }
 
+std::vector<TemplateError> Template::uses_of(std::string_view path) const {
+    std::vector<TemplateError> uses;
+    visit_root_fields(ast_->root, true,
+                      [&](const std::vector<std::string>& chain, const std::string&, size_t pos) {
+                          std::string named;
+                          for (const auto& field : chain) {
+                              named += "." + field;
+                              if (named == path) {
+                                  auto [line, column] = line_column(ast_->text, pos);
+                                  uses.push_back({line, column, named});
+                              }
+                          }
+                      });
+    return uses;
+}
+
 expected<std::string, TemplateError> Template::render(const Value& data,
                                                       const RenderLimits& limits) const {
     std::string out;
     try {
-        execute(ast_->root, data, limits, out);
+        execute(ast_->root, ast_->templates, data, limits, out);
     } catch (const Failure& f) {
         auto [line, column] = line_column(ast_->text, f.pos);
         return unexpected(TemplateError{line, column, f.message});

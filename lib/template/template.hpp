@@ -2,7 +2,9 @@
 // A Go text/template engine for the subset Stash's hooks use (man page, TEMPLATES):
 // fields, variables, pipelines, if/else if/else, range, with, literals, {{- -}}
 // trimming, and the functions of the table in functions.hpp.
-// Data is a JSON value; objects are structs (an unknown field is an error).
+// Data is a JSON value; an object with exactly the fields of one of Stash's structs is
+// that struct (go_struct.hpp: an unknown field is an error), any other object is a map
+// (a missing key is <no value>). define, template and block as in Go.
 // The parts: ast.hpp (the tree), parser.cpp, executor.cpp, go_format.cpp (Go's
 // printing, fmt and JSON), functions.cpp and funcs_<family>.cpp (one entry each).
 
@@ -13,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/expected.hpp"
 
@@ -59,6 +62,10 @@ class Template {
     /// does not have, where it can be seen without running: fields of the root data
     /// outside range and with, and fields of $.
     expected<void, TemplateError> check_fields(const Value& schema) const;
+
+    /// Where the template names the root data's field `path` (".Target.ApiVersion", or a
+    /// path below it), where check_fields can see it: a place and the path, each.
+    std::vector<TemplateError> uses_of(std::string_view path) const;
 
     /// Renders with `data` as the root ("." and "$").
     expected<std::string, TemplateError> render(const Value& data,

@@ -120,3 +120,53 @@ TEST_CASE(
     CHECK(hooks[2]["error"] ==
           "failed to render the template in exec.command[1]: the result contains a NUL byte");
 }
+
+TEST_CASE("Stash's field names, its structs and define/template render in hooks") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", fill(R"(name: files
+namespace: lab
+hooks:
+  postBackup:
+    - exec: {command: [sh, -c, 'printf "%s\n" "$@" > {DIR}/out', sh,
+        "{{ .Invoker.APIGroup }} {{ .Target.APIVersion }} {{ .Target.Namespace }}/{{ .Target.Name }}",
+        "{{ toJson .Status }}",
+        "{{ .Status }}",
+        "{{ define \"who\" }}{{ .Kind }}:{{ .Name }}{{ end }}{{ template \"who\" .Invoker }} {{ block \"t\" .Target }}{{ .Name }}{{ end }}",
+        "{{ (dict \"a\" 1).b }}"]}
+)",
+                                          {{"DIR", dir.path()}}));
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--", "sh", "-c", "exit 3"});
+    CHECK(r.exit_code == 3);
+    CHECK(test::read_file(dir / "out") ==
+          "stash-hook  lab/files\n"
+          "{\"phase\":\"Failed\",\"duration\":\"0s\",\"error\":\"backup command failed: exit code "
+          "3\",\"exitCode\":3}\n"
+          "{Failed 0s backup command failed: exit code 3 3}\n"
+          "StashHookSpec:files files\n"
+          "<no value>\n");
+}
+
+TEST_CASE("a struct's missing field fails the hook, and validate warns about the old spellings") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml", R"(hooks:
+  postBackup:
+    - name: old
+      exec: {command: [echo, "{{ .Target.ApiVersion }}", "x {{ $.Invoker.ApiGroup }}"]}
+    - name: bad
+      exec: {command: [echo, "{{ with .Status }}{{ .Nope }}{{ end }}"]}
+)");
+    auto v = run_cli({"validate", "-f", dir / "s.yaml"});
+    CHECK(v.exit_code == 0);
+    CHECK(v.err.find("s.yaml:3:7: warning: hook old: exec.command[1]: template:1:4: "
+                     ".Target.ApiVersion fails in Stash; write .Target.APIVersion") !=
+          std::string::npos);
+    CHECK(v.err.find("warning: hook old: exec.command[2]: template:1:6: .Invoker.ApiGroup fails "
+                     "in Stash; write .Invoker.APIGroup") != std::string::npos);
+    auto r = run_cli({"run", "-f", dir / "s.yaml", "--status-file", dir / "st.json", "--", "true"});
+    CHECK(r.exit_code == 121);
+    const auto status = test::read_json(dir / "st.json");
+    CHECK(status["hooks"][0]["exitCode"] == 0);
+    CHECK(status["hooks"][1]["error"] ==
+          "failed to render the template in exec.command[1]: template:1:22: can't evaluate field "
+          "Nope in type v1beta1.TargetStatus");
+}

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "spec/hook_template.hpp"
 #include "template/template.hpp"
 
 using namespace stash_hook;
@@ -49,6 +50,32 @@ std::string escape(const std::string& s) {
     return out;
 }
 
+/// The data a session gives its hooks (template_data, as Stash's Summary struct), as
+/// template_oracle.go's stashFixture() builds it with Go structs.
+tmpl::Value stash_fixture(const std::string& name) {
+    Spec spec;
+    spec.name = "deployment-backup";
+    spec.ns = "demo";
+    spec.invoker = {"stash.appscode.com", "BackupConfiguration", "deployment-backup"};
+    spec.target = {"apps/v1", "Deployment", "stash-demo"};
+    TemplateFacts facts;
+    facts.session_name = "deployment-backup-1646741400";
+    facts.stage = Stage::PostBackup;
+    facts.elapsed = std::chrono::seconds(10);
+    facts.start_time = WallTime(std::chrono::seconds(1646741400));
+    facts.command = {"restic", "backup", "/data"};
+    if (name == "stash-failed") {
+        facts.phase = "Failed";
+        facts.error = "failed to backup host-0. Reason: path not found";
+        facts.exit_code = 3;
+        facts.retry_left = 2;
+    } else {
+        facts.phase = "Succeeded";
+        facts.exit_code = 0;
+    }
+    return template_data(spec, facts);
+}
+
 /// The same data as template_oracle.go's fixtures().
 tmpl::Value fixture(const std::string& name) {
     auto summary = [](const char* phase, const char* error, int exit_code) {
@@ -61,7 +88,11 @@ tmpl::Value fixture(const std::string& name) {
               {"Name", "deployment-backup"}}},
             {"Target", {{"ApiVersion", "apps/v1"}, {"Kind", "Deployment"}, {"Name", "stash-demo"}}},
             {"Status",
-             {{"Phase", phase}, {"Duration", "10s"}, {"Error", error}, {"ExitCode", exit_code}}},
+             {{"Phase", phase},
+              {"Duration", "10s"},
+              {"Error", error},
+              {"ExitCode", exit_code},
+              {"Attempt", 1}}},
             {"RetryLeft", 0},
             {"Hooks", {"pause", "notify"}},
             {"Nums", {3, 1, 2}},
@@ -79,6 +110,7 @@ tmpl::Value fixture(const std::string& name) {
     if (name == "failed")
         return summary("Failed", "failed to backup host-0. Reason: path not found", 3);
     if (name == "succeeded") return summary("Succeeded", "", 0);
+    if (name == "stash-failed" || name == "stash-succeeded") return stash_fixture(name);
     return tmpl::Value::object();
 }
 

@@ -45,7 +45,67 @@ func escape(s string) string {
 	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\t", "\\t", "\r", "\\r").Replace(s)
 }
 
-// The Stash-shaped hook data as maps, as the engine models it today.
+// Stash's hook data: its Summary struct (stashed/apimachinery, apis/stash/v1beta1:
+// Summary, TargetRef, TargetStatus; the invoker is Kubernetes' core/v1
+// TypedLocalObjectReference, whose APIGroup is a *string), with stash-hook's own fields
+// after Stash's (Status.ExitCode, Stage, Member, Hostname, StartTime, Task).
+type TypedLocalObjectReference struct {
+	APIGroup *string `json:"apiGroup"`
+	Kind     string  `json:"kind"`
+	Name     string  `json:"name"`
+}
+
+type TargetRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+}
+
+type TargetStatus struct {
+	Phase    string      `json:"phase,omitempty"`
+	Duration string      `json:"duration,omitempty"`
+	Error    string      `json:"error,omitempty"`
+	ExitCode interface{} `json:"exitCode,omitempty"`
+}
+
+type Task struct {
+	Command []string `json:"command,omitempty"`
+}
+
+type Summary struct {
+	Name      string                    `json:"name,omitempty"`
+	Namespace string                    `json:"namespace,omitempty"`
+	Invoker   TypedLocalObjectReference `json:"invoker,omitempty"`
+	Target    TargetRef                 `json:"target,omitempty"`
+	Status    TargetStatus              `json:"status,omitempty"`
+	RetryLeft int32                     `json:"retryLeft,omitempty"`
+	Stage     string                    `json:"stage,omitempty"`
+	Member    string                    `json:"member,omitempty"`
+	Hostname  string                    `json:"hostname,omitempty"`
+	StartTime string                    `json:"startTime,omitempty"`
+	Task      Task                      `json:"task,omitempty"`
+}
+
+// The same data as template_compare.cpp's stash_fixture() (a postBackup hook).
+func stashFixture(phase, errText string, exit interface{}, retryLeft int32) interface{} {
+	group := "stash.appscode.com"
+	host, _ := os.Hostname()
+	return &Summary{
+		Name:      "deployment-backup-1646741400",
+		Namespace: "demo",
+		Invoker:   TypedLocalObjectReference{APIGroup: &group, Kind: "BackupConfiguration", Name: "deployment-backup"},
+		Target:    TargetRef{APIVersion: "apps/v1", Kind: "Deployment", Name: "stash-demo", Namespace: "demo"},
+		Status:    TargetStatus{Phase: phase, Duration: "10s", Error: errText, ExitCode: exit},
+		RetryLeft: retryLeft,
+		Stage:     "postBackup",
+		Hostname:  host,
+		StartTime: "2022-03-08T12:10:00Z",
+		Task:      Task{Command: []string{"restic", "backup", "/data"}},
+	}
+}
+
+// Hook-shaped data as maps, for the language's cases.
 func fixtures() map[string]interface{} {
 	summary := func(phase, errText string, exit interface{}) map[string]interface{} {
 		return map[string]interface{}{
@@ -53,7 +113,7 @@ func fixtures() map[string]interface{} {
 			"Namespace": "demo",
 			"Invoker":   map[string]interface{}{"ApiGroup": "stash.appscode.com", "Kind": "BackupConfiguration", "Name": "deployment-backup"},
 			"Target":    map[string]interface{}{"ApiVersion": "apps/v1", "Kind": "Deployment", "Name": "stash-demo"},
-			"Status":    map[string]interface{}{"Phase": phase, "Duration": "10s", "Error": errText, "ExitCode": exit},
+			"Status":    map[string]interface{}{"Phase": phase, "Duration": "10s", "Error": errText, "ExitCode": exit, "Attempt": 1},
 			"RetryLeft": 0,
 			"Hooks":     []interface{}{"pause", "notify"},
 			"Nums":      []interface{}{3, 1, 2},
@@ -65,8 +125,10 @@ func fixtures() map[string]interface{} {
 		}
 	}
 	return map[string]interface{}{
-		"failed":    summary("Failed", "failed to backup host-0. Reason: path not found", 3),
-		"succeeded": summary("Succeeded", "", 0),
+		"failed":          summary("Failed", "failed to backup host-0. Reason: path not found", 3),
+		"succeeded":       summary("Succeeded", "", 0),
+		"stash-failed":    stashFixture("Failed", "failed to backup host-0. Reason: path not found", 3, 2),
+		"stash-succeeded": stashFixture("Succeeded", "", 0, 0),
 		"empty":     map[string]interface{}{},
 	}
 }

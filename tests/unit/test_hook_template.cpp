@@ -75,11 +75,12 @@ TEST_CASE("render_hook renders only the templated strings, trimmed") {
 
     Hook bad;
     bad.action = ExecAction{{"echo", "{{ .Target.Nope }}"}, {}};
-    auto failed = render_hook(bad, data);
+    CHECK(std::get<ExecAction>(render_hook(bad, data)->action).command[1] == "<no value>");
+    auto failed = render_hook(bad, template_schema());  // Stash's struct
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error() ==
           "failed to render the template in exec.command[1]: template:1:4: can't evaluate field "
-          "Nope");
+          "Nope in type v1beta1.TargetRef");
 }
 
 TEST_CASE("container commands have the runtimes' exact shapes") {
