@@ -363,8 +363,8 @@ TEST_CASE(
         auto v = test::run_cli({"validate", "-f", dir / name});
         CHECK(v.exit_code == 1);
         CHECK(std::count(v.err.begin(), v.err.end(), '\n') == 1);
-        CHECK(v.err.find("apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1") !=
-              std::string::npos);
+        CHECK(v.err.find("apiVersion must be stash-hook/v1, stash.appscode.com/v1beta1 or "
+                         "core.kubestash.com/v1alpha1") != std::string::npos);
     }
 }
 
