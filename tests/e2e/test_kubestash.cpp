@@ -153,8 +153,8 @@ TEST_CASE("a KubeStash Pod executor with ExecuteOnAll runs its hook in every sel
 }
 
 TEST_CASE(
-    "KubeStash RestoreSessions run their postRestore HookTemplates; one multi-document "
-    "file holds them as well as several -f") {
+    "KubeStash RestoreSessions run their postRestore HookTemplates, given with several -f "
+    "or as one multi-document file") {
     test::TempDir dir;
     auto opts = fake_kubectl(dir);
     const std::string drop = "DROP DATABASE companyRecord;";
