@@ -6,10 +6,18 @@
 namespace stash_hook::app {
 
 void add_spec_option(CLI::App& command, std::string& path) {
+    // Several -f reach the loader as one value, a path a line (spec_loader.cpp).
     command
-        .add_option("-f,--spec", path,
-                    "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml")
-        ->type_name("FILE");
+        .add_option_function<std::vector<std::string>>(
+            "-f,--spec",
+            [&path](const std::vector<std::string>& paths) {
+                path.clear();
+                for (const auto& p : paths) path += (path.empty() ? "" : "\n") + p;
+            },
+            "Spec file ('-' for stdin); default $STASH_HOOK_SPEC, else ./stash-hook.yaml; "
+            "several: a KubeStash manifest and its HookTemplates")
+        ->type_name("FILE")
+        ->allow_extra_args(false);
 }
 
 CLI::Option* add_duration_option(CLI::App& command, const std::string& name,

@@ -18,7 +18,54 @@ const nlohmann::json* containers_of(const nlohmann::json& object) {
     return &(*spec)["containers"];
 }
 
+/// Runs kubectl with `args` (and the spec's namespace) and returns its standard output, at
+/// most 1 MiB, or why it failed; bounded by the hook's timeout and signals.
+expected<std::string, std::string> kubectl_output(std::vector<std::string> args, const Spec& spec,
+                                                  const ActionContext& context) {
+    SpawnRequest request;
+    request.argv = std::move(args);
+    request.argv.insert(request.argv.begin(), "kubectl");
+    if (!spec.ns.empty()) request.argv.insert(request.argv.end(), {"-n", spec.ns});
+    request.env = make_environment({});
+    request.capture_output = true;
+    request.timeout = context.timeout;
+    request.interrupts_seen = context.interrupts_seen;
+    CapturedOutput captured;
+    captured.stdout_only = OutputTail(kMaxObjectBytes);
+    auto result = run_process(request, &captured);
+    if (!result) return unexpected(result.error().message);
+    if (result->exit_code != 0)
+        return unexpected(command_line(request.argv) +
+                          " failed: " + captured.stderr_only.str().substr(0, 200));
+    if (captured.stdout_only.truncated())
+        return unexpected(std::string("kubectl's answer is larger than 1 MiB"));
+    return captured.stdout_only.str();
+}
+
 }  // namespace
+
+expected<std::vector<std::string>, std::string> select_pods(const Spec& spec,
+                                                            const std::string& selector,
+                                                            const ActionContext& context) {
+    const std::string what = "failed to select pods " + selector + ": ";
+    auto out = kubectl_output({"get", "pods", "-l", selector, "-o", "name"}, spec, context);
+    if (!out) return unexpected(what + out.error());
+    std::vector<std::string> pods;
+    for (size_t from = 0; from < out->size();) {
+        size_t nl = out->find('\n', from);
+        if (nl == std::string::npos) nl = out->size();
+        std::string line = out->substr(from, nl - from);
+        from = nl + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.empty()) continue;
+        if (line.starts_with('-')) return unexpected(what + "kubectl named a pod " + line);
+        pods.push_back(std::move(line));
+    }
+    if (pods.empty())
+        return unexpected(what + "no pod has these labels" +
+                          (spec.ns.empty() ? std::string() : " in namespace " + spec.ns));
+    return pods;
+}
 
 expected<void, std::string> resolve_container_port(Action& action, const Spec& spec,
                                                    const std::string& pod,
@@ -37,23 +84,9 @@ expected<void, std::string> resolve_container_port(Action& action, const Spec& s
                         ? std::string("no container runtime is set (give --container-runtime)")
                         : std::string(to_string(spec.container_runtime)) +
                               " containers have no named ports; give the port's number"));
-    SpawnRequest request;
-    request.argv = {"kubectl", "get", pod, "-o", "json"};
-    if (!spec.ns.empty()) request.argv.insert(request.argv.end(), {"-n", spec.ns});
-    request.env = make_environment({});
-    request.capture_output = true;
-    request.timeout = context.timeout;
-    request.interrupts_seen = context.interrupts_seen;
-    CapturedOutput captured;
-    captured.stdout_only = OutputTail(kMaxObjectBytes);
-    auto result = run_process(request, &captured);
-    if (!result) return unexpected(what + result.error().message);
-    if (result->exit_code != 0)
-        return unexpected(what + command_line(request.argv) +
-                          " failed: " + captured.stderr_only.str().substr(0, 200));
-    if (captured.stdout_only.truncated())
-        return unexpected(what + "kubectl's answer is larger than 1 MiB");
-    const auto object = nlohmann::json::parse(captured.stdout_only.str(), nullptr, false);
+    auto out = kubectl_output({"get", pod, "-o", "json"}, spec, context);
+    if (!out) return unexpected(what + out.error());
+    const auto object = nlohmann::json::parse(*out, nullptr, false);
     const nlohmann::json* containers = object.is_object() ? containers_of(object) : nullptr;
     if (!containers) return unexpected(what + "kubectl get " + pod + " gave no containers");
     for (const auto& c : *containers) {

@@ -4,6 +4,7 @@
 // resolved through the container runtime just before the hook runs.
 
 #include <string>
+#include <vector>
 
 #include "actions/action.hpp"
 #include "util/expected.hpp"
@@ -18,5 +19,11 @@ expected<void, std::string> resolve_container_port(Action& action, const Spec& s
                                                    const std::string& pod,
                                                    const std::string& container,
                                                    const ActionContext& context);
+
+/// The pods a KubeStash Pod executor's label selector picks, in the spec's namespace, as
+/// kubectl names them (pod/NAME): `kubectl get pods -l SELECTOR -o name`; none is an error.
+expected<std::vector<std::string>, std::string> select_pods(const Spec& spec,
+                                                            const std::string& selector,
+                                                            const ActionContext& context);
 
 }  // namespace stash_hook

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -144,7 +145,9 @@ int validate_command(const std::string& spec_path, const Overrides& overrides) {
     for (const auto& [stage, list] : result.spec->hooks) hooks += list.size();
     for (const auto& m : result.spec->members)
         for (const auto& [stage, list] : m.hooks) hooks += list.size();
-    std::cout << file << ": valid (" << to_string(result.spec->kind) << ", " << hooks
+    std::string shown = file;  // several -f: a path a line
+    std::replace(shown.begin(), shown.end(), '\n', ' ');
+    std::cout << shown << ": valid (" << to_string(result.spec->kind) << ", " << hooks
               << (hooks == 1 ? " hook" : " hooks");
     if (result.spec->is_batch()) std::cout << ", " << result.spec->members.size() << " members";
     std::cout << ")\n";

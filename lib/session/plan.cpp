@@ -45,15 +45,22 @@ class PlanWriter {
         out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \""
              << h.name << "\": " << action_name(h.action) << " ";
         const auto* exec = std::get_if<ExecAction>(&h.action);
-        if (exec)
+        if (exec && !h.pod_selector.empty())  // a KubeStash Pod executor's
+            out_ << command_line(kubectl_exec(spec_, "POD", h.container_name, exec->command))
+                 << paint(" (POD: " + std::string(h.all_pods ? "each" : "the first") +
+                              " of kubectl get pods -l " + shell_quote(h.pod_selector) +
+                              " -o name" + (spec_.ns.empty() ? "" : " -n " + spec_.ns) + ")",
+                          "33");
+        else if (exec)
             out_ << command_line(container_command(spec_, h.container_name, exec->command, member));
         else
             out_ << action_target(h.action);
         // The argv that runs, or why it cannot run yet (run refuses the same).
-        if (!h.container_name.empty() && spec_.container_runtime == ContainerRuntime::None && exec)
+        if (h.pod_selector.empty() && !h.container_name.empty() &&
+            spec_.container_runtime == ContainerRuntime::None && exec)
             out_ << paint(" (in container " + h.container_name + ": give --container-runtime)",
                           "33");
-        else if (!h.container_name.empty() &&
+        else if (h.pod_selector.empty() && !h.container_name.empty() &&
                  spec_.container_runtime == ContainerRuntime::Kubectl && exec &&
                  kubectl_pod(spec_, member).empty())
             out_ << paint(" (no pod known: give --pod)", "33");

@@ -164,8 +164,24 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         limits.deadline = deadline_after(std::chrono::steady_clock::now(), hook.timeout);
     limits.interrupted = [seen = ctx.seen] { return interrupted_since(seen); };
     auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
+    std::vector<Action> pod_actions;  // a Pod executor's: the exec in each selected pod
     if (rendered) {
-        if (auto* exec = std::get_if<ExecAction>(&rendered->action))
+        auto* exec = std::get_if<ExecAction>(&rendered->action);
+        if (exec && !hook.pod_selector.empty()) {
+            if (auto pods = select_pods(*ctx.spec, hook.pod_selector, {hook.timeout, {}, ctx.seen});
+                !pods) {
+                rendered = unexpected(pods.error());
+            } else {
+                for (const auto& pod : *pods) {
+                    ExecAction in_pod = *exec;
+                    in_pod.command =
+                        kubectl_exec(*ctx.spec, pod, rendered->container_name, exec->command);
+                    pod_actions.emplace_back(std::move(in_pod));
+                    if (!hook.all_pods) break;  // ExecuteOnOne
+                }
+                rendered->action = pod_actions.front();
+            }
+        } else if (exec)
             exec->command =
                 container_command(*ctx.spec, rendered->container_name, exec->command, ctx.member);
         else if (auto port = resolve_container_port(
@@ -174,8 +190,11 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
                  !port)
             rendered = unexpected(port.error());
     }
-    spdlog::info("{} ({}) started: {}", label, result.action,
-                 action_target(rendered ? rendered->action : hook.action));
+    spdlog::info("{} ({}) started: {}{}", label, result.action,
+                 action_target(rendered ? rendered->action : hook.action),
+                 pod_actions.size() > 1
+                     ? " (and in " + std::to_string(pod_actions.size() - 1) + " more pods)"
+                     : "");
     spdlog::debug("{}: timeout {}, {} retries, onError {}", label, format_duration(hook.timeout),
                   hook.retry.attempts, to_string(hook.on_error));
 
@@ -197,9 +216,14 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         for (int attempt = 1; attempt <= 1 + hook.retry.attempts; ++attempt) {
             result.attempts = attempt;
             log_context::current().attempt = attempt;
-            outcome = ctx.options->run_action ? ctx.options->run_action(HookCall{
-                                                    hook, ctx.member, rendered->action, action_ctx})
-                                              : run_action(rendered->action, action_ctx);
+            if (pod_actions.empty()) pod_actions.push_back(rendered->action);
+            for (const auto& action : pod_actions) {  // ExecuteOnAll: every pod, until one fails
+                outcome =
+                    ctx.options->run_action
+                        ? ctx.options->run_action(HookCall{hook, ctx.member, action, action_ctx})
+                        : run_action(action, action_ctx);
+                if (!outcome.succeeded) break;
+            }
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts ||
                 interrupted_since(ctx.seen) ||
                 (hook.retry.transient_only && !is_transient(outcome)))

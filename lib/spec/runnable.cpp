@@ -44,7 +44,7 @@ namespace {
 /// Whether the hook needs its container's runtime: exec runs in it; an HTTP or TCP hook
 /// needs it only to resolve a named port (a numeric port makes containerName change nothing).
 bool needs_runtime(const Hook& h) {
-    if (h.container_name.empty()) return false;
+    if (h.container_name.empty() || !h.pod_selector.empty()) return false;  // Pod executor: kubectl
     if (const auto* http = std::get_if<HttpAction>(&h.action)) return !http->port_name.empty();
     if (const auto* tcp = std::get_if<TcpAction>(&h.action)) return !tcp->port_name.empty();
     return true;

@@ -158,6 +158,18 @@ std::string kubectl_pod(const Spec& spec, const Member* member) {
     return member->pod;
 }
 
+std::vector<std::string> kubectl_exec(const Spec& spec, const std::string& pod,
+                                      const std::string& container,
+                                      const std::vector<std::string>& command) {
+    std::vector<std::string> argv = {"kubectl", "exec", pod};
+    if (!container.empty()) argv.insert(argv.end(), {"-c", container});
+    argv.push_back("-i");
+    if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
+    argv.push_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+    return argv;
+}
+
 std::vector<std::string> container_command(const Spec& spec, const std::string& container,
                                            const std::vector<std::string>& command,
                                            const Member* member, const std::string& pod) {
@@ -169,11 +181,8 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
             argv = {to_string(spec.container_runtime), "exec", "-i", container};
             break;
         case ContainerRuntime::Kubectl:
-            argv = {"kubectl", "exec",    pod.empty() ? kubectl_pod(spec, member) : pod,
-                    "-c",      container, "-i"};
-            if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
-            argv.push_back("--");
-            break;
+            return kubectl_exec(spec, pod.empty() ? kubectl_pod(spec, member) : pod, container,
+                                command);
         case ContainerRuntime::None:
             return command;
     }

@@ -117,6 +117,10 @@ struct Hook {
     OnError on_error = OnError::Fail;
     SourceLocation location;
     std::vector<std::string> secrets;  // masked wherever shown: a monitor's key, uuid, token
+    // kubectl: the pods a label selector picks run this exec hook (a KubeStash HookTemplate's
+    // Pod executor): the first of them, or every one when all_pods (ExecuteOnAll).
+    std::string pod_selector;
+    bool all_pods = false;
 };
 
 using StageHooks = std::map<Stage, std::vector<Hook>>;
@@ -207,6 +211,11 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
                                            const std::vector<std::string>& command,
                                            const Member* member = nullptr,
                                            const std::string& pod = "");
+
+/// kubectl exec's argv: `command` in `pod` (namespace: the spec's), in `container` if given.
+std::vector<std::string> kubectl_exec(const Spec& spec, const std::string& pod,
+                                      const std::string& container,
+                                      const std::vector<std::string>& command);
 
 /// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
 /// member's workload; empty when none is known.

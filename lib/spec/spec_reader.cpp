@@ -452,10 +452,14 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     // Stash's BackupConfiguration, RestoreSession, BackupBatch and RestoreBatch are all
     // stash.appscode.com/v1beta1 (v1alpha1 holds Repository and others we do not read).
     const auto api_version_problem = [&](const YAML::Node& n, const std::string& s) {
-        problem(n, "apiVersion must be stash-hook/v1 or " + std::string(kStashApiVersion) +
-                       ", not " + quote(s));
+        problem(n, "apiVersion must be stash-hook/v1, " + std::string(kStashApiVersion) + " or " +
+                       std::string(kKubeStashApiVersion) + ", not " + quote(s));
     };
     if (auto n = root["apiVersion"]) {
+        if (auto s = string_value(n, "apiVersion"); s && *s == kKubeStashApiVersion) {
+            kubestash_manifest(root, spec);
+            return;
+        }
         if (auto s = string_value(n, "apiVersion"); s && s->starts_with("stash.appscode.com/")) {
             if (*s == kStashApiVersion)
                 stash_manifest(root, spec, *s);

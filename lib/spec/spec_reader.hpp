@@ -3,6 +3,8 @@
 // Stash's manifests (stash_manifest.cpp) share the hook and stage readers. Private to
 // lib/spec; callers use spec_loader.hpp.
 
+#include <map>
+
 #include "spec/yaml_reader.hpp"
 
 namespace stash_hook {
@@ -11,16 +13,43 @@ namespace stash_hook {
 /// stash.appscode.com/v1beta1 (v1alpha1 holds Repository and others we do not read).
 inline constexpr std::string_view kStashApiVersion = "stash.appscode.com/v1beta1";
 
+/// KubeStash's BackupConfiguration, RestoreSession and HookTemplate.
+inline constexpr std::string_view kKubeStashApiVersion = "core.kubestash.com/v1alpha1";
+
+/// A KubeStash HookTemplate, read from its own document: its action and executor as a hook
+/// (stage, name and per-hook settings come from the hooks list that refers to it), or why
+/// it cannot run here.
+struct HookTemplateDoc {
+    std::string name;
+    std::string ns;
+    std::optional<Hook> hook;
+    std::string refusal;  // not empty: what makes it unrunnable here
+};
+
+/// Whether `root` is a KubeStash HookTemplate document.
+bool is_hook_template(const YAML::Node& root);
+
 class SpecReader : public YamlReader {
   public:
     using YamlReader::YamlReader;
 
     /// The whole document: stash-hook's format, or a Stash manifest by its apiVersion.
     void top(const YAML::Node& root, Spec& spec);
+    /// A KubeStash HookTemplate document into hook_templates.
+    void hook_template(const YAML::Node& root);
+
+    /// The HookTemplates given with the manifest (other documents, other -f files).
+    std::vector<HookTemplateDoc> hook_templates;
 
   private:
     /// A Stash stash.appscode.com/v1beta1 manifest, read as it is (man page, STASH MANIFESTS).
     void stash_manifest(const YAML::Node& root, Spec& spec, const std::string& api_version);
+    /// A KubeStash core.kubestash.com/v1alpha1 BackupConfiguration or RestoreSession, its
+    /// hooks taken from hook_templates (man page, STASH MANIFESTS).
+    void kubestash_manifest(const YAML::Node& root, Spec& spec);
+    /// A BackupConfiguration's or RestoreSession's `hooks:` (lists of HookInfo).
+    StageHooks kubestash_hooks(const YAML::Node& node, const std::vector<std::string_view>& keys,
+                               const std::string& ns);
 
     std::optional<ExecAction> exec_action(const YAML::Node& node);
     std::optional<TlsOptions> tls_options(const YAML::Node& node, const std::string& what);

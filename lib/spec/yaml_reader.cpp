@@ -111,7 +111,8 @@ YamlDocument parse_yaml_document(std::string_view text, const std::string& file)
         std::istringstream in(copy);
         YAML::Parser parser(in);
         NodeCounter counter;
-        parser.HandleNextDocument(counter);
+        while (parser.HandleNextDocument(counter)) {
+        }
     } catch (const NodeCounter::TooMany& e) {
         return fail({file, e.mark.line + 1, e.mark.column + 1},
                     "the spec has more than " + std::to_string(kMaxSpecNodes) +
@@ -120,7 +121,9 @@ YamlDocument parse_yaml_document(std::string_view text, const std::string& file)
         // Reported below, where the tree is built, with the same words as always.
     }
     try {
-        doc.root = YAML::Load(copy);
+        for (auto& d : YAML::LoadAll(copy))
+            if (d && !d.IsNull()) doc.documents.push_back(std::move(d));
+        if (!doc.documents.empty()) doc.root = doc.documents.front();
     } catch (const YAML::DeepRecursion& e) {
         return fail({file, e.mark.line + 1, e.mark.column + 1},
                     "invalid YAML: nested too deeply (more than yaml-cpp's limit)");

@@ -31,10 +31,11 @@ struct SpecProblem {
 inline constexpr size_t kMaxSpecBytes = 1u << 20;
 inline constexpr size_t kMaxSpecNodes = 50'000;
 
-/// The first YAML document of `text`, or the problems that stop it being read: too
-/// large, not UTF-8, too many values, invalid or too deeply nested YAML, empty.
+/// The YAML documents of `text` (values counted over all), or the problems that stop it being read:
+/// too large, not UTF-8, too many values, invalid or too deeply nested YAML, empty.
 struct YamlDocument {
     YAML::Node root;
+    std::vector<YAML::Node> documents;  // every non-empty document, root first (`---` apart)
     std::vector<SpecProblem> problems;
 };
 YamlDocument parse_yaml_document(std::string_view text, const std::string& file);

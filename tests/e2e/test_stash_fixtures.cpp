@@ -363,8 +363,8 @@ TEST_CASE(
         auto v = test::run_cli({"validate", "-f", dir / name});
         CHECK(v.exit_code == 1);
         CHECK(std::count(v.err.begin(), v.err.end(), '\n') == 1);
-        CHECK(v.err.find("apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1") !=
-              std::string::npos);
+        CHECK(v.err.find("apiVersion must be stash-hook/v1, stash.appscode.com/v1beta1 or "
+                         "core.kubestash.com/v1alpha1") != std::string::npos);
     }
 }
 
@@ -425,4 +425,58 @@ spec:
                                                  {{"DIR", dir.path()}}));
     CHECK(test::run_cli({"run", "-f", dir / "rs.yaml", "--", "true"}).exit_code == 0);
     CHECK(test::read_file(dir / "name") == "sample-restore\n");
+}
+
+TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the rest on loopback") {
+    test::TestHttpServer server;
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    test::TempDir dir;
+    auto opts = fake_runtimes(dir);
+    test::write_file(dir / "bin/mysql", "#!/bin/sh\necho mysql \"$@\" >> " + dir / "argv\n", true);
+    const std::string port = std::to_string(server.port());
+    test::write_file(dir / "object.json",
+                     R"({"kind":"Pod","spec":{"containers":[{"name":"my-container","ports":[)"
+                     R"({"name":"my-port","containerPort":)" +
+                         port + "}]}]}}");
+    size_t requests = 0;
+    for (const auto& file : fixtures(kStashFixtures)) {
+        CAPTURE(file);
+        // Only where the hooks reach: every host is loopback, every port the test server's.
+        std::string text = manifest_text(file);
+        for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+                 {"host: hooks.slack.com", "host: 127.0.0.1"},
+                 {"host: my-host.demo.svc", "host: 127.0.0.1"},
+                 {"host: my-service.mynamespace.svc", "host: 127.0.0.1"},
+                 {"port: 443", "port: " + port},
+                 {"port: 8080", "port: " + port},
+                 {"scheme: HTTPS", "scheme: HTTP"}})
+            for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at))
+                text.replace(at, from.size(), to);
+        const std::string spec = dir / fs::path(file).filename().string();
+        test::write_file(spec, text);
+        fs::remove(dir / "argv");
+        auto r = test::run_cli({"run", "-f", spec, "--container-runtime", "kubectl", "--pod",
+                                "app-0", "--status-file", dir / "st.json", "--", "true"},
+                               opts);
+        CHECK_MESSAGE(r.exit_code == 0, r.err);
+        const auto st = test::read_json(dir / "st.json");
+        CHECK(st["phase"] == "Succeeded");
+        // Every exec hook ran in the pod, in its container; its command ran there.
+        for (const auto& line :
+             fs::exists(dir / "argv") ? test::read_lines(dir / "argv") : std::vector<std::string>{})
+            if (line.rfind("kubectl [exec]", 0) == 0)
+                CHECK(line.rfind("kubectl [exec] [app-0] [-c] [", 0) == 0);
+        if (text.find("mysql -u root") != std::string::npos)
+            CHECK(test::read_file(dir / "argv").find("mysql -u root --password=") !=
+                  std::string::npos);
+        const auto now = server.requests();
+        for (size_t i = requests; i < now.size(); ++i)
+            if (!now[i].body.empty() && now[i].body.find('{') != std::string::npos)
+                CHECK(nlohmann::json::accept(now[i].body));
+        requests = now.size();
+    }
+    CHECK(requests > 0);
 }

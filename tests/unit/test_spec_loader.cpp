@@ -499,11 +499,11 @@ TEST_CASE(
     "hostile input: a Stash apiVersion other than v1beta1 is refused, naming the accepted ones") {
     const auto p = only_problem(
         "apiVersion: stash.appscode.com/v1alpha1\nkind: BackupConfiguration\nspec: {}\n");
-    CHECK(
-        contains(p,
-                 "hooks.yaml:1:13: apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1, "
-                 "not \"stash.appscode.com/v1alpha1\""));
+    CHECK(contains(p,
+                   "hooks.yaml:1:13: apiVersion must be stash-hook/v1, stash.appscode.com/v1beta1 "
+                   "or core.kubestash.com/v1alpha1, not \"stash.appscode.com/v1alpha1\""));
     CHECK(contains(
         only_problem("apiVersion: stash.appscode.com/v2\nkind: BackupConfiguration\nspec: {}\n"),
-        "apiVersion must be stash-hook/v1 or stash.appscode.com/v1beta1"));
+        "apiVersion must be stash-hook/v1, stash.appscode.com/v1beta1 or "
+        "core.kubestash.com/v1alpha1"));
 }
