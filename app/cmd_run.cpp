@@ -80,6 +80,11 @@ void register_run(CLI::App& app, Invocation& chosen) {
     add_duration_option(*cmd, "--lock-wait", o.lock_wait,
                         "Wait this long for the lock before giving up (Go duration)",
                         DurationRule::NotNegative);
+    cmd->add_option("--output", o.output,
+                    "Write the task's stdout to FILE, replaced atomically only on success")
+        ->type_name("FILE");
+    cmd->add_flag("--strict-warnings", o.strict_warnings,
+                  "A warning exit code of the task fails the session with that code");
     cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")
         ->type_name("COMMAND");

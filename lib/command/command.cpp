@@ -46,6 +46,8 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     apply_container_flags(spec, "", overrides.pod, overrides.ns);
     if (!overrides.lock.empty()) spec.lock = overrides.lock;
     if (overrides.lock_wait) spec.lock_wait = *overrides.lock_wait;
+    if (overrides.strict_warnings) spec.strict_warnings = true;
+    if (!overrides.output.empty()) spec.output = overrides.output;
     select_members_or_throw(spec, overrides.members);
     return spec;
 }

@@ -28,6 +28,8 @@ struct Overrides {
     std::string ns;   // kubectl: the namespace
     std::string lock;
     std::optional<Duration> lock_wait;
+    bool strict_warnings = false;  // --strict-warnings: a warning exit code fails the session
+    std::string output;            // --output: the task's stdout, replaced on success
 };
 
 /// What every command that runs hooks sets up first and undoes last: signals are

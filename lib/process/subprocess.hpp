@@ -33,6 +33,9 @@ struct SpawnRequest {
     /// Every other descriptor above 2 is closed in the child, even one that code not
     /// ours opened without O_CLOEXEC (an accepted socket, say).
     std::vector<int> inherit_fds;
+    /// Without capture_output: the child's stdout is this descriptor (an output file); -1:
+    /// inherited.
+    int stdout_fd = -1;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal
@@ -68,6 +71,23 @@ struct ProcessResult {
 /// and every process left in its group has been sent SIGKILL.
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                 CapturedOutput* output = nullptr);
+
+/// How a pipeline's stages ended (each stage's exit code or signal); timed_out and
+/// interrupted_by are the whole pipeline's, and set on every stage too.
+struct PipelineResult {
+    std::vector<ProcessResult> stages;
+    bool timed_out = false;
+    int interrupted_by = 0;
+    Duration duration{0};
+};
+
+/// Runs `stages` connected by pipes, each one's stdout the next one's stdin, all in one new
+/// process group (the first stage leads it), so a timeout or a forwarded signal reaches every
+/// stage; `request` gives the rest (its argv is unused; its stdout_fd is the last stage's
+/// stdout; no job control). Returns when every stage has ended and has been reaped, and the
+/// group has been sent SIGKILL. A stage that cannot start ends the others (SIGKILL).
+expected<PipelineResult, SpawnError> run_pipeline(
+    const std::vector<std::vector<std::string>>& stages, const SpawnRequest& request);
 
 /// How the process ended, as the one line hooks and the task report: "interrupted by
 /// SIGTERM" (a signal we forwarded), "timed out after 5s" (`timeout`), "killed by

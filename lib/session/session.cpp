@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -10,8 +11,10 @@
 #include "process/interrupts.hpp"
 #include "process/subprocess.hpp"
 #include "session/metrics_writer.hpp"
+#include "session/pipeline_task.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
+#include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 #include "util/log_context.hpp"
 #include "util/text.hpp"
@@ -49,6 +52,8 @@ struct Context {
     std::optional<Phase> phase;
     std::string error;
     std::optional<int> task_exit_code;
+    std::vector<std::string> warnings;
+    std::vector<TemplateFacts::StageFacts> stages;
 
     std::string prefix() const { return member ? "[" + member->name + "] " : ""; }
 
@@ -78,6 +83,8 @@ struct Context {
         facts.start_time = start_time;
         facts.command = command;
         facts.member = member;
+        facts.warnings = warnings;
+        facts.stages = stages;
         return stash_hook::template_data(*spec, facts);
     }
 };
@@ -107,6 +114,11 @@ HookResult hook_result_for(const Hook& hook) {
     r.name = hook.name;
     r.action = action_name(hook.action);
     return r;
+}
+
+/// Whether a pre hook's attempt ended with its skipExitCode (man page, SPEC).
+bool asks_to_skip(const Hook& hook, const ActionOutcome& outcome) {
+    return !outcome.succeeded && hook.skip_exit_code && outcome.exit_code == hook.skip_exit_code;
 }
 
 /// Runs one hook with its retries: renders its templates, wraps it for its
@@ -163,7 +175,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
                                                     hook, ctx.member, rendered->action, action_ctx})
                                               : run_action(rendered->action, action_ctx);
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts ||
-                interrupted_since(ctx.seen))
+                interrupted_since(ctx.seen) || asks_to_skip(hook, outcome))
                 break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt,
                          1 + hook.retry.attempts, outcome.error, format_duration(delay));
@@ -180,6 +192,15 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     result.output = outcome.output;
     result.stdout_tail = outcome.stdout_tail;
     result.stderr_tail = outcome.stderr_tail;
+    if (asks_to_skip(hook, outcome) && !interrupted_since(ctx.seen)) {
+        result.phase = Phase::Skipped;
+        result.error = "exit code " + std::to_string(*outcome.exit_code) +
+                       " is its skipExitCode: the task is skipped";
+        log_context::current().phase = "Skipped";
+        spdlog::info("{} ({}) {}", label, result.action, result.error);
+        log_output_tail(spdlog::level::info, result.output);
+        return result;
+    }
     log_context::current().phase = outcome.succeeded ? "Succeeded" : "Failed";
     log_context::current().duration_seconds =
         std::chrono::duration<double>(result.duration).count();
@@ -215,11 +236,16 @@ HookResult skipped(const Hook& hook, const Context& ctx, std::string reason) {
 
 /// Runs a pre stage: in order, stopping at the first failure that counts.
 /// Returns the failing hook's error, or nothing.
+/// A hook that exits with its skipExitCode sets `skip` and ends the stage without a failure.
 std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const Context& ctx,
-                                         std::vector<HookResult>& out) {
+                                         std::vector<HookResult>& out, bool& skip) {
     std::optional<std::string> failure;
     for (const auto& hook : hooks) {
         if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
+        if (skip && !failure) {
+            out.push_back(skipped(hook, ctx, "an earlier hook asked to skip the task"));
+            continue;
+        }
         if (failure) {
             out.push_back(
                 skipped(hook, ctx,
@@ -231,8 +257,10 @@ std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const C
         out.push_back(run_hook(hook, ctx));
         const auto& r = out.back();
         if (r.phase == Phase::Failed && !r.continued) failure = r.error;
+        if (r.phase == Phase::Skipped) skip = true;
     }
     if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
+    if (failure) skip = false;
     return failure;
 }
 
@@ -251,8 +279,7 @@ std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const 
         }
         if (!policy_allows(hook.policy, phase, ctx.retry_left == 0)) {
             std::string why = std::string("executionPolicy ") + to_string(hook.policy) +
-                              " and the session " +
-                              (phase == Phase::Succeeded ? "succeeded" : "failed");
+                              " and the session " + ascii_lower(to_string(phase));
             if (phase == Phase::Failed && ctx.retry_left > 0)
                 why += " with " + std::to_string(ctx.retry_left) + " retries left";
             out.push_back(skipped(hook, ctx, why));
@@ -318,6 +345,32 @@ Condition policy_skip_condition(Stage stage, ExecutionPolicy policy, Phase phase
     return c;
 }
 
+/// successExitCodes and warningExitCodes (man page, SPEC): an exit with one of them (not a
+/// signal, a timeout or an interruption) is a success, or a success with a warning, which
+/// strictWarnings turns into a failure with the task's own code.
+void classify_exit_code(const Spec& spec, const std::string& what, const ProcessResult& end,
+                        TaskResult& task) {
+    if (task.error.empty() || !end.exit_code || end.signal || end.timed_out ||
+        end.interrupted_by != 0)
+        return;
+    const int code = *end.exit_code;
+    auto listed = [code](const std::vector<int>& codes) {
+        return std::ranges::find(codes, code) != codes.end();
+    };
+    if (listed(spec.success_exit_codes)) {
+        task.error.clear();
+        return;
+    }
+    if (!listed(spec.warning_exit_codes)) return;
+    task.warning = what + " exited with " + std::to_string(code) + ", one of warningExitCodes";
+    spdlog::warn("{}{}", task.warning, spec.strict_warnings ? " (strictWarnings: a failure)" : "");
+    task.error = spec.strict_warnings ? "exit code " + std::to_string(code) +
+                                            ", a warning, and strictWarnings makes it a failure"
+                                      : "";
+}
+
+const std::vector<std::vector<std::string>> kNoPipeline;
+
 void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& task) {
     task.command = ctx.command;
     task.phase = Phase::Running;
@@ -325,7 +378,9 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     log_context::Fields fields = log_context::current();
     fields.stage = "task";
     log_context::Scope scope(fields);
-    spdlog::info("{} started: {}", what, command_line(ctx.command));
+    const auto& pipeline = ctx.member == nullptr ? ctx.spec->pipeline : kNoPipeline;
+    spdlog::info("{} started: {}", what,
+                 pipeline.empty() ? command_line(ctx.command) : pipeline_line(pipeline));
     SpawnRequest request;
     request.argv = ctx.command;
     request.env = make_environment(ctx.env(std::nullopt));
@@ -336,22 +391,43 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
     request.inherit_fds = ctx.options->inherit_fds;
-    auto result = run_process(request);
-    if (!result) {
+    auto failed_to_start = [&](std::optional<int> code, std::string error) {
         task.phase = Phase::Failed;
-        task.exit_code = shell_exit_code(result.error().kind);
-        task.error = result.error().message;
+        task.exit_code = code;
+        task.error = std::move(error);
         log_context::current().phase = "Failed";
         log_context::current().exit_code = task.exit_code;
         spdlog::error("{} failed: {}", what, task.error);
-        return;
+    };
+    // output: the task's stdout goes to a temporary file beside it, renamed over it only
+    // when the task succeeded (man page, SPEC).
+    std::optional<AtomicFile> output;
+    if (!ctx.spec->output.empty() && ctx.member == nullptr) {
+        task.output_file = ctx.spec->output;
+        output.emplace(ctx.spec->output);
+        if (!output->ok())
+            return failed_to_start(std::nullopt, "failed to create output file " +
+                                                     ctx.spec->output + ": " + output->error());
+        request.stdout_fd = output->fd();
     }
+    auto result = run_task_process(request, pipeline, task.stages);
+    if (!result)
+        return failed_to_start(shell_exit_code(result.error().kind), result.error().message);
     task.duration = result->duration;
     task.exit_code = result->exit_code;
     task.signal = result->signal;
     task.timed_out = result->timed_out;
     task.error = describe_end(*result, timeout.value_or(Duration{0}));
+    classify_exit_code(*ctx.spec, what, *result, task);
     task.phase = task.error.empty() ? Phase::Succeeded : Phase::Failed;
+    if (output && task.phase == Phase::Succeeded && !interrupted_since(ctx.seen)) {
+        if (auto kept = output->commit(); !kept) {
+            task.phase = Phase::Failed;
+            task.error = "failed to write output file " + task.output_file + ": " + kept.error();
+        }
+    } else if (output) {
+        spdlog::info("output file {} left as it was", task.output_file);
+    }
     log_context::current().phase = to_string(task.phase);
     log_context::current().duration_seconds = std::chrono::duration<double>(task.duration).count();
     log_context::current().exit_code = task.exit_code;
@@ -359,6 +435,12 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
         spdlog::info("{} succeeded in {}", what, format_duration_ms(task.duration));
     else
         spdlog::error("{} failed in {}: {}", what, format_duration_ms(task.duration), task.error);
+}
+
+/// Failed with an error, else Skipped when a pre hook asked to skip, else Succeeded.
+Phase outcome_phase(const TargetResult& r) {
+    if (!r.error.empty()) return Phase::Failed;
+    return r.skipped ? Phase::Skipped : Phase::Succeeded;
 }
 
 /// One target: its pre hooks, its task, its post hooks (man page, SESSION).
@@ -376,9 +458,12 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     r.task.command = ctx.command;
     const auto started = Clock::now();
 
-    const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks);
+    const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks, r.skipped);
     if (any_ran(r.hooks, pre)) r.conditions.push_back(hook_condition(pre, pre_failure));
-    if (pre_failure) {
+    if (r.skipped) {
+        r.task.error = "skipped: a " + std::string(to_string(pre)) + " hook asked to skip it";
+        spdlog::info("{}{} command {}", ctx.prefix(), to_string(spec.kind), r.task.error);
+    } else if (pre_failure) {
         const bool interrupted = interrupted_since(ctx.seen);
         r.pre_hook_failed = !interrupted;
         r.error = interrupted ? interrupted_reason() : stage_failure(pre, *pre_failure);
@@ -393,9 +478,12 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
             r.error = std::string(to_string(spec.kind)) + " command failed: " + r.task.error;
     }
 
-    ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.phase = outcome_phase(r);
     ctx.task_exit_code = r.task.exit_code;
     ctx.error = r.error;
+    if (!r.task.warning.empty()) ctx.warnings = {r.task.warning};
+    for (const auto& s : r.task.stages)
+        ctx.stages.push_back({s.command, s.exit_code, s.signal ? signal_name(*s.signal) : ""});
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -422,22 +510,22 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
         r.post_hook_failed = true;
         if (r.error.empty()) r.error = stage_failure(post, *post_failure);
     }
-    r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    r.phase = outcome_phase(r);
     r.duration = Clock::now() - started;
     r.exit_code = exit_code_for(r);
     return r;
 }
 
 /// A batch member that did not run because a global pre hook failed.
-MemberResult skipped_member(const Context& ctx, const Member& member) {
+MemberResult skipped_member(const Context& ctx, const Member& member, bool asked = false) {
     MemberResult r;
     r.name = member.name;
     r.phase = Phase::Skipped;
     r.task.command = ctx.command;
-    r.task.error = interrupted_since(ctx.seen)
-                       ? "skipped: " + interrupted_reason()
-                       : "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) +
-                             " hook failed";
+    const std::string pre = to_string(pre_stage(ctx.spec->kind));
+    r.task.error = interrupted_since(ctx.seen) ? "skipped: " + interrupted_reason()
+                   : asked                     ? "skipped: a global " + pre + " hook asked to skip"
+                                               : "skipped: a global " + pre + " hook failed";
     for (const auto& [stage, list] : member.hooks)
         for (const auto& hook : list) {
             HookResult h = hook_result_for(hook);
@@ -448,12 +536,20 @@ MemberResult skipped_member(const Context& ctx, const Member& member) {
     return r;
 }
 
+/// The members' tasks' warnings, in spec order.
+std::vector<std::string> batch_warnings(const SessionResult& result) {
+    std::vector<std::string> warnings;
+    for (const auto& m : result.members)
+        if (!m.task.warning.empty()) warnings.push_back(m.task.warning);
+    return warnings;
+}
+
 void run_batch(Context ctx, SessionResult& result) {
     const Spec& spec = *ctx.spec;
     const Stage pre = pre_stage(spec.kind);
     const Stage post = post_stage(spec.kind);
 
-    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks);
+    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks, result.skipped);
     if (any_ran(result.hooks, pre))
         result.conditions.push_back(global_hook_condition(pre, pre_failure));
 
@@ -464,7 +560,10 @@ void run_batch(Context ctx, SessionResult& result) {
         return c;
     };
     result.members.resize(spec.members.size());
-    if (pre_failure) {
+    if (result.skipped) {
+        for (size_t i = 0; i < spec.members.size(); ++i)
+            result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i], true);
+    } else if (pre_failure) {
         result.pre_hook_failed = !interrupted_since(ctx.seen);
         result.error = interrupted_since(ctx.seen)
                            ? interrupted_reason()
@@ -501,9 +600,10 @@ void run_batch(Context ctx, SessionResult& result) {
         }
     }
 
-    ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.phase = outcome_phase(result);
     ctx.error = result.error;
     ctx.command.clear();
+    ctx.warnings = batch_warnings(result);
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -547,9 +647,11 @@ void run_attempt(Context ctx, SessionResult& result) {
     if (spec.is_batch()) {
         run_batch(ctx, result);
     } else {
-        ctx.command = spec.command;
+        ctx.command = spec.pipeline.empty() ? spec.command : pipeline_command(spec.pipeline);
         static_cast<TargetResult&>(result) = std::move(run_target(ctx, spec.hooks, spec.timeout));
     }
+    result.warnings = spec.is_batch() ? batch_warnings(result) : std::vector<std::string>{};
+    if (!result.task.warning.empty()) result.warnings.push_back(result.task.warning);
     for (const auto& m : result.members)
         result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {
@@ -560,7 +662,7 @@ void run_attempt(Context ctx, SessionResult& result) {
             result.error = interrupted_reason() + "; post hooks stopped by " +
                            signal_name(interrupts::last_signal());
     }
-    result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    result.phase = outcome_phase(result);
 }
 
 }  // namespace
@@ -601,7 +703,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         result.name = ctx.session;
         result.kind = spec.kind;
         result.start_time = ctx.start_time;
-        result.task.command = spec.command;
+        result.task.command =
+            spec.pipeline.empty() ? spec.command : pipeline_command(spec.pipeline);
         result.attempt = attempt;
         result.attempts = attempts;
         ctx.retry_left = spec.retries.attempts - (attempt - 1);
@@ -612,7 +715,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         run_attempt(ctx, result);
         attempts.push_back({attempt, result.phase, exit_code_for(result), result.error,
                             attempt_wall, Clock::now() - attempt_start});
-        if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0)
+        if (result.phase != Phase::Failed || ctx.retry_left == 0 || result.interrupted_by != 0)
             break;
         spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt,
                      1 + spec.retries.attempts, result.error, format_duration(spec.retries.delay));
@@ -652,7 +755,8 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
     const auto& hooks = member ? member->hooks_for(stage) : spec.hooks_for(stage);
     std::vector<HookResult> results;
     if (is_pre(stage)) {
-        failed = run_pre_hooks(hooks, ctx, results).has_value();
+        bool skip = false;  // `hook` reports a skip as success: the next stage decides
+        failed = run_pre_hooks(hooks, ctx, results, skip).has_value();
     } else {
         ctx.phase = phase_so_far;
         ctx.task_exit_code =

@@ -54,6 +54,16 @@ json task_json(const TaskResult& t) {
                  {"timedOut", t.timed_out},
                  {"duration", format_duration_ms(t.duration)}};
     if (!t.error.empty()) task["error"] = t.error;
+    if (!t.warning.empty()) task["warning"] = t.warning;
+    if (!t.output_file.empty()) task["outputFile"] = t.output_file;
+    if (!t.stages.empty()) {
+        json stages = json::array();
+        for (const auto& s : t.stages)
+            stages.push_back({{"command", s.command},
+                              {"exitCode", optional_int(s.exit_code)},
+                              {"signal", s.signal ? json(signal_name(*s.signal)) : json(nullptr)}});
+        task["stages"] = std::move(stages);
+    }
     return task;
 }
 
@@ -101,6 +111,7 @@ json status_json(const SessionResult& r) {
         {"hooks", hooks_json(r.hooks)},
         {"members", members},
         {"attempts", attempts},
+        {"warnings", r.warnings},
     };
     if (!r.error.empty()) j["error"] = r.error;
     if (r.interrupted_by != 0) {

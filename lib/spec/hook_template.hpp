@@ -25,12 +25,20 @@ struct TemplateFacts {
     int retry_left = 0;
     WallTime start_time{};
     std::vector<std::string> command;
-    const Member* member = nullptr;  // in a batch
+    const Member* member = nullptr;     // in a batch
+    std::vector<std::string> warnings;  // the task's warnings so far (warningExitCodes)
+    /// pipeline: how each stage ended, once the task ran (.Task.Stages).
+    struct StageFacts {
+        std::vector<std::string> command;
+        std::optional<int> exit_code;
+        std::string signal;  // "SIGPIPE"; empty when it exited
+    };
+    std::vector<StageFacts> stages;
 };
 
 /// The template data: .Name .Namespace .Invoker.{ApiGroup,Kind,Name}
 /// .Target.{ApiVersion,Kind,Name} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
-/// .Stage .Member .Hostname .StartTime .Task.Command
+/// .Stage .Member .Hostname .StartTime .Task.Command .Task.Stages .Warnings
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 
 /// A value with every field templates may use, for the load-time check.

@@ -35,6 +35,8 @@ class SpecReader : public YamlReader {
                      const std::string& what = "hooks");
     /// The task command: a list of arguments.
     std::optional<std::vector<std::string>> command(const YAML::Node& n);
+    /// successExitCodes, warningExitCodes and strictWarnings into `spec`.
+    void task_exit_codes(const YAML::Node& root, Spec& spec);
     void members(const YAML::Node& node, Spec& spec);
     /// `envFile:` (a file or a list, systemd's syntax, "-" prefix: optional; relative to
     /// the spec's folder) then `env:` (a map) of `node` into `env` (env_file.hpp).

@@ -41,6 +41,9 @@ good = [
     "lock: /tmp/l\nlockWait: 5m\nsecretEnv: [TOKEN]\nmetricsFile: /tmp/m.prom\n",
     "lockWait: 5s\n",  # with --lock on the command line
     "nice: 10\nionice: best-effort:7\n",
+    "warningExitCodes: [3]\nsuccessExitCodes: [5]\nstrictWarnings: true\ndefaults: {skipExitCode: 75}\n",
+    "hooks:\n  preBackup: {skipExitCode: 75, exec: {command: [x]}}\n",
+    "pipeline: [[pg_dump, db], [gzip]]\noutput: /tmp/db.sql.gz\n",
     "containerRuntime: kubectl\npod: p\nhooks:\n  preBackup: {containerName: c, exec: {command: [x]}}\n",
 ]
 bad = [
@@ -62,6 +65,13 @@ bad = [
     "members: [{command: [x]}]\n",
     "containerRuntime: dokcer\n",
     "nice: 40\n",
+    "warningExitCodes: [0]\n",
+    "warningExitCodes: 3\n",
+    "hooks:\n  preBackup: {skipExitCode: 75, httpGet: {port: 80}}\n",
+    "hooks:\n  postBackup: {skipExitCode: 75, exec: {command: [x]}}\n",
+    "command: [x]\npipeline: [[a], [b]]\n",
+    "pipeline: [[a]]\n",
+    "pipeline: [[a], [b]]\nmembers: [{name: m, command: [x]}]\n",
     "ionice: realtime\n",
     "retries: {attempts: -1}\n",
 ]
