@@ -96,8 +96,8 @@ int run_command(const RunSettings& settings) {
     fields.duration_seconds = std::chrono::duration<double>(result.duration).count();
     fields.exit_code = result.exit_code;
     log_context::Scope log_scope(fields);
-    spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info
-                                                                          : spdlog::level::err,
+    spdlog::log(result.phase != Phase::Failed && result.exit_code == 0 ? spdlog::level::info
+                                                                       : spdlog::level::err,
                 "{}", session_summary(result));
     return result.exit_code;
 }

@@ -362,7 +362,8 @@ void classify_exit_code(const Spec& spec, const std::string& what, const Process
         return;
     }
     if (!listed(spec.warning_exit_codes)) return;
-    task.warning = what + " exited with " + std::to_string(code) + ", one of warningExitCodes";
+    task.warning =
+        what + " ended with exit code " + std::to_string(code) + ", a warning (warningExitCodes)";
     spdlog::warn("{}{}", task.warning, spec.strict_warnings ? " (strictWarnings: a failure)" : "");
     task.error = spec.strict_warnings ? "exit code " + std::to_string(code) +
                                             ", a warning, and strictWarnings makes it a failure"

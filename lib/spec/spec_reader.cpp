@@ -405,7 +405,7 @@ std::optional<std::vector<std::string>> SpecReader::command(const YAML::Node& n)
 
 /// successExitCodes, warningExitCodes and strictWarnings (man page, SPEC).
 void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
-    auto codes = [&](const char* key, std::vector<int>& out) {
+    auto codes = [&](const char* key, std::vector<int>& out, int min) {
         const YAML::Node n = root[key];
         if (!n) return;
         if (!n.IsSequence()) {
@@ -413,11 +413,11 @@ void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
             return;
         }
         for (const auto& item : n)
-            if (auto code = int_value(item, std::string(key) + " element", 1, 255))
+            if (auto code = int_value(item, std::string(key) + " element", min, 255))
                 out.push_back(static_cast<int>(*code));
     };
-    codes("successExitCodes", spec.success_exit_codes);
-    codes("warningExitCodes", spec.warning_exit_codes);
+    codes("successExitCodes", spec.success_exit_codes, 0);
+    codes("warningExitCodes", spec.warning_exit_codes, 1);  // 0 is always a success
     for (int code : spec.warning_exit_codes)
         if (std::ranges::find(spec.success_exit_codes, code) != spec.success_exit_codes.end())
             problem(root["warningExitCodes"], "exit code " + std::to_string(code) +
