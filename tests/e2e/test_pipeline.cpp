@@ -55,7 +55,7 @@ TEST_CASE("a warning exit code ends the session Succeeded with the warning recor
     }
 }
 
-TEST_CASE("successExitCodes count as success without a warning; strictWarnings in the spec") {
+TEST_CASE("successExitCodes count as success without a warning, and strictWarnings in the spec") {
     test::TempDir dir;
     test::write_file(dir / "s.yaml",
                      "successExitCodes: [0, 5]\nwarningExitCodes: [1]\nstrictWarnings: true\n");
