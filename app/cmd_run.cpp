@@ -92,6 +92,11 @@ void register_run(CLI::App& app, Invocation& chosen) {
                   "Keep a tail of the task's stderr for templates, the status and the log");
     cmd->add_flag("--quiet-unless-failed", o.quiet_unless_failed,
                   "Hold the task's output; print it only if the session fails (for cron)");
+    cmd->add_option("--output", o.output,
+                    "Write the task's stdout to FILE, replaced atomically only on success")
+        ->type_name("FILE");
+    cmd->add_flag("--strict-warnings", o.strict_warnings,
+                  "A warning exit code of the task fails the session with that code");
     cmd->add_flag("--dry-run", settings->dry_run, "Print the plan and run nothing (same as plan)");
     cmd->add_option("command", o.command, "The task, after --; overrides the spec's command")
         ->type_name("COMMAND");

@@ -79,7 +79,7 @@ _stash_hook() {
         --phase) COMPREPLY=($(compgen -W "Succeeded Failed" -- "$cur")); return ;;
         --container-runtime) COMPREPLY=($(compgen -W "docker podman kubectl" -- "$cur")); return ;;
         --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;
-        --status-file | --metrics-file | --lock | --port-file | --binary) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --status-file | --metrics-file | --lock | --port-file | --binary | --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --unit-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --image) return ;;
         --listen) COMPREPLY=($(compgen -W "127.0.0.1:9142" -- "$cur")); return ;;
@@ -91,7 +91,7 @@ _stash_hook() {
     case $cmd in
         "") COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur")); return ;;
         run) opts="-f --spec --kind --status-file --metrics-file --timeout --lock --lock-wait --member
-                   --container-runtime --capture --quiet-unless-failed --dry-run --" ;;
+                   --container-runtime --capture --quiet-unless-failed --dry-run --output --strict-warnings --" ;;
         validate) opts="-f --spec" ;;
         plan) opts="-f --spec --kind" ;;
         hook)

@@ -69,5 +69,7 @@ complete -c stash-hook -n "__fish_seen_subcommand_from run hook" -l container-ru
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l capture -d 'Keep a tail of the task stderr'
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l quiet-unless-failed -d 'Print the task output only on failure'
 complete -c stash-hook -n "__fish_seen_subcommand_from run" -l dry-run -d 'Print the plan only'
+complete -c stash-hook -n "__fish_seen_subcommand_from run" -l output -r -F -d 'Task stdout, replaced on success'
+complete -c stash-hook -n "__fish_seen_subcommand_from run" -l strict-warnings -d 'A warning exit code fails'
 complete -c stash-hook -n "__fish_seen_subcommand_from hook" -l phase -x -a 'Succeeded Failed' -d 'Phase for post hooks'
 complete -c stash-hook -n "__fish_seen_subcommand_from hook; and not __fish_seen_subcommand_from $stages" -a "$stages" -d 'Stage'

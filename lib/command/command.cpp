@@ -50,6 +50,8 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     if (overrides.lock_wait) spec.lock_wait = *overrides.lock_wait;
     if (overrides.capture) spec.capture.stderr_tail = true;
     if (overrides.quiet_unless_failed) spec.quiet_unless_failed = true;
+    if (overrides.strict_warnings) spec.strict_warnings = true;
+    if (!overrides.output.empty()) spec.output = overrides.output;
     select_members_or_throw(spec, overrides.members);
     return spec;
 }
@@ -98,8 +100,8 @@ int run_command(const RunSettings& settings) {
     fields.duration_seconds = std::chrono::duration<double>(result.duration).count();
     fields.exit_code = result.exit_code;
     log_context::Scope log_scope(fields);
-    spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0 ? spdlog::level::info
-                                                                          : spdlog::level::err,
+    spdlog::log(result.phase != Phase::Failed && result.exit_code == 0 ? spdlog::level::info
+                                                                       : spdlog::level::err,
                 "{}", session_summary(result));
     return result.exit_code;
 }

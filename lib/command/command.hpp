@@ -30,6 +30,8 @@ struct Overrides {
     std::optional<Duration> lock_wait;
     bool capture = false;              // --capture: capture.stderr (man page, SPEC)
     bool quiet_unless_failed = false;  // --quiet-unless-failed
+    bool strict_warnings = false;      // --strict-warnings: a warning exit code fails the session
+    std::string output;                // --output: the task's stdout, replaced on success
 };
 
 /// What every command that runs hooks sets up first and undoes last: signals are

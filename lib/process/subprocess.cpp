@@ -202,9 +202,16 @@ struct Child {
     Clock::time_point start;
 };
 
+/// A pipeline stage's place: the group it joins (0: a new one it leads) and its stdin
+/// (-1: inherited).
+struct Plumbing {
+    pid_t group = 0;
+    int stdin_fd = -1;
+};
+
 /// Step 1, spawn set-up: pipes, descriptors, signal state and process group, then
 /// posix_spawn.
-expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
+expected<Child, SpawnError> spawn_child(const SpawnRequest& request, Plumbing plumbing = {}) {
     if (request.argv.empty()) return unexpected(SpawnError{SpawnFailure::Other, "empty command"});
     const std::string& program = request.argv.front();
 
@@ -239,6 +246,10 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
     } else {
+        if (plumbing.stdin_fd >= 0)
+            posix_spawn_file_actions_adddup2(&actions, plumbing.stdin_fd, STDIN_FILENO);
+        if (request.stdout_fd >= 0 && request.forward_stdout < 0)
+            posix_spawn_file_actions_adddup2(&actions, request.stdout_fd, STDOUT_FILENO);
         // The task's capture: only the streams asked for go through a pipe; stdin and the
         // others stay inherited (man page, SPEC: capture).
         Fd* reads[2] = {&child.forward_out_read, &child.forward_err_read};
@@ -282,7 +293,7 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request) {
     sigemptyset(&empty);
     posix_spawnattr_setsigmask(&attr, &empty);
     posix_spawnattr_setsigdefault(&attr, &signals_to_default());
-    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setpgroup(&attr, plumbing.group);
     posix_spawnattr_setflags(
         &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
@@ -479,6 +490,92 @@ expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
     if (forward_err) forward_err->finish(kLinger);
     reap(*child, result);
     return result;
+}
+
+expected<PipelineResult, SpawnError> run_pipeline(
+    const std::vector<std::vector<std::string>>& stages, const SpawnRequest& request) {
+    std::vector<Child> children;
+    pid_t group = 0;
+    auto abandon = [&] {  // a stage could not start: end those that did
+        if (group != 0) killpg(group, SIGKILL);
+        for (const auto& c : children)
+            while (waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+    };
+    Fd next_stdin;
+    for (size_t i = 0; i < stages.size(); ++i) {
+        SpawnRequest stage = request;
+        stage.argv = stages[i];
+        stage.capture_output = false;
+        stage.take_terminal = request.take_terminal && i == 0;
+        Fd pipe_read, pipe_write;
+        if (i + 1 < stages.size()) {
+            int p[2];
+            if (pipe2(p, O_CLOEXEC) != 0) {
+                abandon();
+                return unexpected(
+                    SpawnError{SpawnFailure::Other,
+                               std::string("failed to create a pipe: ") + strerror(errno)});
+            }
+            pipe_read = Fd(p[0]);
+            pipe_write = Fd(p[1]);
+            stage.stdout_fd = pipe_write.get();
+        }
+        auto child = spawn_child(stage, {group, next_stdin.get()});
+        if (!child) {
+            abandon();
+            return unexpected(child.error());
+        }
+        if (i == 0) group = child->pid;
+        children.push_back(std::move(*child));
+        next_stdin = std::move(pipe_read);  // our copy of the write end closes here
+    }
+    next_stdin.reset();
+
+    PipelineResult out;
+    ProcessResult shared;
+    Escalation escalation(request, group, children.front().start);
+    std::vector<bool> exited(children.size(), false);
+    while (true) {
+        escalation.act(Clock::now(), shared);
+        bool all = true;
+        for (size_t i = 0; i < children.size(); ++i) {
+            siginfo_t info{};
+            if (!exited[i] &&
+                waitid(P_PID, static_cast<id_t>(children[i].pid), &info,
+                       WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                info.si_pid == children[i].pid)
+                exited[i] = true;
+            all = all && exited[i];
+        }
+        if (all) break;
+        std::vector<pollfd> fds;
+        bool without_pidfd = false;
+        for (size_t i = 0; i < children.size(); ++i) {
+            if (exited[i]) continue;
+            if (children[i].pidfd.open())
+                fds.push_back({children[i].pidfd.get(), POLLIN, 0});
+            else
+                without_pidfd = true;
+        }
+        if (escalation.signal_fd() >= 0) fds.push_back({escalation.signal_fd(), POLLIN, 0});
+        int timeout_ms = poll_timeout_ms(escalation.next());
+        if (without_pidfd) timeout_ms = timeout_ms < 0 ? 20 : std::min(timeout_ms, 20);
+        if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) break;
+    }
+    // The leader is reaped last, so the group id stays ours until the end.
+    killpg(group, SIGKILL);
+    out.stages.resize(children.size());
+    for (size_t i = children.size(); i-- > 0;) {
+        ProcessResult& r = out.stages[i];
+        r.timed_out = shared.timed_out;
+        r.interrupted_by = shared.interrupted_by;
+        reap(children[i], r);
+    }
+    out.timed_out = shared.timed_out;
+    out.interrupted_by = shared.interrupted_by;
+    out.duration = Clock::now() - children.front().start;
+    return out;
 }
 
 std::string describe_end(const ProcessResult& result, Duration timeout) {

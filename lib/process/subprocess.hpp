@@ -40,6 +40,9 @@ struct SpawnRequest {
     /// Ignored when capture_output is true.
     int forward_stdout = -1;
     int forward_stderr = -1;
+    /// Without capture_output: the child's stdout is this descriptor (an output file) unless
+    /// forward_stdout sends it through us; -1: inherited.
+    int stdout_fd = -1;
 };
 
 /// Where captured output goes: an interleaved tail of both streams (what a terminal
@@ -75,6 +78,23 @@ struct ProcessResult {
 /// and every process left in its group has been sent SIGKILL.
 expected<ProcessResult, SpawnError> run_process(const SpawnRequest& request,
                                                 CapturedOutput* output = nullptr);
+
+/// How a pipeline's stages ended (each stage's exit code or signal); timed_out and
+/// interrupted_by are the whole pipeline's, and set on every stage too.
+struct PipelineResult {
+    std::vector<ProcessResult> stages;
+    bool timed_out = false;
+    int interrupted_by = 0;
+    Duration duration{0};
+};
+
+/// Runs `stages` connected by pipes, each one's stdout the next one's stdin, all in one new
+/// process group (the first stage leads it), so a timeout or a forwarded signal reaches every
+/// stage; `request` gives the rest (its argv is unused; its stdout_fd is the last stage's
+/// stdout; no job control). Returns when every stage has ended and has been reaped, and the
+/// group has been sent SIGKILL. A stage that cannot start ends the others (SIGKILL).
+expected<PipelineResult, SpawnError> run_pipeline(
+    const std::vector<std::vector<std::string>>& stages, const SpawnRequest& request);
 
 /// How the process ended, as the one line hooks and the task report: "interrupted by
 /// SIGTERM" (a signal we forwarded), "timed out after 5s" (`timeout`), "killed by

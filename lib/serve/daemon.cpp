@@ -269,9 +269,8 @@ class Daemon {
                 spdlog::warn("session {}: killed {} leftover process{} started during the session",
                              name, stray, stray == 1 ? "" : "es");
             const std::string status = status_document(result);  // redacted, as the status file
-            spdlog::log(result.phase == Phase::Succeeded && result.exit_code == 0
-                            ? spdlog::level::info
-                            : spdlog::level::err,
+            spdlog::log(result.phase != Phase::Failed && result.exit_code == 0 ? spdlog::level::info
+                                                                               : spdlog::level::err,
                         "{}", session_summary(result));
             std::lock_guard guard(mutex_);
             for (auto& [n, s] : sessions_)

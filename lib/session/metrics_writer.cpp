@@ -49,10 +49,13 @@ std::string metrics_text(const std::string& target, const SessionResult& r) {
               unix_seconds(*r.completion_time));
     m.add("stash_hook_last_duration_seconds", "How long the last session took.", kind,
           seconds(r.duration));
-    m.add("stash_hook_last_success", "1 if the last session succeeded, else 0.", kind,
-          r.phase == Phase::Succeeded && r.exit_code == 0
+    m.add("stash_hook_last_success",
+          "1 if the last session succeeded (or was skipped by a pre hook), else 0.", kind,
+          (r.phase == Phase::Succeeded || r.phase == Phase::Skipped) && r.exit_code == 0
               ? 1
               : 0);  // never 1 beside a non-zero exit code
+    m.add("stash_hook_last_warnings", "How many warnings the last session recorded.", kind,
+          static_cast<double>(r.warnings.size()));
     m.add("stash_hook_last_exit_code", "The exit code of the last session.", kind, r.exit_code);
     m.add("stash_hook_last_attempts", "How many attempts the last session made (session retries).",
           kind, static_cast<double>(std::max<size_t>(1, r.attempts.size())));

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "schedule/cron.hpp"
+#include "session/pipeline_task.hpp"
 #include "util/secrets.hpp"
 
 namespace stash_hook {
@@ -67,7 +68,10 @@ class PlanWriter {
         out_ << "\n" << indent << "   ";
         if (is_pre(h.stage))
             out_ << hook_details(h)
-                 << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "");
+                 << (h.on_error == OnError::Fail ? "; on failure: skip the rest and the task" : "")
+                 << (h.skip_exit_code ? "; exit " + std::to_string(*h.skip_exit_code) +
+                                            ": skip the task (session Skipped, exit 0)"
+                                      : "");
         else
             out_ << paint("runs " + when(h.policy),
                           h.policy == ExecutionPolicy::Always ? "32" : "33")
@@ -80,10 +84,35 @@ class PlanWriter {
         out_ << indent << step_++ << ". " << paint("task", "1") << ": ";
         if (command.empty())
             out_ << "(none: give one after -- or as command: in the spec)";
+        else if (!spec_.pipeline.empty() && !spec_.is_batch())
+            out_ << pipeline_line(spec_.pipeline);
         else
             out_ << command_line(command);
         out_ << "\n"
-             << indent << "   timeout " << (timeout ? format_duration(*timeout) : "none") << "\n";
+             << indent << "   timeout " << (timeout ? format_duration(*timeout) : "none")
+             << exit_codes() << "\n";
+        if (!spec_.pipeline.empty() && !spec_.is_batch())
+            out_ << indent << "   pipeline of " << spec_.pipeline.size()
+                 << " stages in one process group; fails if any stage fails\n";
+        if (!spec_.output.empty() && !spec_.is_batch())
+            out_ << indent << "   stdout to " << spec_.output
+                 << " (a temporary file beside it, renamed over it only on success)\n";
+    }
+
+    /// successExitCodes and warningExitCodes, as the task's line shows them.
+    std::string exit_codes() const {
+        auto list = [](const std::vector<int>& codes) {
+            std::string text;
+            for (int code : codes) text += (text.empty() ? "" : ", ") + std::to_string(code);
+            return text;
+        };
+        std::string text;
+        if (!spec_.success_exit_codes.empty())
+            text += "; success also on exit " + list(spec_.success_exit_codes);
+        if (!spec_.warning_exit_codes.empty())
+            text += "; a warning on exit " + list(spec_.warning_exit_codes) +
+                    (spec_.strict_warnings ? " (strictWarnings: fails)" : " (exit 0)");
+        return text;
     }
 
     std::string write() {
@@ -144,7 +173,9 @@ std::vector<PlanStep> plan_steps(const Spec& spec) {
     };
     if (!spec.is_batch()) {
         hooks(spec.hooks_for(pre), nullptr);
-        steps.push_back({nullptr, nullptr, spec.command, spec.timeout});
+        steps.push_back({nullptr, nullptr,
+                         spec.pipeline.empty() ? spec.command : pipeline_command(spec.pipeline),
+                         spec.timeout});
         hooks(spec.hooks_for(post), nullptr);
         return steps;
     }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -12,8 +13,10 @@
 #include "process/subprocess.hpp"
 #include "session/held_output.hpp"
 #include "session/metrics_writer.hpp"
+#include "session/pipeline_task.hpp"
 #include "session/status_writer.hpp"
 #include "spec/hook_template.hpp"
+#include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 #include "util/log_context.hpp"
 #include "util/secrets.hpp"
@@ -58,6 +61,8 @@ struct Context {
     const TaskResult* task = nullptr;  // this target's task, once it ran or was skipped
     /// quietUnlessFailed: where the task's stdout and stderr are held (man page, SPEC).
     const HeldOutput* held = nullptr;
+    std::vector<std::string> warnings;
+    std::vector<TemplateFacts::StageFacts> stages;
 
     std::string prefix() const { return member ? "[" + member->name + "] " : ""; }
 
@@ -95,6 +100,8 @@ struct Context {
         facts.start_time = start_time;
         facts.command = command;
         facts.member = member;
+        facts.warnings = warnings;
+        facts.stages = stages;
         return stash_hook::template_data(*spec, facts);
     }
 };
@@ -145,6 +152,11 @@ HookResult hook_result_for(const Hook& hook) {
     r.name = hook.name;
     r.action = action_name(hook.action);
     return r;
+}
+
+/// Whether a pre hook's attempt ended with its skipExitCode (man page, SPEC).
+bool asks_to_skip(const Hook& hook, const ActionOutcome& outcome) {
+    return !outcome.succeeded && hook.skip_exit_code && outcome.exit_code == hook.skip_exit_code;
 }
 
 /// Runs one hook with its retries: renders its templates, wraps it for its
@@ -225,7 +237,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
                 if (!outcome.succeeded) break;
             }
             if (outcome.succeeded || attempt == 1 + hook.retry.attempts ||
-                interrupted_since(ctx.seen) ||
+                interrupted_since(ctx.seen) || asks_to_skip(hook, outcome) ||
                 (hook.retry.transient_only && !is_transient(outcome)))
                 break;
             spdlog::warn("{} attempt {} of {} failed: {}; retrying in {}", label, attempt,
@@ -243,6 +255,15 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     result.output = outcome.output;
     result.stdout_tail = outcome.stdout_tail;
     result.stderr_tail = outcome.stderr_tail;
+    if (asks_to_skip(hook, outcome) && !interrupted_since(ctx.seen)) {
+        result.phase = Phase::Skipped;
+        result.error = "exit code " + std::to_string(*outcome.exit_code) +
+                       " is its skipExitCode: the task is skipped";
+        log_context::current().phase = "Skipped";
+        spdlog::info("{} ({}) {}", label, result.action, result.error);
+        log_output_tail(spdlog::level::info, result.output);
+        return result;
+    }
     log_context::current().phase = outcome.succeeded ? "Succeeded" : "Failed";
     log_context::current().duration_seconds =
         std::chrono::duration<double>(result.duration).count();
@@ -278,11 +299,16 @@ HookResult skipped(const Hook& hook, const Context& ctx, std::string reason) {
 
 /// Runs a pre stage: in order, stopping at the first failure that counts.
 /// Returns the failing hook's error, or nothing.
+/// A hook that exits with its skipExitCode sets `skip` and ends the stage without a failure.
 std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const Context& ctx,
-                                         std::vector<HookResult>& out) {
+                                         std::vector<HookResult>& out, bool& skip) {
     std::optional<std::string> failure;
     for (const auto& hook : hooks) {
         if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
+        if (skip && !failure) {
+            out.push_back(skipped(hook, ctx, "an earlier hook asked to skip the task"));
+            continue;
+        }
         if (failure) {
             out.push_back(
                 skipped(hook, ctx,
@@ -294,8 +320,10 @@ std::optional<std::string> run_pre_hooks(const std::vector<Hook>& hooks, const C
         out.push_back(run_hook(hook, ctx));
         const auto& r = out.back();
         if (r.phase == Phase::Failed && !r.continued) failure = r.error;
+        if (r.phase == Phase::Skipped) skip = true;
     }
     if (!failure && interrupted_since(ctx.seen)) failure = interrupted_reason();
+    if (failure) skip = false;
     return failure;
 }
 
@@ -314,8 +342,7 @@ std::optional<std::string> run_post_hooks(const std::vector<Hook>& hooks, const 
         }
         if (!policy_allows(hook.policy, phase, ctx.retry_left == 0)) {
             std::string why = std::string("executionPolicy ") + to_string(hook.policy) +
-                              " and the session " +
-                              (phase == Phase::Succeeded ? "succeeded" : "failed");
+                              " and the session " + ascii_lower(to_string(phase));
             if (phase == Phase::Failed && ctx.retry_left > 0)
                 why += " with " + std::to_string(ctx.retry_left) + " retries left";
             out.push_back(skipped(hook, ctx, why));
@@ -389,6 +416,33 @@ std::string last_line(std::string_view text) {
     return secrets::redact_and_shorten(text, 200);
 }
 
+/// successExitCodes and warningExitCodes (man page, SPEC): an exit with one of them (not a
+/// signal, a timeout or an interruption) is a success, or a success with a warning, which
+/// strictWarnings turns into a failure with the task's own code.
+void classify_exit_code(const Spec& spec, const std::string& what, const ProcessResult& end,
+                        TaskResult& task) {
+    if (task.error.empty() || !end.exit_code || end.signal || end.timed_out ||
+        end.interrupted_by != 0)
+        return;
+    const int code = *end.exit_code;
+    auto listed = [code](const std::vector<int>& codes) {
+        return std::ranges::find(codes, code) != codes.end();
+    };
+    if (listed(spec.success_exit_codes)) {
+        task.error.clear();
+        return;
+    }
+    if (!listed(spec.warning_exit_codes)) return;
+    task.warning =
+        what + " ended with exit code " + std::to_string(code) + ", a warning (warningExitCodes)";
+    spdlog::warn("{}{}", task.warning, spec.strict_warnings ? " (strictWarnings: a failure)" : "");
+    task.error = spec.strict_warnings ? "exit code " + std::to_string(code) +
+                                            ", a warning, and strictWarnings makes it a failure"
+                                      : "";
+}
+
+const std::vector<std::vector<std::string>> kNoPipeline;
+
 void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& task) {
     task.command = ctx.command;
     task.phase = Phase::Running;
@@ -396,7 +450,9 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     log_context::Fields fields = log_context::current();
     fields.stage = "task";
     log_context::Scope scope(fields);
-    spdlog::info("{} started: {}", what, command_line(ctx.command));
+    const auto& pipeline = ctx.member == nullptr ? ctx.spec->pipeline : kNoPipeline;
+    spdlog::info("{} started: {}", what,
+                 pipeline.empty() ? command_line(ctx.command) : pipeline_line(pipeline));
     SpawnRequest request;
     request.argv = ctx.command;
     request.env = make_environment(ctx.env(std::nullopt));
@@ -407,19 +463,43 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
     request.kill_grace = ctx.options->kill_grace;
     request.interrupts_seen = ctx.seen;
     request.inherit_fds = ctx.options->inherit_fds;
-    // capture: and quietUnlessFailed: route the streams through us (man page, SPEC).
+    auto failed_to_start = [&](std::optional<int> code, std::string error) {
+        task.phase = Phase::Failed;
+        task.exit_code = code;
+        task.error = std::move(error);
+        log_context::current().phase = "Failed";
+        log_context::current().exit_code = task.exit_code;
+        spdlog::error("{} failed: {}", what, task.error);
+    };
+    // output: the task's stdout goes to a temporary file beside it, renamed over it only
+    // when the task succeeded (man page, SPEC).
+    std::optional<AtomicFile> output;
+    if (!ctx.spec->output.empty() && ctx.member == nullptr) {
+        task.output_file = ctx.spec->output;
+        output.emplace(ctx.spec->output);
+        if (!output->ok())
+            return failed_to_start(std::nullopt, "failed to create output file " +
+                                                     ctx.spec->output + ": " + output->error());
+        request.stdout_fd = output->fd();
+    }
+    // capture: and quietUnlessFailed: route the streams through us (man page, SPEC); stdout
+    // forwarded goes on to the output file when there is one.
     const OutputCapture& capture = ctx.spec->capture;
+    const int stdout_to = request.stdout_fd >= 0 ? request.stdout_fd : STDOUT_FILENO;
     if (ctx.held) {
-        request.forward_stdout = ctx.held->stdout_fd();
+        request.forward_stdout = output ? stdout_to : ctx.held->stdout_fd();
         request.forward_stderr = ctx.held->stderr_fd();
     } else {
-        if (capture.stdout_tail) request.forward_stdout = STDOUT_FILENO;
+        if (capture.stdout_tail) request.forward_stdout = stdout_to;
         if (capture.stderr_tail) request.forward_stderr = STDERR_FILENO;
     }
     CapturedOutput captured{OutputTail(capture.limit), OutputTail(capture.limit),
                             OutputTail(capture.limit)};
-    auto result = run_process(request, capture.enabled() ? &captured : nullptr);
-    if (result && capture.enabled()) {
+    auto result =
+        run_task_process(request, pipeline, task.stages, capture.enabled() ? &captured : nullptr);
+    if (!result)
+        return failed_to_start(shell_exit_code(result.error().kind), result.error().message);
+    if (capture.enabled()) {
         task.stdout_tail = capture.stdout_tail ? captured.stdout_only.str() : "";
         task.stderr_tail = capture.stderr_tail ? captured.stderr_only.str() : "";
         // Both streams were captured only when both were asked for (or held).
@@ -427,22 +507,22 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
                            : capture.stdout_tail                      ? task.stdout_tail
                                                                       : task.stderr_tail;
     }
-    if (!result) {
-        task.phase = Phase::Failed;
-        task.exit_code = shell_exit_code(result.error().kind);
-        task.error = result.error().message;
-        log_context::current().phase = "Failed";
-        log_context::current().exit_code = task.exit_code;
-        spdlog::error("{} failed: {}", what, task.error);
-        return;
-    }
     task.ran = true;
     task.duration = result->duration;
     task.exit_code = result->exit_code;
     task.signal = result->signal;
     task.timed_out = result->timed_out;
     task.error = describe_end(*result, timeout.value_or(Duration{0}));
+    classify_exit_code(*ctx.spec, what, *result, task);
     task.phase = task.error.empty() ? Phase::Succeeded : Phase::Failed;
+    if (output && task.phase == Phase::Succeeded && !interrupted_since(ctx.seen)) {
+        if (auto kept = output->commit(); !kept) {
+            task.phase = Phase::Failed;
+            task.error = "failed to write output file " + task.output_file + ": " + kept.error();
+        }
+    } else if (output) {
+        spdlog::info("output file {} left as it was", task.output_file);
+    }
     log_context::current().phase = to_string(task.phase);
     log_context::current().duration_seconds = std::chrono::duration<double>(task.duration).count();
     log_context::current().exit_code = task.exit_code;
@@ -455,6 +535,12 @@ void run_task(const Context& ctx, std::optional<Duration> timeout, TaskResult& t
                       task.error, last_line(task.output_tail));
         log_output_tail(spdlog::level::warn, task.output_tail);
     }
+}
+
+/// Failed with an error, else Skipped when a pre hook asked to skip, else Succeeded.
+Phase outcome_phase(const TargetResult& r) {
+    if (!r.error.empty()) return Phase::Failed;
+    return r.skipped ? Phase::Skipped : Phase::Succeeded;
 }
 
 /// One target: its pre hooks, its task, its post hooks (man page, SESSION).
@@ -472,9 +558,12 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
     r.task.command = ctx.command;
     const auto started = Clock::now();
 
-    const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks);
+    const auto pre_failure = run_pre_hooks(hooks_of(pre), ctx, r.hooks, r.skipped);
     if (any_ran(r.hooks, pre)) r.conditions.push_back(hook_condition(pre, pre_failure));
-    if (pre_failure) {
+    if (r.skipped) {
+        r.task.error = "skipped: a " + std::string(to_string(pre)) + " hook asked to skip it";
+        spdlog::info("{}{} command {}", ctx.prefix(), to_string(spec.kind), r.task.error);
+    } else if (pre_failure) {
         const bool interrupted = interrupted_since(ctx.seen);
         r.pre_hook_failed = !interrupted;
         r.error = interrupted ? interrupted_reason() : stage_failure(pre, *pre_failure);
@@ -489,7 +578,7 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
             r.error = std::string(to_string(spec.kind)) + " command failed: " + r.task.error;
     }
 
-    ctx.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.phase = outcome_phase(r);
     ctx.task_exit_code = r.task.exit_code;
     ctx.task = &r.task;
     ctx.error = r.error;
@@ -498,6 +587,9 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
         if (interrupted_since(ctx.seen)) so_far.interrupted_by = interrupts::first_signal();
         ctx.session_exit_code = decide_exit_code(so_far);
     }
+    if (!r.task.warning.empty()) ctx.warnings = {r.task.warning};
+    for (const auto& s : r.task.stages)
+        ctx.stages.push_back({s.command, s.exit_code, s.signal ? signal_name(*s.signal) : ""});
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -524,22 +616,22 @@ MemberResult run_target(Context ctx, const StageHooks& hooks, std::optional<Dura
         r.post_hook_failed = true;
         if (r.error.empty()) r.error = stage_failure(post, *post_failure);
     }
-    r.phase = r.error.empty() ? Phase::Succeeded : Phase::Failed;
+    r.phase = outcome_phase(r);
     r.duration = Clock::now() - started;
     r.exit_code = exit_code_for(r);
     return r;
 }
 
 /// A batch member that did not run because a global pre hook failed.
-MemberResult skipped_member(const Context& ctx, const Member& member) {
+MemberResult skipped_member(const Context& ctx, const Member& member, bool asked = false) {
     MemberResult r;
     r.name = member.name;
     r.phase = Phase::Skipped;
     r.task.command = ctx.command;
-    r.task.error = interrupted_since(ctx.seen)
-                       ? "skipped: " + interrupted_reason()
-                       : "skipped: a global " + std::string(to_string(pre_stage(ctx.spec->kind))) +
-                             " hook failed";
+    const std::string pre = to_string(pre_stage(ctx.spec->kind));
+    r.task.error = interrupted_since(ctx.seen) ? "skipped: " + interrupted_reason()
+                   : asked                     ? "skipped: a global " + pre + " hook asked to skip"
+                                               : "skipped: a global " + pre + " hook failed";
     for (const auto& [stage, list] : member.hooks)
         for (const auto& hook : list) {
             HookResult h = hook_result_for(hook);
@@ -550,12 +642,20 @@ MemberResult skipped_member(const Context& ctx, const Member& member) {
     return r;
 }
 
+/// The members' tasks' warnings, in spec order.
+std::vector<std::string> batch_warnings(const SessionResult& result) {
+    std::vector<std::string> warnings;
+    for (const auto& m : result.members)
+        if (!m.task.warning.empty()) warnings.push_back(m.task.warning);
+    return warnings;
+}
+
 void run_batch(Context ctx, SessionResult& result) {
     const Spec& spec = *ctx.spec;
     const Stage pre = pre_stage(spec.kind);
     const Stage post = post_stage(spec.kind);
 
-    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks);
+    const auto pre_failure = run_pre_hooks(spec.hooks_for(pre), ctx, result.hooks, result.skipped);
     if (any_ran(result.hooks, pre))
         result.conditions.push_back(global_hook_condition(pre, pre_failure));
 
@@ -566,7 +666,10 @@ void run_batch(Context ctx, SessionResult& result) {
         return c;
     };
     result.members.resize(spec.members.size());
-    if (pre_failure) {
+    if (result.skipped) {
+        for (size_t i = 0; i < spec.members.size(); ++i)
+            result.members[i] = skipped_member(member_ctx(spec.members[i]), spec.members[i], true);
+    } else if (pre_failure) {
         result.pre_hook_failed = !interrupted_since(ctx.seen);
         result.error = interrupted_since(ctx.seen)
                            ? interrupted_reason()
@@ -603,7 +706,7 @@ void run_batch(Context ctx, SessionResult& result) {
         }
     }
 
-    ctx.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    ctx.phase = outcome_phase(result);
     ctx.error = result.error;
     ctx.command.clear();
     {
@@ -611,6 +714,7 @@ void run_batch(Context ctx, SessionResult& result) {
         if (interrupted_since(ctx.seen)) so_far.interrupted_by = interrupts::first_signal();
         ctx.session_exit_code = decide_exit_code(so_far);
     }
+    ctx.warnings = batch_warnings(result);
     ctx.seen = post_hooks_seen(ctx.seen);
     bool stopped = false;
     std::optional<std::string> post_failure;
@@ -654,9 +758,11 @@ void run_attempt(Context ctx, SessionResult& result) {
     if (spec.is_batch()) {
         run_batch(ctx, result);
     } else {
-        ctx.command = spec.command;
+        ctx.command = spec.pipeline.empty() ? spec.command : pipeline_command(spec.pipeline);
         static_cast<TargetResult&>(result) = std::move(run_target(ctx, spec.hooks, spec.timeout));
     }
+    result.warnings = spec.is_batch() ? batch_warnings(result) : std::vector<std::string>{};
+    if (!result.task.warning.empty()) result.warnings.push_back(result.task.warning);
     for (const auto& m : result.members)
         result.post_hooks_stopped = result.post_hooks_stopped || m.post_hooks_stopped;
     if (interrupted_since(ctx.seen)) {
@@ -667,7 +773,7 @@ void run_attempt(Context ctx, SessionResult& result) {
             result.error = interrupted_reason() + "; post hooks stopped by " +
                            signal_name(interrupts::last_signal());
     }
-    result.phase = result.error.empty() ? Phase::Succeeded : Phase::Failed;
+    result.phase = outcome_phase(result);
 }
 
 }  // namespace
@@ -716,7 +822,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         result.name = ctx.session;
         result.kind = spec.kind;
         result.start_time = ctx.start_time;
-        result.task.command = spec.command;
+        result.task.command =
+            spec.pipeline.empty() ? spec.command : pipeline_command(spec.pipeline);
         result.attempt = attempt;
         result.attempts = attempts;
         ctx.retry_left = spec.retries.attempts - (attempt - 1);
@@ -727,7 +834,7 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         run_attempt(ctx, result);
         attempts.push_back({attempt, result.phase, exit_code_for(result), result.error,
                             attempt_wall, Clock::now() - attempt_start});
-        if (result.phase == Phase::Succeeded || ctx.retry_left == 0 || result.interrupted_by != 0)
+        if (result.phase != Phase::Failed || ctx.retry_left == 0 || result.interrupted_by != 0)
             break;
         spdlog::warn("session attempt {} of {} failed: {}; retrying in {}", attempt,
                      1 + spec.retries.attempts, result.error, format_duration(spec.retries.delay));
@@ -738,7 +845,8 @@ SessionResult run_session(const Spec& spec, const SessionOptions& options) {
         }
     }
     result.attempts = attempts;
-    result.warnings = hook_warnings(result);
+    for (auto& w : hook_warnings(result))
+        result.warnings.push_back(std::move(w));  // after the task's
     result.completion_time = std::chrono::system_clock::now();
     result.duration = Clock::now() - ctx.start;
     result.exit_code = exit_code_for(result);
@@ -769,7 +877,8 @@ std::vector<HookResult> run_stage(const Spec& spec, Stage stage, Phase phase_so_
     const auto& hooks = member ? member->hooks_for(stage) : spec.hooks_for(stage);
     std::vector<HookResult> results;
     if (is_pre(stage)) {
-        failed = run_pre_hooks(hooks, ctx, results).has_value();
+        bool skip = false;  // `hook` reports a skip as success: the next stage decides
+        failed = run_pre_hooks(hooks, ctx, results, skip).has_value();
     } else {
         ctx.phase = phase_so_far;
         ctx.task_exit_code =

@@ -82,6 +82,7 @@ std::string session_summary(const SessionResult& r) {
     }
     s += hook;
     if (r.task.phase == Phase::Failed) s += "; task: " + r.task.error;
+    for (const auto& w : r.warnings) s += "; warning: " + w;
     if (!r.status_error.empty()) s += "; " + r.status_error;
     if (r.attempts.size() > 1) s += "; after " + std::to_string(r.attempts.size()) + " attempts";
     return s;

@@ -45,6 +45,15 @@ struct TaskResult {
     std::string output_tail;
     std::string stdout_tail;
     std::string stderr_tail;
+    std::string warning;      // it exited with one of warningExitCodes (man page, SPEC)
+    std::string output_file;  // output: where its stdout went, replaced on success
+    /// pipeline: how each stage ended, in order (empty for a plain command).
+    struct StageEnd {
+        std::vector<std::string> command;
+        std::optional<int> exit_code;
+        std::optional<int> signal;
+    };
+    std::vector<StageEnd> stages;
 };
 
 /// A Stash-style condition ("PreBackupHookExecutionSucceeded", "True", ...).
@@ -66,6 +75,7 @@ struct TargetResult {
     bool pre_hook_failed = false;     // a pre hook failed (a batch session: a global one)
     bool post_hook_failed = false;    // likewise for post hooks
     bool post_hooks_stopped = false;  // a signal stopped them
+    bool skipped = false;             // a pre hook exited with its skipExitCode
 };
 
 /// One batch member's run.
@@ -101,7 +111,10 @@ struct SessionResult : TargetResult {
     std::vector<MemberResult> members;     // a batch's members, in spec order
     int attempt = 1;                       // which attempt this is (session retries)
     std::vector<AttemptSummary> attempts;  // every attempt so far, this one last when done
-    std::vector<std::string> warnings;     // what went wrong without failing the session
+
+    /// The task's (a batch: the members' tasks') warnings, in order (man page, SPEC:
+    /// warningExitCodes); empty when none.
+    std::vector<std::string> warnings;
 };
 
 /// The facts an exit code is decided from, by every command (man page, EXIT STATUS).

@@ -58,6 +58,16 @@ json task_json(const TaskResult& t) {
     if (!t.output_tail.empty()) task["output"] = t.output_tail;
     if (!t.stdout_tail.empty()) task["stdout"] = t.stdout_tail;
     if (!t.stderr_tail.empty()) task["stderr"] = t.stderr_tail;
+    if (!t.warning.empty()) task["warning"] = t.warning;
+    if (!t.output_file.empty()) task["outputFile"] = t.output_file;
+    if (!t.stages.empty()) {
+        json stages = json::array();
+        for (const auto& s : t.stages)
+            stages.push_back({{"command", s.command},
+                              {"exitCode", optional_int(s.exit_code)},
+                              {"signal", s.signal ? json(signal_name(*s.signal)) : json(nullptr)}});
+        task["stages"] = std::move(stages);
+    }
     return task;
 }
 

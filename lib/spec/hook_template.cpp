@@ -16,6 +16,17 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
     gethostname(host, sizeof host - 1);
     tmpl::Value command = tmpl::Value::array();
     for (const auto& arg : facts.command) command.push_back(arg);
+    tmpl::Value stages = tmpl::Value::array();
+    for (const auto& stage : facts.stages) {
+        tmpl::Value argv = tmpl::Value::array();
+        for (const auto& arg : stage.command) argv.push_back(arg);
+        stages.push_back(
+            {{"Command", argv},
+             {"ExitCode", stage.exit_code ? tmpl::Value(*stage.exit_code) : tmpl::Value(nullptr)},
+             {"Signal", stage.signal}});
+    }
+    tmpl::Value warnings = tmpl::Value::array();
+    for (const auto& w : facts.warnings) warnings.push_back(w);
     return {
         // Stash restores have no BackupSession: .Name is the RestoreSession's own (man page, STASH
         // MANIFESTS).
@@ -54,12 +65,18 @@ tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts) {
           {"ExitCode", facts.exit_code.value_or(0)},
           {"Output", secrets::redact(facts.task_output)},
           {"Stdout", secrets::redact(facts.task_stdout)},
-          {"Stderr", secrets::redact(facts.task_stderr)}}},
+          {"Stderr", secrets::redact(facts.task_stderr)},
+          {"Stages", stages}}},
+        {"Warnings", warnings},
     };
 }
 
 const tmpl::Value& template_schema() {
-    static const tmpl::Value schema = template_data(Spec{}, TemplateFacts{});
+    static const tmpl::Value schema = [] {
+        TemplateFacts facts;
+        facts.stages.push_back({});  // so that fields of .Task.Stages elements are known
+        return template_data(Spec{}, facts);
+    }();
     return schema;
 }
 

@@ -33,13 +33,22 @@ struct TemplateFacts {
     int retry_left = 0;
     WallTime start_time{};
     std::vector<std::string> command;
-    const Member* member = nullptr;  // in a batch
+    const Member* member = nullptr;     // in a batch
+    std::vector<std::string> warnings;  // the task's warnings so far (warningExitCodes)
+    /// pipeline: how each stage ended, once the task ran (.Task.Stages).
+    struct StageFacts {
+        std::vector<std::string> command;
+        std::optional<int> exit_code;
+        std::string signal;  // "SIGPIPE"; empty when it exited
+    };
+    std::vector<StageFacts> stages;
 };
 
 /// The template data: .Name .Namespace .Invoker.{APIGroup,Kind,Name}
 /// .Target.{APIVersion,Kind,Name,Namespace} .Status.{Phase,Duration,Error,ExitCode} .RetryLeft
-/// .RunId .Stage .Member .Hostname .StartTime .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr};
-/// every field is always defined (man page, TEMPLATES).
+/// .RunId .Stage .Member .Hostname .StartTime
+/// .Task.{Command,Ran,ExitCode,Output,Stdout,Stderr,Stages} .Warnings; every field is always
+/// defined (man page, TEMPLATES).
 tmpl::Value template_data(const Spec& spec, const TemplateFacts& facts);
 
 /// A value with every field templates may use, for the load-time check.

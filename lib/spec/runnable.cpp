@@ -17,7 +17,17 @@ void check_runnable_or_throw(const Spec& spec) {
     if (spec.lock.empty() && spec.lock_wait.count() > 0)
         problems.push_back(spec.path + ": lockWait " + format_duration(spec.lock_wait) +
                            " needs a file to lock: give lock: in the spec or --lock FILE");
-    if (!spec.is_batch() && spec.command.empty())
+    if (!spec.pipeline.empty() && !spec.command.empty())
+        problems.push_back(
+            "the spec has pipeline: and the command line a command after --: give "
+            "one of them (without -- the pipeline runs)");
+    if (!spec.pipeline.empty() && (spec.capture.enabled() || spec.quiet_unless_failed))
+        problems.push_back(
+            "capture and quietUnlessFailed (or --capture, --quiet-unless-failed) do not apply to a "
+            "pipeline yet: capture inside it (e.g. a stage's 2> file) or run one command");
+    if (spec.is_batch() && !spec.output.empty())
+        problems.push_back("output (or --output) is for a single task, not a batch's members");
+    if (!spec.is_batch() && spec.command.empty() && spec.pipeline.empty())
         problems.push_back("no command to run: give one after -- (stash-hook run -f " + spec.path +
                            " -- restic backup /data) or set command: in the spec");
     for (const auto& m : spec.members)
@@ -26,8 +36,9 @@ void check_runnable_or_throw(const Spec& spec) {
                 m.location.str() + ": member \"" + m.name +
                 "\" has no command: give it command: or give one for all members after --");
     for (auto& p : container_problems(spec)) problems.push_back(std::move(p));
-    for (const auto& [what, path] :
-         {std::pair{"status file", spec.status_file}, {"metrics file", spec.metrics_file}}) {
+    for (const auto& [what, path] : {std::pair{"status file", spec.status_file},
+                                     {"metrics file", spec.metrics_file},
+                                     {"output file", spec.output}}) {
         if (path.empty()) continue;
         if (auto ready = prepare_file_for_writing(path); !ready)
             problems.push_back(std::string("failed to use ") + what + " " + path + ": " +

@@ -115,6 +115,9 @@ struct Hook {
     Duration timeout = kDefaultHookTimeout;
     RetryPolicy retry;
     OnError on_error = OnError::Fail;
+    /// A pre hook exiting with this code skips the task without failing (man page, SPEC:
+    /// skipExitCode).
+    std::optional<int> skip_exit_code;
     SourceLocation location;
     std::vector<std::string> secrets;  // masked wherever shown: a monitor's key, uuid, token
     // kubectl: the pods a label selector picks run this exec hook (a KubeStash HookTemplate's
@@ -170,7 +173,13 @@ struct Spec {
     std::string name;
     std::string ns;
     std::vector<std::string> command;
-    std::optional<Duration> timeout;  // the task's; none by default
+    std::optional<Duration> timeout;      // the task's; none by default
+    std::vector<int> success_exit_codes;  // besides 0 (successExitCodes)
+    std::vector<int> warning_exit_codes;  // success with a warning (warningExitCodes)
+    bool strict_warnings = false;         // a warning fails the session (strictWarnings)
+    /// The task as stages connected by pipes (pipeline:), instead of command.
+    std::vector<std::vector<std::string>> pipeline;
+    std::string output;  // the task's stdout, replaced atomically on success (output:)
     std::string status_file;
     std::string metrics_file;  // Prometheus text file for node_exporter's textfile collector
     std::string schedule;      // cron expression for `serve`

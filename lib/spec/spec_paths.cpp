@@ -33,6 +33,8 @@ void resolve_relative_paths(Spec& spec, const std::filesystem::path& folder) {
     resolve_path(spec.status_file, base);
     resolve_path(spec.metrics_file, base);
     resolve_path(spec.lock, base);
+    resolve_path(spec.output, base);
+    for (auto& stage : spec.pipeline) resolve_program(stage, base);
     resolve_program(spec.command, base);
     resolve_hooks(spec.hooks, base);
     for (auto& member : spec.members) {

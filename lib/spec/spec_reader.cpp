@@ -1,5 +1,6 @@
 #include "spec/spec_reader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -43,14 +44,17 @@ const std::vector<std::string_view> kTopKeys = {"apiVersion",
                                                 "quietUnlessFailed",
                                                 "monitor"};
 const std::vector<std::string_view> kCaptureKeys = {"stdout", "stderr", "limit"};
-const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError"};
+const std::vector<std::string_view> kDefaultsKeys = {"timeout", "retry", "onError", "skipExitCode"};
+// The task's own keys (man page, SPEC), checked with kTopKeys.
+const std::vector<std::string_view> kTaskKeys = {"successExitCodes", "warningExitCodes",
+                                                 "strictWarnings", "pipeline", "output"};
 const std::vector<std::string_view> kMemberKeys = {"name", "command", "hooks", "timeout"};
 const std::vector<std::string_view> kSessionRetryKeys = {"attempts", "delay"};
 const std::vector<std::string_view> kStageKeys = {"preBackup", "postBackup", "preRestore",
                                                   "postRestore"};
 const std::vector<std::string_view> kHookKeys = {
-    "name",    "exec",  "httpGet", "httpPost", "tcpSocket", "containerName", "executionPolicy",
-    "timeout", "retry", "onError"};
+    "name",    "exec",  "httpGet", "httpPost",    "tcpSocket", "containerName", "executionPolicy",
+    "timeout", "retry", "onError", "skipExitCode"};
 const std::vector<std::string_view> kExecKeys = {"command", "env", "envFile"};
 const std::vector<std::string_view> kHttpGetKeys = {"scheme",      "host", "port",   "path",
                                                     "httpHeaders", "tls",  "showUrl"};
@@ -276,6 +280,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     h.timeout = defaults_.timeout;
     h.retry = defaults_.retry;
     h.on_error = defaults_.on_error;
+    if (is_pre(stage)) h.skip_exit_code = defaults_.skip_exit_code;
     h.stage = stage;
     h.location = at(node);
     h.name = label;
@@ -334,6 +339,11 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
         }
     }
     hook_settings(node, h, what);
+    if (auto n = node["skipExitCode"]; n && !is_pre(stage))
+        problem(n, what + ": skipExitCode applies only to pre hooks (preBackup, preRestore)");
+    if (auto n = node["skipExitCode"]; n && action && !std::holds_alternative<ExecAction>(*action))
+        problem(n, what + ": skipExitCode applies only to exec hooks");
+    if (action && !std::holds_alternative<ExecAction>(*action)) h.skip_exit_code.reset();
     if (!action) return std::nullopt;
     h.action = std::move(*action);
     check_templates(h, what);
@@ -369,6 +379,9 @@ void SpecReader::hook_settings(const YAML::Node& node, Hook& h, const std::strin
                                          {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
                          .value_or(h.on_error);
     }
+    if (auto n = node["skipExitCode"])
+        h.skip_exit_code =
+            static_cast<int>(int_value(n, what + " skipExitCode", 1, 255).value_or(75));
 }
 
 void SpecReader::hook_defaults(const YAML::Node& node) {
@@ -416,6 +429,48 @@ std::optional<std::vector<std::string>> SpecReader::command(const YAML::Node& n)
         return std::nullopt;
     }
     return string_list(n, "command");
+}
+
+/// successExitCodes, warningExitCodes and strictWarnings (man page, SPEC).
+void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
+    auto codes = [&](const char* key, std::vector<int>& out, int min) {
+        const YAML::Node n = root[key];
+        if (!n) return;
+        if (!n.IsSequence()) {
+            problem(n, std::string(key) + " must be a list of exit codes, e.g. [3]");
+            return;
+        }
+        for (const auto& item : n)
+            if (auto code = int_value(item, std::string(key) + " element", min, 255))
+                out.push_back(static_cast<int>(*code));
+    };
+    codes("successExitCodes", spec.success_exit_codes, 0);
+    codes("warningExitCodes", spec.warning_exit_codes, 1);  // 0 is always a success
+    for (int code : spec.warning_exit_codes)
+        if (std::ranges::find(spec.success_exit_codes, code) != spec.success_exit_codes.end())
+            problem(root["warningExitCodes"], "exit code " + std::to_string(code) +
+                                                  " is in both successExitCodes and "
+                                                  "warningExitCodes; give it in one");
+    if (auto n = root["strictWarnings"])
+        spec.strict_warnings = bool_value(n, "strictWarnings").value_or(false);
+    if (auto n = root["pipeline"]) {
+        if (!n.IsSequence() || n.size() < 2)
+            problem(n,
+                    "pipeline must be a list of at least two commands, e.g. [[pg_dump, db], "
+                    "[restic, backup, --stdin]]");
+        else
+            for (const auto& stage : n) {
+                not_a_template(stage, "pipeline");
+                if (auto argv = command(stage)) spec.pipeline.push_back(std::move(*argv));
+            }
+        if (root["command"]) problem(n, "the spec has both command and pipeline: give one of them");
+        if (root["members"]) problem(n, "pipeline is for a single task, not a batch's members");
+    }
+    if (auto n = root["output"]) {
+        spec.output = string_value(n, "output", false).value_or("");
+        not_a_template(n, "output");
+        if (root["members"]) problem(n, "output is for a single task, not a batch's members");
+    }
 }
 
 void SpecReader::members(const YAML::Node& node, Spec& spec) {
@@ -475,7 +530,9 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
             return;
         }
     }
-    check_map(root, "the spec", kTopKeys);
+    std::vector<std::string_view> top_keys = kTopKeys;
+    top_keys.insert(top_keys.end(), kTaskKeys.begin(), kTaskKeys.end());
+    check_map(root, "the spec", top_keys);
     for (const char* key :
          {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
         if (auto n = root[key]) not_a_template(n, key);
@@ -488,6 +545,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
     if (auto n = root["command"]) spec.command = command(n).value_or(std::vector<std::string>{});
     if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
+    task_exit_codes(root, spec);
     if (auto n = root["statusFile"])
         spec.status_file = string_value(n, "statusFile", false).value_or("");
     if (auto n = root["showUrls"])

@@ -66,6 +66,8 @@ class SpecReader : public YamlReader {
                      const std::string& what = "hooks");
     /// The task command: a list of arguments.
     std::optional<std::vector<std::string>> command(const YAML::Node& n);
+    /// successExitCodes, warningExitCodes and strictWarnings into `spec`.
+    void task_exit_codes(const YAML::Node& root, Spec& spec);
     void members(const YAML::Node& node, Spec& spec);
     /// `monitor:`, a list of services to ping, as HTTP hooks added to `spec.hooks` (monitor.cpp).
     void monitors(const YAML::Node& node, Spec& spec);

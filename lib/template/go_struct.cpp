@@ -21,7 +21,9 @@ const std::vector<GoStruct>& structs() {
           {"Member", "member"},
           {"Hostname", "hostname"},
           {"StartTime", "startTime"},
-          {"Task", "task"}}},
+          {"Task", "task"},
+          {"RunId", "runId"},
+          {"Warnings", "warnings"}}},
         // Kubernetes' TypedLocalObjectReference: no omitempty.
         {"v1.TypedLocalObjectReference",
          {{"APIGroup", "apiGroup", false},
@@ -39,7 +41,19 @@ const std::vector<GoStruct>& structs() {
           {"Duration", "duration"},
           {"Error", "error"},
           {"ExitCode", "exitCode", true, false, true}}},
-        {"v1beta1.Task", {{"Command", "command"}}},
+        {"v1beta1.Task",
+         {{"Command", "command"},
+          {"Ran", "ran"},
+          {"ExitCode", "exitCode"},
+          {"Output", "output"},
+          {"Stdout", "stdout"},
+          {"Stderr", "stderr"},
+          {"Stages", "stages"}}},
+        // A pipeline's stage (.Task.Stages): stash-hook's own.
+        {"v1beta1.TaskStage",
+         {{"Command", "command"},
+          {"ExitCode", "exitCode", false, false, true},
+          {"Signal", "signal"}}},
     };
     return all;
 }

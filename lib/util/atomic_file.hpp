@@ -24,6 +24,8 @@ class AtomicFile {
     const std::string& error() const { return error_; }
 
     void write(std::string_view data);
+    /// The temporary file's descriptor (O_CLOEXEC), for a child to write into.
+    int fd() const { return fd_; }
     /// Flushes, fsyncs and renames over the target. Returns the first error seen.
     expected<void, std::string> commit();
 

@@ -43,6 +43,9 @@ good = [
     "nice: 10\nionice: best-effort:7\n",
     "monitor: [{type: healthchecks, url: 'https://hc-ping.com/x', required: true}]\n",
     "monitor: [{type: healthchecks, pingKey: k, slug: s}, {type: ntfy, url: 'http://n/t', tags: [a]}]\n",
+    "warningExitCodes: [3]\nsuccessExitCodes: [5]\nstrictWarnings: true\ndefaults: {skipExitCode: 75}\n",
+    "hooks:\n  preBackup: {skipExitCode: 75, exec: {command: [x]}}\n",
+    "pipeline: [[pg_dump, db], [gzip]]\noutput: /tmp/db.sql.gz\n",
     "containerRuntime: kubectl\npod: p\nhooks:\n  preBackup: {containerName: c, exec: {command: [x]}}\n",
 ]
 bad = [
@@ -64,6 +67,13 @@ bad = [
     "members: [{command: [x]}]\n",
     "containerRuntime: dokcer\n",
     "nice: 40\n",
+    "warningExitCodes: [0]\n",
+    "warningExitCodes: 3\n",
+    "hooks:\n  preBackup: {skipExitCode: 75, httpGet: {port: 80}}\n",
+    "hooks:\n  postBackup: {skipExitCode: 75, exec: {command: [x]}}\n",
+    "command: [x]\npipeline: [[a], [b]]\n",
+    "pipeline: [[a]]\n",
+    "pipeline: [[a], [b]]\nmembers: [{name: m, command: [x]}]\n",
     "ionice: realtime\n",
     "monitor: [{type: healthcheck, url: 'https://hc-ping.com/x'}]\n",
     "monitor: [{type: ntfy}]\n",

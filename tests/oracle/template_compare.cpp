@@ -64,10 +64,12 @@ tmpl::Value stash_fixture(const std::string& name) {
     facts.elapsed = std::chrono::seconds(10);
     facts.start_time = WallTime(std::chrono::seconds(1646741400));
     facts.command = {"restic", "backup", "/data"};
+    facts.task_ran = true;
     if (name == "stash-failed") {
         facts.phase = "Failed";
         facts.error = "failed to backup host-0. Reason: path not found";
         facts.exit_code = 3;
+        facts.session_exit_code = 3;
         facts.retry_left = 2;
     } else {
         facts.phase = "Succeeded";

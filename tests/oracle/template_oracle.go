@@ -69,8 +69,20 @@ type TargetStatus struct {
 	ExitCode interface{} `json:"exitCode,omitempty"`
 }
 
+type TaskStage struct {
+	Command  []string    `json:"command,omitempty"`
+	ExitCode interface{} `json:"exitCode"`
+	Signal   string      `json:"signal,omitempty"`
+}
+
 type Task struct {
-	Command []string `json:"command,omitempty"`
+	Command  []string    `json:"command,omitempty"`
+	Ran      bool        `json:"ran,omitempty"`
+	ExitCode int         `json:"exitCode,omitempty"`
+	Output   string      `json:"output,omitempty"`
+	Stdout   string      `json:"stdout,omitempty"`
+	Stderr   string      `json:"stderr,omitempty"`
+	Stages   []TaskStage `json:"stages,omitempty"`
 }
 
 type Summary struct {
@@ -85,6 +97,8 @@ type Summary struct {
 	Hostname  string                    `json:"hostname,omitempty"`
 	StartTime string                    `json:"startTime,omitempty"`
 	Task      Task                      `json:"task,omitempty"`
+	RunId     string                    `json:"runId,omitempty"`
+	Warnings  []string                  `json:"warnings,omitempty"`
 }
 
 // The same data as template_compare.cpp's stash_fixture() (a postBackup hook).
@@ -101,7 +115,8 @@ func stashFixture(phase, errText string, exit interface{}, retryLeft int32) inte
 		Stage:     "postBackup",
 		Hostname:  host,
 		StartTime: "2022-03-08T12:10:00Z",
-		Task:      Task{Command: []string{"restic", "backup", "/data"}},
+		Task:      Task{Command: []string{"restic", "backup", "/data"}, Ran: true, ExitCode: exit.(int)},
+		Warnings:  []string{},
 	}
 }
 
@@ -129,7 +144,7 @@ func fixtures() map[string]interface{} {
 		"succeeded":       summary("Succeeded", "", 0),
 		"stash-failed":    stashFixture("Failed", "failed to backup host-0. Reason: path not found", 3, 2),
 		"stash-succeeded": stashFixture("Succeeded", "", 0, 0),
-		"empty":     map[string]interface{}{},
+		"empty":           map[string]interface{}{},
 	}
 }
 
