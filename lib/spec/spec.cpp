@@ -172,7 +172,7 @@ std::vector<std::string> container_command(const Spec& spec, const std::string& 
             argv = {"kubectl", "exec",    pod.empty() ? kubectl_pod(spec, member) : pod,
                     "-c",      container, "-i"};
             if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
-            argv.push_back("--");
+            argv.emplace_back("--");
             break;
         case ContainerRuntime::None:
             return command;

@@ -29,8 +29,8 @@ struct LoopControl {
 
 class Executor {
   public:
-    Executor(const Value& root, const RenderLimits& limits) : root_(root), limits_(limits) {
-        vars_.push_back({"$", root});
+    Executor(const Value& root, const RenderLimits& limits) : limits_(limits) {
+        vars_.emplace_back("$", root);
     }
 
     void run(const List& list, const Value& dot, std::string& out) {
@@ -76,10 +76,10 @@ class Executor {
                         any = true;
                         const size_t inner = vars_.size();
                         if (node.pipe->decl.size() == 1)
-                            vars_.push_back({node.pipe->decl[0], elem});
+                            vars_.emplace_back(node.pipe->decl[0], elem);
                         if (node.pipe->decl.size() == 2) {
-                            vars_.push_back({node.pipe->decl[0], key});
-                            vars_.push_back({node.pipe->decl[1], elem});
+                            vars_.emplace_back(node.pipe->decl[0], key);
+                            vars_.emplace_back(node.pipe->decl[1], elem);
                         }
                         bool more = true;
                         try {
@@ -112,7 +112,6 @@ class Executor {
     }
 
   private:
-    const Value& root_;
     const RenderLimits& limits_;
     std::vector<std::pair<std::string, Value>> vars_;
     long steps_ = 0;
@@ -149,7 +148,7 @@ class Executor {
             if (pipe.assign) {
                 variable(pipe.decl[0], pipe.pos) = value;
             } else {
-                vars_.push_back({pipe.decl.back(), value});
+                vars_.emplace_back(pipe.decl.back(), value);
             }
         }
         return value;
