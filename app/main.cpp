@@ -63,9 +63,7 @@ std::optional<std::string> task_without_dashes(CLI::App& app, const CLI::ParseEr
     return "put -- before the task's command: stash-hook run [OPTIONS] --" + task;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
     using namespace stash_hook;
     CLI::App app{
         "stash-hook: run pre and post hooks around a backup or restore, and report one result.\n\n"
@@ -130,5 +128,17 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         return kExitUsage;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Nothing escapes main: a throw while reporting a failure (a logger that cannot
+    // write) still ends with the usage exit code, not std::terminate.
+    try {
+        return run_main(argc, argv);
+    } catch (...) {
+        return stash_hook::kExitUsage;
     }
 }

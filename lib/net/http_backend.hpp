@@ -24,8 +24,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 /// What a response may take (man page, HTTP HOOKS): the body is read up to
 /// kMaxBodyBytes and the rest left unread; the status line and headers may take
 /// kMaxHeaderBytes in all and kMaxHeaderFields lines, or the exchange fails.
-inline constexpr std::size_t kMaxBodyBytes = 10 * 1024;
-inline constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = std::size_t{10} * 1024;
+inline constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxHeaderFields = 100;
 
 /// One request, one response: redirects are the caller's (http_action.cpp).
@@ -88,10 +88,10 @@ struct ServerRequest {
 // of at most kServerMaxBody; otherwise it is left unread and the connection closed.
 inline constexpr int kServerMaxConnections =
     64;  // when full, the oldest still sending its head is dropped
-inline constexpr size_t kServerMaxHead = 16 * 1024;  // request line and headers: else 431
+inline constexpr size_t kServerMaxHead = size_t{16} * 1024;  // request line and headers: else 431
 inline constexpr int kServerHeadSeconds = 10;  // to send the request line and headers: else 408
 inline constexpr int kServerIoSeconds = 5;     // each read of the body, each write of the answer
-inline constexpr size_t kServerMaxBody = 64 * 1024;
+inline constexpr size_t kServerMaxBody = size_t{64} * 1024;
 
 struct ServerResponse {
     int status = 200;

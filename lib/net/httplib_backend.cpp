@@ -127,7 +127,7 @@ void count_tls_record(int write_p, int /*version*/, int content_type, const void
         return;
     const auto* header = static_cast<const unsigned char*>(buf);
     budget->bytes += (static_cast<size_t>(header[3]) << 8) | header[4];
-    if (budget->bytes > kMaxHeaderBytes + 32 * 1024) {
+    if (budget->bytes > kMaxHeaderBytes + size_t{32} * 1024) {
         budget->exceeded = true;
         ::shutdown(SSL_get_fd(ssl), SHUT_RDWR);
     }

@@ -379,7 +379,7 @@ void drain_until_exit(Child& child, const SpawnRequest& request, CapturedOutput*
     Escalation escalation(request, pid, child.start);
     bool exited = false;
     std::optional<Clock::time_point> linger_until;
-    constexpr size_t kBufferSize = 64 * 1024;
+    constexpr size_t kBufferSize = size_t{64} * 1024;
     const auto buffer =
         std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed: read() fills it
 

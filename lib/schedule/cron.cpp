@@ -239,7 +239,7 @@ int64_t CronSchedule::next_seconds(int64_t after) const {
     // times upwards, and stop once no later one can name an earlier instant.
     const auto [lowest, highest] = zone_.offset_range(after - 86400, after + 86400);
     int64_t wall = floor_div(after + lowest, 60) * 60;
-    const int64_t limit = wall + 5 * 366 * 86400LL;
+    const int64_t limit = wall + 5LL * 366 * 86400;
     std::optional<int64_t> best;
     int32_t bound = highest;
     auto consider = [&](int64_t t) {

@@ -71,7 +71,7 @@ struct PosixRule {
             const int64_t first = days_from_civil(y, static_cast<unsigned>(date.a), 1);
             const int wd_first =
                 static_cast<int>(((first + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
-            day = first + (date.c - wd_first + 7) % 7 + (date.b - 1) * 7;
+            day = first + (date.c - wd_first + 7) % 7 + int64_t{date.b - 1} * 7;
             const int64_t last = first + month_days(y, static_cast<unsigned>(date.a)) - 1;
             while (day > last) day -= 7;
         }
@@ -266,22 +266,22 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
         h.time * (width + 1) + h.type * 6 + h.chars + h.leap * (width + 4) + h.isstd + h.isut;
     if (pos + need > bytes.size()) return unexpected(bad);
     for (uint32_t k = 0; k < h.time; ++k) {
-        const size_t p = pos + k * width;
+        const size_t p = pos + size_t{k} * width;
         const int64_t t =
             width == 8 ? static_cast<int64_t>(static_cast<uint64_t>(u32(p)) << 32 | u32(p + 4))
                        : static_cast<int64_t>(static_cast<int32_t>(u32(p)));
         data->at.push_back(t);
     }
-    pos += h.time * width;
+    pos += size_t{h.time} * width;
     for (uint32_t k = 0; k < h.time; ++k) {
         const auto idx = static_cast<uint8_t>(bytes[pos + k]);
         if (idx >= h.type) return unexpected(bad);
         data->type_of.push_back(idx);
     }
     pos += h.time;
-    const size_t chars_at = pos + h.type * 6;
+    const size_t chars_at = pos + size_t{h.type} * 6;
     for (uint32_t k = 0; k < h.type; ++k) {
-        const size_t p = pos + k * 6;
+        const size_t p = pos + size_t{k} * 6;
         const auto off = static_cast<int32_t>(u32(p));
         size_t a = static_cast<unsigned char>(bytes[p + 5]);
         std::string abbrev;
@@ -290,7 +290,7 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
                                  strnlen(bytes.c_str() + chars_at + a, h.chars - a));
         data->types.push_back({off, abbrev});
     }
-    pos += need - h.time * (width + 1);
+    pos += need - size_t{h.time} * (width + 1);
     if (width == 8 && pos < bytes.size() && bytes[pos] == '\n') {
         const size_t end = bytes.find('\n', pos + 1);
         if (end != std::string::npos && end > pos + 1)
@@ -304,7 +304,7 @@ expected<std::shared_ptr<TimeZone::Data>, std::string> parse_tzif(const std::str
 /// (`TZ=/dev/zero`) or anything past 256 KiB is refused, never read without end.
 expected<std::shared_ptr<TimeZone::Data>, std::string> read_tzif(const std::string& path,
                                                                  const std::string& name) {
-    constexpr size_t kMaxZoneFile = 256 * 1024;
+    constexpr size_t kMaxZoneFile = size_t{256} * 1024;
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return unexpected(std::string(std::strerror(errno)));
     struct stat st {};
@@ -407,7 +407,7 @@ std::pair<int32_t, int32_t> TimeZone::offset_range(int64_t lo, int64_t hi) const
 TimeZone::Local TimeZone::resolve(int64_t wall) const {
     // Offsets lie within a day of each other, so every instant naming `wall` is within
     // [wall - 2 days, wall + 2 days]; try each offset in force there.
-    const int64_t lo = wall - 2 * 86400, hi = wall + 2 * 86400;
+    const int64_t lo = wall - int64_t{2} * 86400, hi = wall + int64_t{2} * 86400;
     const std::vector<int64_t> changes = data_->changes(lo, hi);
     std::set<int32_t> offsets{data_->info_at(lo).offset};
     for (int64_t c : changes) offsets.insert(data_->info_at(c).offset);

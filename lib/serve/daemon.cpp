@@ -244,7 +244,7 @@ class Daemon {
     /// Starts a session on the worker thread. Returns its name.
     std::string start_locked(const std::string& why, std::unique_lock<std::mutex>& lock) {
         const std::shared_ptr<const Spec> spec = spec_;
-        const std::string name = make_session_name(spec->name, SystemClock::now());
+        std::string name = make_session_name(spec->name, SystemClock::now());
         running_ = true;
         sessions_.emplace_back(name, nlohmann::ordered_json{{"apiVersion", "stash-hook/v1"},
                                                             {"name", name},

@@ -12,7 +12,7 @@
 
 namespace stash_hook {
 
-inline constexpr size_t kMaxEnvFileBytes = 64 * 1024;
+inline constexpr size_t kMaxEnvFileBytes = size_t{64} * 1024;
 
 /// KEY=VALUE lines as systemd's EnvironmentFile= reads them: blank lines and lines
 /// starting with # or ; are skipped, whitespace around KEY and before VALUE and after

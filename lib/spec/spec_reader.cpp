@@ -473,6 +473,15 @@ void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
     }
 }
 
+void SpecReader::session_retries(const YAML::Node& node, const std::string& what,
+                                 const std::string& attempts_key, SessionRetries& retries) {
+    if (auto n = node[attempts_key])
+        retries.attempts =
+            static_cast<int>(int_value(n, what + "." + attempts_key, 0, 100).value_or(0));
+    if (auto n = node["delay"])
+        retries.delay = duration_value(n, what + ".delay", true).value_or(retries.delay);
+}
+
 void SpecReader::members(const YAML::Node& node, Spec& spec) {
     if (!node.IsSequence() || node.size() == 0) {
         problem(node, "members must be a non-empty list of {name, command, hooks, timeout}");
@@ -621,14 +630,8 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                     spec.secret_env.push_back(*s);
     }
     if (auto n = root["retries"]) {
-        if (check_map(n, "retries", kSessionRetryKeys)) {
-            if (auto a = n["attempts"])
-                spec.retries.attempts =
-                    static_cast<int>(int_value(a, "retries.attempts", 0, 100).value_or(0));
-            if (auto d = n["delay"])
-                spec.retries.delay =
-                    duration_value(d, "retries.delay", true).value_or(spec.retries.delay);
-        }
+        if (check_map(n, "retries", kSessionRetryKeys))
+            session_retries(n, "retries", "attempts", spec.retries);
     }
     if (auto n = root["capture"]) {  // true: stderr; or {stdout, stderr, limit} (man page, SPEC)
         if (n.IsScalar()) {

@@ -84,6 +84,9 @@ class SpecReader : public YamlReader {
     void hook_defaults(const YAML::Node& node);
     /// A hook's (or `defaults:`') timeout, retry and onError into `h`, keeping what is unset.
     void hook_settings(const YAML::Node& node, Hook& h, const std::string& what);
+    /// A session's retries: `attempts_key` (0 to 100) and `delay` of `node`, named `what`.KEY.
+    void session_retries(const YAML::Node& node, const std::string& what,
+                         const std::string& attempts_key, SessionRetries& retries);
     Hook defaults_;                   // only timeout, retry and on_error are used
     bool in_container_hook_ = false;  // the hook being read has containerName
     bool show_urls_ = false;  // the spec's showUrls: each HTTP hook's showUrl unless it has one

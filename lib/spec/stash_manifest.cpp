@@ -97,14 +97,8 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
     // Stash's limit on a whole BackupSession or RestoreSession: here the task's timeout.
     if (auto n = body["timeOut"]) spec.timeout = duration_value(n, "spec.timeOut", false);
     // Stash re-runs a failed session maxRetry times, delay apart (man page, STASH MANIFESTS).
-    if (auto n = body["retryConfig"]; n && n.IsMap()) {
-        if (auto m = n["maxRetry"])
-            spec.retries.attempts =
-                static_cast<int>(int_value(m, "spec.retryConfig.maxRetry", 0, 100).value_or(0));
-        if (auto d = n["delay"])
-            spec.retries.delay =
-                duration_value(d, "spec.retryConfig.delay", true).value_or(spec.retries.delay);
-    }
+    if (auto n = body["retryConfig"]; n && n.IsMap())
+        session_retries(n, "spec.retryConfig", "maxRetry", spec.retries);
     if (!batch) return;
     const YAML::Node list = body["members"];
     if (!list || !list.IsSequence() || list.size() == 0) {

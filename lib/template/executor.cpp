@@ -33,7 +33,7 @@ class Executor {
     Executor(const Value& root, const List& main, const Templates& templates,
              const RenderLimits& limits)
         : root_(root), main_(main), templates_(templates), limits_(limits) {
-        vars_.push_back({"$", root});
+        vars_.emplace_back("$", root);
     }
 
     void run(const List& list, const Value& dot, std::string& out) {
@@ -84,10 +84,10 @@ class Executor {
                         any = true;
                         const size_t inner = vars_.size();
                         if (node.pipe->decl.size() == 1)
-                            vars_.push_back({node.pipe->decl[0], elem});
+                            vars_.emplace_back(node.pipe->decl[0], elem);
                         if (node.pipe->decl.size() == 2) {
-                            vars_.push_back({node.pipe->decl[0], key});
-                            vars_.push_back({node.pipe->decl[1], elem});
+                            vars_.emplace_back(node.pipe->decl[0], key);
+                            vars_.emplace_back(node.pipe->decl[1], elem);
                         }
                         bool more = true;
                         try {
@@ -181,7 +181,7 @@ class Executor {
             if (pipe.assign) {
                 variable(pipe.decl[0], pipe.pos) = value;
             } else {
-                vars_.push_back({pipe.decl.back(), value});
+                vars_.emplace_back(pipe.decl.back(), value);
             }
         }
         return value;

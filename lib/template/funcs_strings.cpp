@@ -10,16 +10,24 @@ namespace stash_hook::tmpl {
 
 namespace {
 
-Value fn_quote(Call& c) {
+/// quote, squote and cat: the arguments but nil, each spelled by `spell`, joined by spaces.
+template <typename Spell>
+std::string join_non_nil(const std::vector<Value>& args, Spell spell) {
     std::string s;
     bool first = true;
-    for (const auto& v : c.args) {
+    for (const auto& v : args) {
         if (v.is_null()) continue;
         if (!first) s += ' ';
         first = false;
-        s += go_quote(v.is_string() ? v.get<std::string>() : sprint_value(v));
+        s += spell(v);
     }
     return s;
+}
+
+Value fn_quote(Call& c) {
+    return join_non_nil(c.args, [](const Value& v) {
+        return go_quote(v.is_string() ? v.get<std::string>() : sprint_value(v));
+    });
 }
 
 Value fn_trunc(Call& c) {  // trunc N S: the first N bytes, or the last -N
@@ -110,28 +118,10 @@ Value fn_nospace(Call& c) {
 }
 
 Value fn_squote(Call& c) {
-    std::string s;
-    bool first = true;
-    for (const auto& v : c.args) {
-        if (v.is_null()) continue;
-        if (!first) s += ' ';
-        first = false;
-        s += "'" + strval(v) + "'";
-    }
-    return s;
+    return join_non_nil(c.args, [](const Value& v) { return "'" + strval(v) + "'"; });
 }
 
-Value fn_cat(Call& c) {
-    std::string s;
-    bool first = true;
-    for (const auto& v : c.args) {
-        if (v.is_null()) continue;
-        if (!first) s += ' ';
-        first = false;
-        s += sprint_value(v);
-    }
-    return s;
-}
+Value fn_cat(Call& c) { return join_non_nil(c.args, sprint_value); }
 
 std::string indent(int64_t spaces, const std::string& s) {
     if (spaces < 0 || static_cast<uint64_t>(spaces) > kMaxBytes) return s;

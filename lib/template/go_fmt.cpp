@@ -592,6 +592,9 @@ class Printer {
         }
     }
 
+    // The C format is built from the Go verb and precision, so not a literal (-Wformat=2).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
     /// strconv.AppendFloat for the forms fmt asks for, signed ("+1.5", "-2").
     static std::string append_float(double d, char verb, int prec) {
         if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
@@ -632,6 +635,7 @@ class Printer {
         out.resize(static_cast<size_t>(std::max(n, 0)));
         return sign + out;
     }
+#pragma GCC diagnostic pop
 
     void fmt_float(double d, char verb, int prec) {
         if (prec_present_) prec = prec_;

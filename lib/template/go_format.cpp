@@ -6,6 +6,7 @@
 
 #include "template/ast.hpp"
 #include "template/go_struct.hpp"
+#include "util/json_escape.hpp"
 #include "util/utf8.hpp"
 
 namespace stash_hook::tmpl {
@@ -109,66 +110,6 @@ std::string print_value(const Value& v) {
 /// fmt's %v inside printf: nil is "<nil>" there.
 std::string sprint_value(const Value& v) { return v.is_null() ? "<nil>" : print_value(v); }
 
-void append_utf8_json_escaped(std::string& out, std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    for (size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            switch (c) {
-                case '"':
-                    out += "\\\"";
-                    break;
-                case '\\':
-                    out += "\\\\";
-                    break;
-                case '\n':
-                    out += "\\n";
-                    break;
-                case '\r':
-                    out += "\\r";
-                    break;
-                case '\t':
-                    out += "\\t";
-                    break;
-                case '<':
-                    out += "\\u003c";
-                    break;
-                case '>':
-                    out += "\\u003e";
-                    break;
-                case '&':
-                    out += "\\u0026";
-                    break;
-                default:
-                    if (c < 0x20) {
-                        out += "\\u00";
-                        out += hex[c >> 4];
-                        out += hex[c & 15];
-                    } else {
-                        out += static_cast<char>(c);
-                    }
-            }
-            ++i;
-            continue;
-        }
-        // Invalid bytes become U+FFFD, as in Go.
-        const size_t len = utf8_sequence_length(s, i);
-        if (len == 0) {
-            out += "\\ufffd";
-            ++i;
-            continue;
-        }
-        const std::string_view seq = s.substr(i, len);
-        if (seq == "\xE2\x80\xA8")
-            out += "\\u2028";
-        else if (seq == "\xE2\x80\xA9")
-            out += "\\u2029";
-        else
-            out += seq;
-        i += len;
-    }
-}
-
 void write_go_json(std::string& out, const Value& v) {
     switch (v.type()) {
         case Value::value_t::null:
@@ -210,7 +151,7 @@ void write_go_json(std::string& out, const Value& v) {
         }
         case Value::value_t::string:
             out += '"';
-            append_utf8_json_escaped(out, v.get_ref<const std::string&>());
+            append_escaped(out, v.get_ref<const std::string&>(), Escape::GoJson);
             out += '"';
             break;
         case Value::value_t::array:
@@ -232,7 +173,7 @@ void write_go_json(std::string& out, const Value& v) {
                 if (!first) out += ',';
                 first = false;
                 out += '"';
-                append_utf8_json_escaped(out, it.key());
+                append_escaped(out, it.key(), Escape::GoJson);
                 out += "\":";
                 write_go_json(out, it.value());
             }
@@ -245,50 +186,7 @@ void write_go_json(std::string& out, const Value& v) {
 }
 
 /// Go's strconv.Quote, for printable ASCII and valid UTF-8 (kept as is).
-std::string go_quote(std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\a':
-                out += "\\a";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\v':
-                out += "\\v";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += "\\x";
-                    out += hex[c >> 4];
-                    out += hex[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
+std::string go_quote(std::string_view s) { return "\"" + escaped(s, Escape::GoQuote) + "\""; }
 
 bool is_number(const Value& v) { return v.is_number(); }
 

@@ -476,6 +476,7 @@ class Parser {
     }
 
     // `keyword` by value: parse_list replaces tokens_, which a reference would point into.
+    // NOLINTNEXTLINE(performance-unnecessary-value-param): by value on purpose, as said.
     Node parse_control(const std::string keyword, size_t open) {
         const Nesting nesting(depth_, open);
         Node node;

@@ -38,9 +38,12 @@ template <typename T, typename E>
 class expected {
   public:
     expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
-    template <typename U = T>
-    requires std::is_constructible_v<T, U&&> expected(U&& value)
-        : v_(std::in_place_index<0>, std::forward<U>(value)) {}
+    // enable_if, not requires: clang-tidy 14 sees only the former as keeping the copy and
+    // move constructors reachable (bugprone-forwarding-reference-overload).
+    template <typename U = T,
+              typename = std::enable_if_t<!std::is_same_v<std::remove_cvref_t<U>, expected> &&
+                                          std::is_constructible_v<T, U&&> > >
+    expected(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}
     template <typename G>
     expected(unexpected<G> u) : v_(std::in_place_index<1>, std::move(u).error()) {}
 

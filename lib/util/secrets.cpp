@@ -1,9 +1,10 @@
 #include "util/secrets.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <mutex>
 #include <vector>
+
+#include "util/json_escape.hpp"
 
 namespace stash_hook::secrets {
 namespace {
@@ -36,49 +37,10 @@ std::string_view trimmed(std::string_view s) {
     return s.substr(begin, s.find_last_not_of(" \t\r\n\f\v") - begin + 1);
 }
 
-/// `s` as it appears inside a JSON string (what nlohmann::json's dump writes).
-std::string json_escaped(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
-
 void add_locked(std::string_view value) {
     value = trimmed(value);
     if (value.size() < kMinLength) return;
-    for (std::string spelling : {std::string(value), json_escaped(value)})
+    for (std::string spelling : {std::string(value), escaped(value, Escape::Json)})
         if (std::find(g_secrets.begin(), g_secrets.end(), spelling) == g_secrets.end())
             g_secrets.push_back(std::move(spelling));
 }

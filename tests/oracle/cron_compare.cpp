@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "corpus.hpp"
 #include "schedule/cron.hpp"
 
 using namespace stash_hook;
@@ -69,13 +70,7 @@ int main(int argc, char** argv) {
     }
     std::ifstream corpus(argv[1]), oracle(argv[2]);
     int lines = 0, agreed = 0, documented = 0, failures = 0;
-    for (std::string line; std::getline(corpus, line);) {
-        if (line.empty() || line[0] == '#') continue;
-        std::string theirs;
-        if (!std::getline(oracle, theirs)) {
-            std::cerr << "the oracle's output ends early at: " << line << "\n";
-            return 1;
-        }
+    for (std::string line, theirs; next_case(corpus, oracle, line, theirs);) {
         const auto f = split_tabs(line);
         if (f.size() < 3) {
             std::cerr << "bad corpus line: " << line << "\n";

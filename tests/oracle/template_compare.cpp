@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "corpus.hpp"
 #include "spec/hook_template.hpp"
 #include "template/template.hpp"
 
@@ -138,13 +139,7 @@ int main(int argc, char** argv) {
     }
     int cases = 0, agreed = 0, documented = 0, failures = 0;
     std::set<std::string> seen;
-    for (std::string line; std::getline(corpus, line);) {
-        if (line.empty() || line[0] == '#') continue;
-        std::string theirs;
-        if (!std::getline(oracle, theirs)) {
-            std::cerr << "the oracle's output ends early at: " << line << "\n";
-            return 1;
-        }
+    for (std::string line, theirs; next_case(corpus, oracle, line, theirs);) {
         const size_t tab = line.find('\t');
         if (tab == std::string::npos) {
             std::cerr << "bad corpus line: " << line << "\n";
