@@ -135,7 +135,7 @@ monitor:
     REQUIRE(reqs.size() == 1);
     CHECK(reqs[0].path.rfind("/" + kUuid + "/1?rid=", 0) == 0);
     CHECK(reqs[0].body.find("exit code 1") != std::string::npos);
-    CHECK(reqs[0].body.find("output:\nFatal: unable to open repository\n") != std::string::npos);
+    CHECK(reqs[0].body.find("output:\nFatal: unable to open repository") != std::string::npos);
 }
 
 TEST_CASE("a dead monitor is a warning, not a failure, unless required, 4xx is not retried") {
