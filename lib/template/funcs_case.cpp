@@ -267,7 +267,11 @@ Word next_word(std::string_view str) {
     Word w;
     if (str.empty()) return w;
     std::string_view rest = str;
-    auto [r, size] = next_valid(rest, kReplacement);
+    // Plain variables, not a structured binding: the lambda below captures them (clang 14,
+    // which builds the fuzzers, refuses to capture a binding).
+    int32_t r = 0;
+    size_t size = 0;
+    std::tie(r, size) = next_valid(rest, kReplacement);
     size_t offset = size;
     if (r == kReplacement) return {WordType::Invalid, str.substr(0, offset), str.substr(offset)};
     // Takes runes while `keep` holds for them.
