@@ -67,7 +67,9 @@ monitor:
     std::smatch start_rid, end_rid;
     REQUIRE(std::regex_search(reqs[0].path, start_rid, kRid));
     REQUIRE(std::regex_search(reqs[1].path, end_rid, kRid));
-    CHECK(start_rid[1] == end_rid[1]);
+    // Copied out: the match results point into reqs, which is reassigned below.
+    const std::string rid = start_rid[1].str();
+    CHECK(rid == end_rid[1].str());
     CHECK(reqs[1].body.find("Succeeded") != std::string::npos);
     const std::string status = test::read_file(dir / "status.json");
     CHECK(test::read_json(dir / "status.json")["warnings"] == nlohmann::json::array());
@@ -82,7 +84,7 @@ monitor:
     REQUIRE(reqs.size() == 4);
     std::smatch again;
     REQUIRE(std::regex_search(reqs[2].path, again, kRid));
-    CHECK(again[1] != start_rid[1]);
+    CHECK(again[1].str() != rid);
 }
 
 TEST_CASE("healthchecks: a failed task pings the exit-status endpoint, ping key and slug") {
