@@ -497,15 +497,22 @@ void SpecReader::members(const YAML::Node& node, Spec& spec) {
         for (const char* key : {"name", "command"})
             if (auto n = m[key])
                 not_a_template(n, key == std::string_view("name") ? "member name" : key);
-        if (!member.name.empty() && !names.insert(member.name).second)
-            problem(m["name"], "two members are named " + quote(member.name));
         member.target = {"", "", member.name};
-        if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
         if (auto n = m["timeout"]) member.timeout = duration_value(n, "member timeout", false);
-        if (auto n = m["hooks"])
-            member.hooks = hooks(n, kStageKeys, "member " + quote(member.name) + " hooks");
-        spec.members.push_back(std::move(member));
+        add_member(m, m["name"], std::move(member), names, kStageKeys, "", spec);
     }
+}
+
+void SpecReader::add_member(const YAML::Node& m, const YAML::Node& name_node, Member member,
+                            std::set<std::string>& names,
+                            const std::vector<std::string_view>& stage_keys,
+                            const std::string& rename_hint, Spec& spec) {
+    if (!member.name.empty() && !names.insert(member.name).second)
+        problem(name_node, "two members are named " + quote(member.name) + rename_hint);
+    if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
+    if (auto n = m["hooks"])
+        member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
+    spec.members.push_back(std::move(member));
 }
 
 void SpecReader::top(const YAML::Node& root, Spec& spec) {

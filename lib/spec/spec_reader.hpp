@@ -4,6 +4,7 @@
 // lib/spec; callers use spec_loader.hpp.
 
 #include <map>
+#include <set>
 
 #include "spec/yaml_reader.hpp"
 
@@ -69,6 +70,12 @@ class SpecReader : public YamlReader {
     /// successExitCodes, warningExitCodes and strictWarnings into `spec`.
     void task_exit_codes(const YAML::Node& root, Spec& spec);
     void members(const YAML::Node& node, Spec& spec);
+    /// What every batch member has, ours (`members:`) or a Stash batch's (`spec.members`):
+    /// a name unique among `names` (a clash reported at `name_node`, with `rename_hint`),
+    /// `command:` and `hooks:` of `m`; then `member` joins spec.members.
+    void add_member(const YAML::Node& m, const YAML::Node& name_node, Member member,
+                    std::set<std::string>& names, const std::vector<std::string_view>& stage_keys,
+                    const std::string& rename_hint, Spec& spec);
     /// `monitor:`, a list of services to ping, as HTTP hooks added to `spec.hooks` (monitor.cpp).
     void monitors(const YAML::Node& node, Spec& spec);
     /// Parses and checks each template string of `h` against the template data, naming `what`.

@@ -121,12 +121,7 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
             problem(m, "member needs target.alias or target.ref.name to be named");
             continue;
         }
-        if (!names.insert(member.name).second)
-            problem(m, "two members are named " + quote(member.name) + "; give one a target.alias");
-        if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
-        if (auto n = m["hooks"])
-            member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
-        spec.members.push_back(std::move(member));
+        add_member(m, m, std::move(member), names, stage_keys, "; give one a target.alias", spec);
     }
     // Stash runs a batch's members one after another unless executionOrder is Parallel.
     if (auto n = body["executionOrder"]) {
