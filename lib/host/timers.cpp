@@ -242,7 +242,7 @@ expected<std::string, std::string> crontab_entry(const Spec& spec, const Generat
     line += set_list(fields->minutes, 0, "-") + " " + set_list(fields->hours, 0, "-") + " ";
     // robfig and cron agree: either day matching is enough when both are restricted,
     // and a * leaves the other alone. Written as numbers, a */2 is not a * to cron.
-    auto restricted = [](std::string list, const char* all) {
+    auto restricted = [](const std::string& list, const char* all) {
         return list == "*" ? std::string(all) : list;
     };
     line += (fields->any_day ? "*" : restricted(set_list(fields->days, 1, "-"), "1-31")) + " " +

@@ -89,7 +89,7 @@ void StreamForwarder::finish(Duration linger) {
 }
 
 void StreamForwarder::run() {
-    constexpr size_t kBufferSize = 256 * 1024;
+    constexpr size_t kBufferSize = size_t{256} * 1024;
     const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);
     struct stat st {};
     const bool small_steps = fstat(destination_, &st) != 0 || !S_ISREG(st.st_mode);

@@ -147,7 +147,7 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
                                    quote(*type_name));
             continue;
         }
-        const std::string type = *type_name;
+        const std::string& type = *type_name;
         std::string name = type;
         if (auto n = m["name"]) name = string_value(n, label + ".name", false).value_or(name);
         if (!names.insert(name).second) {

@@ -18,15 +18,15 @@ void check_runnable_or_throw(const Spec& spec) {
         problems.push_back(spec.path + ": lockWait " + format_duration(spec.lock_wait) +
                            " needs a file to lock: give lock: in the spec or --lock FILE");
     if (!spec.pipeline.empty() && !spec.command.empty())
-        problems.push_back(
+        problems.emplace_back(
             "the spec has pipeline: and the command line a command after --: give "
             "one of them (without -- the pipeline runs)");
     if (!spec.pipeline.empty() && (spec.capture.enabled() || spec.quiet_unless_failed))
-        problems.push_back(
+        problems.emplace_back(
             "capture and quietUnlessFailed (or --capture, --quiet-unless-failed) do not apply to a "
             "pipeline yet: capture inside it (e.g. a stage's 2> file) or run one command");
     if (spec.is_batch() && !spec.output.empty())
-        problems.push_back("output (or --output) is for a single task, not a batch's members");
+        problems.emplace_back("output (or --output) is for a single task, not a batch's members");
     if (!spec.is_batch() && spec.command.empty() && spec.pipeline.empty())
         problems.push_back("no command to run: give one after -- (stash-hook run -f " + spec.path +
                            " -- restic backup /data) or set command: in the spec");

@@ -163,9 +163,9 @@ std::vector<std::string> kubectl_exec(const Spec& spec, const std::string& pod,
                                       const std::vector<std::string>& command) {
     std::vector<std::string> argv = {"kubectl", "exec", pod};
     if (!container.empty()) argv.insert(argv.end(), {"-c", container});
-    argv.push_back("-i");
+    argv.emplace_back("-i");
     if (!spec.ns.empty()) argv.insert(argv.end(), {"-n", spec.ns});
-    argv.push_back("--");
+    argv.emplace_back("--");
     argv.insert(argv.end(), command.begin(), command.end());
     return argv;
 }

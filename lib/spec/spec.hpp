@@ -162,7 +162,7 @@ struct SessionRetries {
 struct OutputCapture {
     bool stdout_tail = false;
     bool stderr_tail = false;
-    size_t limit = 10 * 1024;  // bytes kept of each stream, and of both interleaved
+    size_t limit = size_t{10} * 1024;  // bytes kept of each stream, and of both interleaved
     bool enabled() const { return stdout_tail || stderr_tail; }
 };
 

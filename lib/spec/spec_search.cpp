@@ -21,7 +21,7 @@ std::vector<std::string> spec_search_dirs() {
         }
         return dirs;
     }
-    dirs.push_back("/etc/stash-hook");
+    dirs.emplace_back("/etc/stash-hook");
     if (geteuid() != 0) {
         if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/')
             dirs.push_back(std::string(xdg) + "/stash-hook");
