@@ -199,7 +199,9 @@ std::string ReceivedRequest::header(const std::string& name) const {
 }
 
 TestHttpServer::TestHttpServer() {
-    server_.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+    // Recorded after the handler, before the response is written (httplib's logger runs
+    // after it is sent, so a client's next request could be recorded first).
+    server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response&) {
         ReceivedRequest r;
         r.method = req.method;
         r.path = req.target;
