@@ -153,6 +153,18 @@ hooks:
     CHECK(contains(r.out, "   httpPost.httpHeaders Authorization: Bearer ***\n"));
     CHECK(contains(r.out, "   httpPost.httpHeaders X-Session: Failed\n"));
     CHECK(contains(r.out, R"(   httpPost.body: {"db": "***", "phase": "Failed"})"));
+
+    // A monitor's URL parts (its uuid, topic, webhook key) are secrets too.
+    auto monitors =
+        run_cli({"render", "-f", std::string(STASH_HOOK_FIXTURES) + "/../../examples/monitors.yaml",
+                 "--phase", "Failed"});
+    CHECK(monitors.exit_code == 0);
+    CHECK(contains(monitors.out, "failure\": httpPost https://hc-ping.com:443/***\n"));
+    for (const char* secret : {"00000000-0000-4000-8000-000000000000", "example-backups-topic",
+                               "XXXXXXXXXXXXXXXXXXXXXXXX", "IncomingWebhook"}) {
+        CAPTURE(secret);
+        CHECK_FALSE(contains(monitors.out, secret));
+    }
 }
 
 TEST_CASE("render reports a template that fails, with its hook and field, and exits 1") {
