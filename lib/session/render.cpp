@@ -132,6 +132,9 @@ class RenderWriter {
             limits.env_read = [](std::string_view, std::string_view value) { secrets::add(value); };
             auto out = tmpl::render_string(text, data, limits);
             if (out) {
+                const auto* http = std::get_if<HttpAction>(&h.action);
+                if (http && !http->show_url && where.ends_with(".path"))
+                    secrets::add(*out);  // hidden, as render_hook hides it when the hook renders
                 write_field(out_, indent, where, *out);
                 continue;
             }

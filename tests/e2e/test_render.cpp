@@ -175,6 +175,8 @@ TEST_CASE("render reports a template that fails, with its hook and field, and ex
       exec: {command: [echo, "{{ index .Task.Command 7 }}", "{{ .Status.Phase }}"]}
     - name: good
       exec: {command: [echo, "{{ .Status.Phase }}"]}
+    - name: half
+      httpPost: {host: 127.0.0.1, port: 9, path: "/p/{{ .Status.Phase }}-s3cretpath", body: "{{ fail \"no\" }}"}
 )");
     auto r = run_cli({"render", "-f", dir / "s.yaml", "--phase", "Failed", "--", "true"});
     CHECK(r.exit_code == 1);
@@ -185,6 +187,9 @@ TEST_CASE("render reports a template that fails, with its hook and field, and ex
     CHECK(contains(r.err,
                    "failed to render the template in exec.command[1] of postBackup hook "
                    "\"bad\": template:1:4: index out of range: 7"));
+    // The path still renders, hidden as when the whole hook renders; the body fails.
+    CHECK(contains(r.out, "   httpPost.path: ***\n   httpPost.body: error: "));
+    CHECK_FALSE(contains(r.out, "s3cretpath"));
 
     // A spec that does not load is 125, as for every command.
     test::write_file(dir / "bad.yaml",
