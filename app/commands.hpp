@@ -27,6 +27,7 @@ using Invocation = std::function<int()>;
 void register_run(CLI::App& app, Invocation& chosen);
 void register_validate(CLI::App& app, Invocation& chosen);
 void register_plan(CLI::App& app, Invocation& chosen);
+void register_render(CLI::App& app, Invocation& chosen);
 void register_hook(CLI::App& app, Invocation& chosen);
 void register_version(CLI::App& app, Invocation& chosen);
 void register_serve(CLI::App& app, Invocation& chosen);

@@ -88,6 +88,7 @@ int run_main(int argc, char** argv) {
     app::register_run(app, chosen);
     app::register_validate(app, chosen);
     app::register_plan(app, chosen);
+    app::register_render(app, chosen);
     app::register_hook(app, chosen);
     app::register_serve(app, chosen);
     app::register_version(app, chosen);

@@ -39,19 +39,19 @@ _stash_hook() {
     local cur prev words cword
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="run validate plan hook serve list generate version"
+    local commands="run validate plan render hook serve list generate version"
     local global_opts="-h --help --version -v --verbose -q --quiet --log-format --log-level"
 
     local cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            run | validate | plan | hook | serve | list | generate | version) cmd=${COMP_WORDS[i]}; break ;;
+            run | validate | plan | render | hook | serve | list | generate | version) cmd=${COMP_WORDS[i]}; break ;;
             --) ;;
         esac
     done
 
-    # After "run ... --" the rest is the task's command line.
-    if [[ $cmd == run ]]; then
+    # After "run ... --" (or "render ... --") the rest is the task's command line.
+    if [[ $cmd == run || $cmd == render ]]; then
         for ((i = 1; i < COMP_CWORD; i++)); do
             if [[ ${COMP_WORDS[i]} == -- ]]; then
                 if ((i + 1 == COMP_CWORD)); then
@@ -64,6 +64,16 @@ _stash_hook() {
                 return
             fi
         done
+    fi
+
+    # render's --output, --error and --exit-code take text, not files.
+    if [[ $cmd == render ]]; then
+        case $prev in
+            --output | --error | --exit-code) return ;;
+            --phase) COMPREPLY=($(compgen -W "Succeeded Failed Skipped" -- "$cur")); return ;;
+            --stage) COMPREPLY=($(compgen -W "preBackup postBackup preRestore postRestore" -- "$cur")); return ;;
+            --duration) COMPREPLY=($(compgen -W "30s 5m 1h 2h" -- "$cur")); return ;;
+        esac
     fi
 
     case $prev in
@@ -94,6 +104,8 @@ _stash_hook() {
                    --container-runtime --capture --quiet-unless-failed --dry-run --output --strict-warnings --" ;;
         validate) opts="-f --spec" ;;
         plan) opts="-f --spec --kind" ;;
+        render) opts="-f --spec --phase --stage --exit-code --error --output --duration --kind --member
+                      --container-runtime --pod --namespace --" ;;
         hook)
             opts="-f --spec --phase --member --container-runtime"
             local given=""  # one STAGE: not offered again once given

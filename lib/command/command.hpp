@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "session/render.hpp"
 #include "session/session_result.hpp"
 #include "spec/spec.hpp"
 #include "util/duration.hpp"
@@ -91,5 +92,16 @@ int validate_command(const std::string& spec_path, const Overrides& overrides = 
 
 /// `stash-hook plan`: what a session would run, in order.
 int plan_command(const std::string& spec_path, const Overrides& overrides);
+
+struct RenderSettings {
+    std::string spec_path;
+    Overrides overrides;  // kind, the task (after --), members, container flags
+    RenderOptions options;
+};
+
+/// `stash-hook render`: each hook's templated strings as they render for a phase, secrets
+/// masked; nothing is sent or run. 0, or 1 when a string failed to render (each logged);
+/// an invalid spec throws Error (125), as everywhere (man page, RENDER).
+int render_command(const RenderSettings& settings);
 
 }  // namespace stash_hook

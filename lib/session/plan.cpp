@@ -118,29 +118,15 @@ class PlanWriter {
     std::string write() {
         out_ << paint("session " + spec_.name, "1") << " (" << to_string(spec_.kind) << ", spec "
              << spec_.path << ")\n";
-        const Member* member = nullptr;
-        int saved = 0;
-        for (const PlanStep& step : plan_steps(spec_)) {
-            if (step.member != member) {
-                if (member == nullptr) {
-                    out_ << step_++ << ". members, " << spec_.parallelism << " at a time:\n";
-                    saved = step_;
-                }
-                member = step.member;
-                if (member == nullptr) {
-                    step_ = saved;
-                } else {
-                    out_ << "   " << paint("member " + member->name, "1") << ":\n";
-                    step_ = 1;
-                }
-            }
-            const std::string indent = member ? "     " : "";
-            const std::string scope = spec_.is_batch() && !member ? "global " : "";
-            if (step.hook)
-                hook(*step.hook, indent, scope, member);
-            else
-                task(step.command, step.timeout, indent);
-        }
+        walk_plan(spec_, out_, colour_,
+                  [this](const PlanStep& step, int number, const std::string& indent) {
+                      step_ = number;
+                      const std::string scope = spec_.is_batch() && !step.member ? "global " : "";
+                      if (step.hook)
+                          hook(*step.hook, indent, scope, step.member);
+                      else
+                          task(step.command, step.timeout, indent);
+                  });
         // Which rules decide what runs after a failed pre hook (man page, STASH MANIFESTS).
         if (spec_.is_stash_manifest())
             out_ << "rules: Stash's, for a Stash manifest: no "
@@ -188,6 +174,30 @@ std::vector<PlanStep> plan_steps(const Spec& spec) {
     }
     hooks(spec.hooks_for(post), nullptr);
     return steps;
+}
+
+void walk_plan(const Spec& spec, std::ostream& out, bool colour,
+               const std::function<void(const PlanStep&, int, const std::string&)>& step) {
+    const Member* member = nullptr;
+    int number = 1;
+    int saved = 0;
+    for (const PlanStep& s : plan_steps(spec)) {
+        if (s.member != member) {
+            if (member == nullptr) {
+                out << number++ << ". members, " << spec.parallelism << " at a time:\n";
+                saved = number;
+            }
+            member = s.member;
+            if (member == nullptr) {
+                number = saved;
+            } else {
+                out << "   " << (colour ? "\x1b[1m" : "") << "member " << member->name
+                    << (colour ? "\x1b[0m" : "") << ":\n";
+                number = 1;
+            }
+        }
+        step(s, number++, member ? "     " : "");
+    }
 }
 
 std::string schedule_line(const Spec& spec) {

@@ -1,7 +1,9 @@
 #pragma once
 // `stash-hook plan`: what a session of a spec would run, in order, under which outcome.
 
+#include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,14 @@ struct PlanStep {
 
 /// The steps of one attempt, as data: what describe_plan prints and what run runs.
 std::vector<PlanStep> plan_steps(const Spec& spec);
+
+/// Walks plan_steps(spec) as plan numbers them (render prints the same numbers): writes on
+/// `out` the lines that open a batch's members ("2. members, 2 at a time:") and each member
+/// ("   member db:", its name in bold with `colour`), and calls `step(step, number, indent)`
+/// for each step, `indent` the spaces its lines start with (a member's steps are numbered
+/// from 1, and the session's go on after the members).
+void walk_plan(const Spec& spec, std::ostream& out, bool colour,
+               const std::function<void(const PlanStep&, int, const std::string&)>& step);
 
 /// A human-readable plan, one line per step, ending in a newline; with `colour`,
 /// ANSI colours set off the session, the stages and the conditions. Redacted like

@@ -55,6 +55,13 @@ mkdir -p etc-specs user-specs
 touch etc-specs/nightly-db.yaml user-specs/nightly-files.yaml user-specs/readme.txt
 STASH_HOOK_SPEC_PATH=$work/etc-specs:$work/user-specs complete_line "nightly-db nightly-files" stash-hook run -f nig
 complete_line "generate" stash-hook gen
+complete_line "render" stash-hook ren
+complete_line "Failed Skipped Succeeded" stash-hook render --phase ""
+complete_line "postBackup postRestore" stash-hook render --stage po
+complete_line "--error --exit-code" stash-hook render --e
+complete_line "" stash-hook render --output ""
+complete_line "database" stash-hook render -f batch.yaml --member da
+complete_line "restic" stash-hook render -f batch.yaml -- resti
 complete_line "cron" stash-hook generate cr
 complete_line "--install" stash-hook generate systemd --ins
 
@@ -74,6 +81,9 @@ fish_complete "" "stash-hook hook postBackup po"
 fish_complete "restic" "stash-hook run -- resti"
 STASH_HOOK_SPEC_PATH=$work/etc-specs:$work/user-specs fish_complete "nightly-db nightly-files" "stash-hook run -f nig"
 fish_complete "systemd" "stash-hook generate sy"
+fish_complete "render" "stash-hook ren"
+fish_complete "Failed Skipped Succeeded" "stash-hook render --phase "
+fish_complete "restic" "stash-hook render -- resti"
 zsh -c "autoload -Uz compinit && compinit -u -d $work/zcompdump; source $dir/_stash-hook" 2>/dev/null ||
     { echo "zsh could not load the completion"; fail=1; }
 [ "$fail" = 0 ] && echo "completions: ok"
