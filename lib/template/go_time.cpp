@@ -1,0 +1,2 @@
+// Go time.
+#include "template/functions.hpp"
