@@ -18,7 +18,8 @@ const std::map<std::string_view, const Function*, std::less<>>& table() {
              {builtin_functions(), string_functions(), default_functions(), dict_functions(),
               encoding_functions(), os_functions(), list_functions(), math_functions(),
               regex_functions(), path_functions(), json_functions(), case_functions(),
-              reflect_functions(), random_functions(), network_functions(), date_functions()})
+              reflect_functions(), random_functions(), network_functions(), date_functions(),
+              semver_functions()})
             for (const Function& f : family) map.emplace(f.name, &f);
         return map;
     }();

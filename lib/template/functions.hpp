@@ -60,6 +60,7 @@ std::span<const Function> reflect_functions();
 std::span<const Function> random_functions();
 std::span<const Function> network_functions();
 std::span<const Function> date_functions();
+std::span<const Function> semver_functions();
 
 /// Go's base64.StdEncoding of `bytes` (funcs_encoding.cpp).
 std::string base64_encode(const std::string& bytes);

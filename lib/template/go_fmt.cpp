@@ -313,6 +313,13 @@ class Printer {
                 print_arg(Value(time_string(time_of(v))), verb, verb_text, depth);
             return;
         }
+        if (is_stringer(v)) {
+            if (std::string_view("vsqxX").find(verb) == std::string_view::npos)
+                bad_verb(v, verb_text);
+            else
+                print_arg(Value(stringer_text(v)), verb, verb_text, depth);
+            return;
+        }
         if (v.is_null()) {
             if (depth > 0)
                 out_ += sharp_v_ ? "interface {}(nil)" : "<nil>";

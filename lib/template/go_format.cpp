@@ -76,6 +76,7 @@ std::string go_float(double d) {
 
 std::string print_value(const Value& v) {
     if (is_time(v)) return time_string(time_of(v));  // Time.String()
+    if (is_stringer(v)) return stringer_text(v);
     switch (v.type()) {
         case Value::value_t::null:
             return "<no value>";
@@ -115,6 +116,10 @@ std::string sprint_value(const Value& v) { return v.is_null() ? "<nil>" : print_
 void write_go_json(std::string& out, const Value& v) {
     if (is_time(v)) {  // Time.MarshalJSON: RFC 3339 with nanoseconds
         out += '"' + format_time(time_of(v), "2006-01-02T15:04:05.999999999Z07:00") + '"';
+        return;
+    }
+    if (is_stringer(v)) {
+        write_go_json(out, Value(stringer_text(v)));
         return;
     }
     switch (v.type()) {
@@ -198,6 +203,7 @@ bool is_number(const Value& v) { return v.is_number(); }
 
 std::string type_name(const Value& v) {
     if (is_time(v)) return "time.Time";
+    if (is_stringer(v)) return stringer_type(v);
     switch (v.type()) {
         case Value::value_t::null:
             return "nil";

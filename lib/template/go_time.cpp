@@ -1,5 +1,6 @@
 #include "template/go_time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -1076,6 +1077,29 @@ int64_t duration_round(int64_t d, int64_t m) {
     int64_t d1 = 0;
     if (!__builtin_add_overflow(d, m - r, &d1) && d1 > d) return d1;
     return INT64_MAX;
+}
+
+Value make_stringer(std::string_view type, std::string_view text) {
+    std::vector<uint8_t> bytes(type.begin(), type.end());
+    bytes.push_back(0);
+    bytes.insert(bytes.end(), text.begin(), text.end());
+    return Value::binary(std::move(bytes), kStringerSubtype);
+}
+
+bool is_stringer(const Value& v) {
+    return v.is_binary() && v.get_binary().has_subtype() &&
+           v.get_binary().subtype() == kStringerSubtype;
+}
+
+std::string stringer_type(const Value& v) {
+    const auto& b = v.get_binary();
+    return {b.begin(), std::find(b.begin(), b.end(), uint8_t{0})};
+}
+
+std::string stringer_text(const Value& v) {
+    const auto& b = v.get_binary();
+    auto nul = std::find(b.begin(), b.end(), uint8_t{0});
+    return nul == b.end() ? std::string() : std::string(nul + 1, b.end());
 }
 
 }  // namespace stash_hook::tmpl

@@ -54,4 +54,13 @@ expected<int64_t, std::string> parse_duration(std::string_view s);
 /// Duration.Round(m).
 int64_t duration_round(int64_t d, int64_t m);
 
+/// Other Go values that print as their String() method writes them (and whose
+/// MarshalJSON writes that string): semver's *semver.Version. A JSON binary of subtype
+/// kStringerSubtype: the Go type's name, a NUL, the text.
+inline constexpr uint8_t kStringerSubtype = 0x53;
+Value make_stringer(std::string_view type, std::string_view text);
+bool is_stringer(const Value& v);
+std::string stringer_type(const Value& v);
+std::string stringer_text(const Value& v);
+
 }  // namespace stash_hook::tmpl
