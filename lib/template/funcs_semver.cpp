@@ -327,4 +327,21 @@ constexpr Function kFunctions[] = {
 
 std::span<const Function> semver_functions() { return kFunctions; }
 
+std::optional<Value> method_of(const Value& v, std::string_view name) {
+    if (is_time(v)) return time_method(time_of(v), name);
+    if (!is_stringer(v)) return std::nullopt;
+    if (stringer_type(v) == "time.Month" || stringer_type(v) == "time.Weekday")
+        return name == "String" ? std::optional<Value>(stringer_text(v)) : std::nullopt;
+    if (stringer_type(v) != "*semver.Version") return std::nullopt;
+    auto version = new_version(stringer_text(v));
+    if (!version) return std::nullopt;
+    if (name == "Major") return Value(version->major);
+    if (name == "Minor") return Value(version->minor);
+    if (name == "Patch") return Value(version->patch);
+    if (name == "Prerelease") return Value(version->pre);
+    if (name == "Metadata") return Value(version->metadata);
+    if (name == "String") return Value(version->str());
+    return std::nullopt;
+}
+
 }  // namespace stash_hook::tmpl

@@ -4,6 +4,7 @@
 // (funcs_builtin.cpp: Go's builtins; funcs_strings.cpp, funcs_defaults.cpp ...: Sprig's).
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +62,10 @@ std::span<const Function> random_functions();
 std::span<const Function> network_functions();
 std::span<const Function> date_functions();
 std::span<const Function> semver_functions();
+
+/// A method without arguments of a time or a semver version, called as a field
+/// (`{{ now.Year }}`, `{{ (semver "1.2.3").Major }}`), or nullopt.
+std::optional<Value> method_of(const Value& v, std::string_view name);
 
 /// Go's base64.StdEncoding of `bytes` (funcs_encoding.cpp).
 std::string base64_encode(const std::string& bytes);

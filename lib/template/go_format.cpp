@@ -119,7 +119,7 @@ void write_go_json(std::string& out, const Value& v) {
         return;
     }
     if (is_stringer(v)) {
-        write_go_json(out, Value(stringer_text(v)));
+        write_go_json(out, stringer_json(v));
         return;
     }
     switch (v.type()) {

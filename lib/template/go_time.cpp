@@ -1079,6 +1079,35 @@ int64_t duration_round(int64_t d, int64_t m) {
     return INT64_MAX;
 }
 
+std::optional<Value> time_method(const GoTime& t, std::string_view name) {
+    const Civil c = civil_of(t.sec + zone_at(t).offset);
+    if (name == "Year") return Value(c.year);
+    if (name == "Month") return make_stringer("time.Month", kLongMonths[c.month - 1]);
+    if (name == "Day") return Value(static_cast<int64_t>(c.day));
+    if (name == "Hour") return Value(c.hour);
+    if (name == "Minute") return Value(c.minute);
+    if (name == "Second") return Value(c.second);
+    if (name == "Nanosecond") return Value(t.nsec);
+    if (name == "YearDay") return Value(c.yday);
+    if (name == "Weekday")
+        return make_stringer("time.Weekday", kLongDays[static_cast<size_t>(c.weekday)]);
+    if (name == "Unix") return Value(t.sec);
+    if (name == "UnixMilli" || name == "UnixMicro" || name == "UnixNano") {
+        const int64_t scale = name == "UnixMilli"   ? 1000
+                              : name == "UnixMicro" ? 1'000'000
+                                                    : kSecond;
+        // Go's int64 arithmetic wraps where the result does not fit; so does this.
+        const uint64_t wide = static_cast<uint64_t>(t.sec) * static_cast<uint64_t>(scale) +
+                              static_cast<uint64_t>(t.nsec / (kSecond / scale));
+        return Value(static_cast<int64_t>(wide));
+    }
+    if (name == "UTC") return make_time(time_in(t, "UTC"));
+    if (name == "Local") return make_time(time_in(t, "Local"));
+    if (name == "IsZero") return Value(t.sec == GoTime{}.sec && t.nsec == 0);
+    if (name == "String") return Value(time_string(t));
+    return std::nullopt;
+}
+
 Value make_stringer(std::string_view type, std::string_view text) {
     std::vector<uint8_t> bytes(type.begin(), type.end());
     bytes.push_back(0);
@@ -1100,6 +1129,17 @@ std::string stringer_text(const Value& v) {
     const auto& b = v.get_binary();
     auto nul = std::find(b.begin(), b.end(), uint8_t{0});
     return nul == b.end() ? std::string() : std::string(nul + 1, b.end());
+}
+
+Value stringer_json(const Value& v) {
+    const std::string type = stringer_type(v), text = stringer_text(v);
+    if (type == "time.Month")
+        for (size_t i = 0; i < kLongMonths.size(); ++i)
+            if (kLongMonths[i] == text) return static_cast<int64_t>(i + 1);
+    if (type == "time.Weekday")
+        for (size_t i = 0; i < kLongDays.size(); ++i)
+            if (kLongDays[i] == text) return static_cast<int64_t>(i);
+    return text;
 }
 
 }  // namespace stash_hook::tmpl

@@ -54,6 +54,10 @@ expected<int64_t, std::string> parse_duration(std::string_view s);
 /// Duration.Round(m).
 int64_t duration_round(int64_t d, int64_t m);
 
+/// The result of calling the method `name` that takes no arguments on a time
+/// (`{{ now.Year }}`, `.Month`, `.Unix`, `.UTC` ...), or nullopt where it has none.
+std::optional<Value> time_method(const GoTime& t, std::string_view name);
+
 /// Other Go values that print as their String() method writes them (and whose
 /// MarshalJSON writes that string): semver's *semver.Version. A JSON binary of subtype
 /// kStringerSubtype: the Go type's name, a NUL, the text.
@@ -62,5 +66,7 @@ Value make_stringer(std::string_view type, std::string_view text);
 bool is_stringer(const Value& v);
 std::string stringer_type(const Value& v);
 std::string stringer_text(const Value& v);
+/// encoding/json's form: a time.Month or time.Weekday is its number, a version its text.
+Value stringer_json(const Value& v);
 
 }  // namespace stash_hook::tmpl
