@@ -1,6 +1,7 @@
 #include "template/ast.hpp"
 #include "template/functions.hpp"
 #include "template/go_struct.hpp"
+#include "template/go_time.hpp"
 #include "util/edit_distance.hpp"
 
 namespace stash_hook::tmpl {
@@ -202,6 +203,8 @@ class Executor {
                 }
                 Value next = *it;
                 v = std::move(next);
+            } else if (auto result = method_of(v, field)) {  // a time's or a version's
+                v = std::move(*result);
             } else if (v.is_null()) {
                 throw Failure{pos, "nil pointer evaluating ." + field};
             } else {

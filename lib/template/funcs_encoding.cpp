@@ -85,6 +85,8 @@ constexpr Function kFunctions[] = {
 
 }  // namespace
 
+std::string base64_encode(const std::string& bytes) { return encode_bits(bytes, kBase64, 6, 4); }
+
 std::span<const Function> encoding_functions() { return kFunctions; }
 
 }  // namespace stash_hook::tmpl

@@ -233,7 +233,23 @@ Value fn_atoi(Call& c) {  // strconv.Atoi, 0 on error
     return static_cast<int64_t>(v);
 }
 
+/// toDecimal: strconv.ParseInt(fmt.Sprint(v), 8, 64) (a sign, octal digits), 0 on any error.
+Value fn_to_decimal(Call& c) {
+    const std::string s = strval(c.args[0]);
+    size_t i = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+    if (i == s.size()) return int64_t{0};
+    uint64_t n = 0;
+    for (; i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '7' || n >= (uint64_t{1} << 61)) return int64_t{0};
+        n = n * 8 + static_cast<uint64_t>(s[i] - '0');
+    }
+    const uint64_t limit = uint64_t{1} << 63;  // -2^63 fits, 2^63 does not
+    if (s[0] == '-') return n > limit ? int64_t{0} : static_cast<int64_t>(0 - n);
+    return n >= limit ? int64_t{0} : static_cast<int64_t>(n);
+}
+
 constexpr Function kFunctions[] = {
+    {"toDecimal", 1, 1, fn_to_decimal},
     {"atoi", 1, 1, fn_atoi},
     {"add", 0, kVariadic, fn_add},
     {"add1", 1, 1, fn_add1},

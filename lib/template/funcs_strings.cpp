@@ -266,7 +266,10 @@ std::string wrap(const Call& c, const std::string& s, int64_t width, std::string
 Value fn_wrap(Call& c) { return wrap(c, c.str(1), c.integer(0), "", false); }
 Value fn_wrap_with(Call& c) { return wrap(c, c.str(2), c.integer(0), c.str(1), true); }
 
+Value fn_hello(Call&) { return "Hello!"; }
+
 constexpr Function kFunctions[] = {
+    {"hello", 0, 0, fn_hello},
     {"abbrev", 2, 2, fn_abbrev},
     {"abbrevboth", 3, 3, fn_abbrevboth},
     {"wrap", 2, 2, fn_wrap},

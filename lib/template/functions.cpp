@@ -14,10 +14,12 @@ namespace {
 const std::map<std::string_view, const Function*, std::less<>>& table() {
     static const auto built = [] {
         std::map<std::string_view, const Function*, std::less<>> map;
-        for (auto family : {builtin_functions(), string_functions(), default_functions(),
-                            dict_functions(), encoding_functions(), os_functions(),
-                            list_functions(), math_functions(), regex_functions(), path_functions(),
-                            json_functions(), case_functions(), reflect_functions()})
+        for (auto family :
+             {builtin_functions(), string_functions(), default_functions(), dict_functions(),
+              encoding_functions(), os_functions(), list_functions(), math_functions(),
+              regex_functions(), path_functions(), json_functions(), case_functions(),
+              reflect_functions(), random_functions(), network_functions(), date_functions(),
+              semver_functions()})
             for (const Function& f : family) map.emplace(f.name, &f);
         return map;
     }();
@@ -106,7 +108,7 @@ const Function* find_function(std::string_view name) {
     return it == table().end() ? nullptr : it->second;
 }
 
-bool is_unsupported_function(std::string_view name) {
+std::string_view unsupported_function(std::string_view name) {
     static constexpr std::string_view kUnsupported[] = {"bcrypt",
                                                         "htpasswd",
                                                         "genPrivateKey",
@@ -120,8 +122,14 @@ bool is_unsupported_function(std::string_view name) {
                                                         "genSignedCertWithKey",
                                                         "encryptAES",
                                                         "decryptAES"};
-    return std::find(std::begin(kUnsupported), std::end(kUnsupported), name) !=
-           std::end(kUnsupported);
+    if (std::find(std::begin(kUnsupported), std::end(kUnsupported), name) != std::end(kUnsupported))
+        return "stash-hook leaves out Sprig's certificate, key and encryption functions";
+    // Go's dicts are references (set changes the dict a variable holds); ours are values,
+    // so that set would change only a copy (docs/TEMPLATE_DIFFERENCES.md).
+    if (name == "set" || name == "unset")
+        return "template dicts are values in stash-hook, so it could not change the dict "
+               "(use dict, merge or omit to build a new one)";
+    return {};
 }
 
 const std::vector<std::string_view>& function_names() {

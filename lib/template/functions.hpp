@@ -4,6 +4,7 @@
 // (funcs_builtin.cpp: Go's builtins; funcs_strings.cpp, funcs_defaults.cpp ...: Sprig's).
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,17 @@ std::span<const Function> path_functions();
 std::span<const Function> json_functions();
 std::span<const Function> case_functions();
 std::span<const Function> reflect_functions();
+std::span<const Function> random_functions();
+std::span<const Function> network_functions();
+std::span<const Function> date_functions();
+std::span<const Function> semver_functions();
+
+/// A method without arguments of a time or a semver version, called as a field
+/// (`{{ now.Year }}`, `{{ (semver "1.2.3").Major }}`), or nullopt.
+std::optional<Value> method_of(const Value& v, std::string_view name);
+
+/// Go's base64.StdEncoding of `bytes` (funcs_encoding.cpp).
+std::string base64_encode(const std::string& bytes);
 
 /// Sprig's conversions: strval (fmt's %v; strings as they are), strslice (a list's
 /// elements but nil as strings), toInt64 and toFloat64 (spf13/cast: numbers, numeric
@@ -68,9 +80,10 @@ double to_float64(const Value& v);
 
 /// The function named `name`, or nullptr.
 const Function* find_function(std::string_view name);
-/// True for Sprig's certificate, key and encryption functions (genCA, genPrivateKey,
-/// buildCustomCert, encryptAES, derivePassword ...), refused at load time by name.
-bool is_unsupported_function(std::string_view name);
+/// Why a function of Sprig's is refused at load time by name, or "" for any other name:
+/// the certificate, key and encryption functions (genCA, genPrivateKey, buildCustomCert,
+/// encryptAES, derivePassword ...), and set/unset (our dicts are values, not references).
+std::string_view unsupported_function(std::string_view name);
 /// Every function's name, for "did you mean".
 const std::vector<std::string_view>& function_names();
 

@@ -12,6 +12,7 @@
 
 #include "template/ast.hpp"
 #include "template/go_struct.hpp"
+#include "template/go_time.hpp"
 #include "util/utf8.hpp"
 
 namespace stash_hook::tmpl {
@@ -303,6 +304,20 @@ class Printer {
     void print_arg(const Value& v, char verb, const std::string& verb_text, int depth) {
         if (verb == 'T') {
             pad(v.is_null() ? "<nil>" : go_type(v));
+            return;
+        }
+        if (is_time(v)) {  // a Stringer: String() for the string verbs
+            if (std::string_view("vsqxX").find(verb) == std::string_view::npos)
+                bad_verb(v, verb_text);
+            else
+                print_arg(Value(time_string(time_of(v))), verb, verb_text, depth);
+            return;
+        }
+        if (is_stringer(v)) {
+            if (std::string_view("vsqxX").find(verb) == std::string_view::npos)
+                bad_verb(v, verb_text);
+            else
+                print_arg(Value(stringer_text(v)), verb, verb_text, depth);
             return;
         }
         if (v.is_null()) {

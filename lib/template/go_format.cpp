@@ -6,6 +6,7 @@
 
 #include "template/ast.hpp"
 #include "template/go_struct.hpp"
+#include "template/go_time.hpp"
 #include "util/json_escape.hpp"
 #include "util/utf8.hpp"
 
@@ -74,6 +75,8 @@ std::string go_float(double d) {
 }
 
 std::string print_value(const Value& v) {
+    if (is_time(v)) return time_string(time_of(v));  // Time.String()
+    if (is_stringer(v)) return stringer_text(v);
     switch (v.type()) {
         case Value::value_t::null:
             return "<no value>";
@@ -111,6 +114,14 @@ std::string print_value(const Value& v) {
 std::string sprint_value(const Value& v) { return v.is_null() ? "<nil>" : print_value(v); }
 
 void write_go_json(std::string& out, const Value& v) {
+    if (is_time(v)) {  // Time.MarshalJSON: RFC 3339 with nanoseconds
+        out += '"' + format_time(time_of(v), "2006-01-02T15:04:05.999999999Z07:00") + '"';
+        return;
+    }
+    if (is_stringer(v)) {
+        write_go_json(out, stringer_json(v));
+        return;
+    }
     switch (v.type()) {
         case Value::value_t::null:
             out += "null";
@@ -191,6 +202,8 @@ std::string go_quote(std::string_view s) { return "\"" + escaped(s, Escape::GoQu
 bool is_number(const Value& v) { return v.is_number(); }
 
 std::string type_name(const Value& v) {
+    if (is_time(v)) return "time.Time";
+    if (is_stringer(v)) return stringer_type(v);
     switch (v.type()) {
         case Value::value_t::null:
             return "nil";

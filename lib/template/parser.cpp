@@ -613,12 +613,9 @@ class Parser {
                 } else if (t.value == "nil") {
                     term.kind = Term::Nil;
                 } else {
-                    if (!find_function(t.value) && is_unsupported_function(t.value))
-                        throw Failure{
-                            t.pos,
-                            "function \"" + t.value +
-                                "\" is not supported: stash-hook leaves out Sprig's certificate, "
-                                "key and encryption functions"};
+                    if (!find_function(t.value) && !unsupported_function(t.value).empty())
+                        throw Failure{t.pos, "function \"" + t.value + "\" is not supported: " +
+                                                 std::string(unsupported_function(t.value))};
                     if (!find_function(t.value)) {
                         std::string msg = "function \"" + t.value + "\" not defined";
                         if (auto guess = closest_match(t.value, function_names()))

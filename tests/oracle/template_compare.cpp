@@ -7,6 +7,10 @@
 // the last backtick) names a case (as written in the corpus) where we are known to differ; there we
 // must still differ (a fixed case is taken off the list), everywhere else agree. Exits 1 on any
 // disagreement, printing each.
+//   template_compare --funcs NAMES
+// NAMES is every name of sprig.TxtFuncMap() (template_oracle --funcs): each must be one of
+// our functions, or refused when the template is loaded, naming it unsupported, and only if
+// it is in kMayRefuse. Exits 1 on any other name, printing each.
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -117,9 +121,54 @@ tmpl::Value fixture(const std::string& name) {
     return tmpl::Value::object();
 }
 
+/// Sprig's functions we may refuse (man page, TEMPLATES): certificates, keys, encryption
+/// and password hashing, and set/unset (docs/TEMPLATE_DIFFERENCES.md: our dicts are values).
+const std::set<std::string> kMayRefuse = {"bcrypt",
+                                          "htpasswd",
+                                          "genPrivateKey",
+                                          "derivePassword",
+                                          "buildCustomCert",
+                                          "genCA",
+                                          "genCAWithKey",
+                                          "genSelfSignedCert",
+                                          "genSelfSignedCertWithKey",
+                                          "genSignedCert",
+                                          "genSignedCertWithKey",
+                                          "encryptAES",
+                                          "decryptAES",
+                                          "set",
+                                          "unset"};
+
+int check_functions(const char* path) {
+    std::ifstream names(path);
+    if (!names) {
+        std::cerr << "cannot read the function names\n";
+        return 2;
+    }
+    int count = 0, refused = 0, failures = 0;
+    for (std::string name; std::getline(names, name);) {
+        if (name.empty()) continue;
+        ++count;
+        auto parsed = tmpl::Template::parse("{{if false}}{{ " + name + " }}{{end}}");
+        if (parsed) continue;
+        const std::string message = parsed.error().str();
+        if (message.find("\"" + name + "\" is not supported") != std::string::npos &&
+            kMayRefuse.count(name)) {
+            ++refused;
+            continue;
+        }
+        ++failures;
+        std::cout << "MISSING " << name << ": " << message << "\n";
+    }
+    std::cout << count << " functions of Sprig's TxtFuncMap: " << count - refused - failures
+              << " ours, " << refused << " refused, " << failures << " missing\n";
+    return count > 0 && failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--funcs") return check_functions(argv[2]);
     if (argc != 4) {
         std::cerr << "usage: template_compare CORPUS ORACLE_OUTPUT DIFFERENCES\n";
         return 2;

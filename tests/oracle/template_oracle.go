@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -166,6 +167,16 @@ func render(text string, data interface{}) (out string, err error) {
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "--funcs" {
+		// Every name of sprig.TxtFuncMap(), one a line, sorted: the completeness test.
+		var names []string
+		for name := range sprig.TxtFuncMap() {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		fmt.Println(strings.Join(names, "\n"))
+		return
+	}
 	os.Setenv("STASH_HOOK_ORACLE", "from-env")
 	data := fixtures()
 	in := bufio.NewScanner(os.Stdin)

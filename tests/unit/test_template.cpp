@@ -184,6 +184,12 @@ TEST_CASE("parse errors name the line, the column and the problem") {
           "template:1:4: function \"genCA\" is not supported: stash-hook leaves out Sprig's "
           "certificate, key and "
           "encryption functions");
+    CHECK(
+        parse_error("{{ $d := dict }}{{ $_ := set $d \"k\" 1 }}") ==
+        "template:1:26: function \"set\" is not supported: template dicts are values in "
+        "stash-hook, so it could not change the dict (use dict, merge or omit to build a new one)");
+    CHECK(parse_error("{{ unset (dict) \"k\" }}").find("function \"unset\" is not supported") !=
+          std::string::npos);
     CHECK(parse_error("{{if .Name}}x") ==
           "template:1:1: unexpected end of template: {{if}} has no {{end}}");
     CHECK(parse_error("x{{end}}") == "template:1:2: unexpected {{end}}");
