@@ -51,12 +51,17 @@ void add_container_options(CLI::App& command, ContainerFlags& flags) {
         ->type_name("POD");
     command.add_option("--namespace", flags.ns, "kubectl: the namespace (overrides the spec's)")
         ->type_name("NAMESPACE");
+    command
+        .add_option("-l,--selector", flags.selector,
+                    "kubectl: labels picking the pod hooks with containerName run in (the first)")
+        ->type_name("LABELS");
 }
 
 void apply_container_flags(Overrides& overrides, const ContainerFlags& flags) {
     overrides.container_runtime = container_runtime_from_string(flags.runtime);
     overrides.pod = flags.pod;
     overrides.ns = flags.ns;
+    overrides.selector = flags.selector;
 }
 
 void register_run(CLI::App& app, Invocation& chosen) {

@@ -44,6 +44,7 @@ void register_serve(CLI::App& app, Invocation& chosen) {
         if (options->fake_clock_step) options->serve.fake_clock_step = *options->fake_clock_step;
         options->serve.container_runtime = options->container.runtime;
         options->serve.pod = options->container.pod;
+        options->serve.selector = options->container.selector;
         options->serve.ns = options->container.ns;
         chosen = [options] { return serve_sessions(options->serve); };
     });

@@ -37,11 +37,12 @@ void register_generate(CLI::App& app, Invocation& chosen);
 /// Adds -f/--spec to `command`, storing into `path`.
 void add_spec_option(CLI::App& command, std::string& path);
 
-/// Where hooks with containerName run: --container-runtime, --pod, --namespace.
+/// Where hooks with containerName run: --container-runtime, --pod, --namespace, --selector.
 struct ContainerFlags {
     std::string runtime;
     std::string pod;
     std::string ns;
+    std::string selector;
 };
 void add_container_options(CLI::App& command, ContainerFlags& flags);
 void apply_container_flags(Overrides& overrides, const ContainerFlags& flags);

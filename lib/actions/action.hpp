@@ -16,6 +16,10 @@ struct ActionContext {
     std::vector<std::string> env;  // exec: the complete environment
     /// Stop early when interrupts::count() exceeds this (a signal arrived); -1: never.
     int interrupts_seen = -1;
+    /// httpPost sends the hook's own headers only, as Stash's prober does for a Stash or
+    /// KubeStash manifest: no Content-Type unless httpHeaders names one (man page, STASH
+    /// MANIFESTS).
+    bool stash_headers = false;
 };
 
 struct ActionOutcome {

@@ -84,11 +84,17 @@ expected<void, std::string> resolve_container_port(Action& action, const Spec& s
                         ? std::string("no container runtime is set (give --container-runtime)")
                         : std::string(to_string(spec.container_runtime)) +
                               " containers have no named ports; give the port's number"));
-    auto out = kubectl_output({"get", pod, "-o", "json"}, spec, context);
+    std::string in = pod;  // none named: the first pod the spec's selector picks
+    if (in.empty() && !spec.pod_selector.empty()) {
+        auto pods = select_pods(spec, spec.pod_selector, context);
+        if (!pods) return unexpected(pods.error());
+        in = pods->front();
+    }
+    auto out = kubectl_output({"get", in, "-o", "json"}, spec, context);
     if (!out) return unexpected(what + out.error());
     const auto object = nlohmann::json::parse(*out, nullptr, false);
     const nlohmann::json* containers = object.is_object() ? containers_of(object) : nullptr;
-    if (!containers) return unexpected(what + "kubectl get " + pod + " gave no containers");
+    if (!containers) return unexpected(what + "kubectl get " + in + " gave no containers");
     for (const auto& c : *containers) {
         if (!c.is_object() || c.value("name", "") != container) continue;
         if (c.contains("ports") && c["ports"].is_array())
@@ -100,9 +106,9 @@ expected<void, std::string> resolve_container_port(Action& action, const Spec& s
                     *port = found;
                     return {};
                 }
-        return unexpected(what + pod + " has no port so named in that container");
+        return unexpected(what + in + " has no port so named in that container");
     }
-    return unexpected(what + pod + " has no such container");
+    return unexpected(what + in + " has no such container");
 }
 
 }  // namespace stash_hook

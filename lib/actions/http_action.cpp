@@ -120,6 +120,7 @@ ActionOutcome run_http_action(const HttpAction& http, const ActionContext& conte
     }
     if (!has_user_agent)
         request.headers.emplace_back("User-Agent", "stash-hook/" STASH_HOOK_VERSION);
+    has_content_type = has_content_type || context.stash_headers;
     if (http.post) {
         if (!http.form.empty()) {
             request.body = encode_form(http.form);

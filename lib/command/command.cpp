@@ -45,7 +45,7 @@ Spec load_spec_with(const std::string& path, const Overrides& overrides) {
     apply_host_defaults(spec);  // $STASH_HOOK_STATUS_DIR, $STASH_HOOK_METRICS_DIR
     if (overrides.timeout) spec.timeout = *overrides.timeout;
     if (overrides.container_runtime) spec.container_runtime = *overrides.container_runtime;
-    apply_container_flags(spec, "", overrides.pod, overrides.ns);
+    apply_container_flags(spec, "", overrides.pod, overrides.ns, overrides.selector);
     if (!overrides.lock.empty()) spec.lock = overrides.lock;
     if (overrides.lock_wait) spec.lock_wait = *overrides.lock_wait;
     if (overrides.capture) spec.capture.stderr_tail = true;
@@ -138,7 +138,7 @@ int validate_command(const std::string& spec_path, const Overrides& overrides) {
     if (!result.spec) return 1;
     // What run would refuse for the same flags (man page, COMMANDS: validate).
     if (overrides.container_runtime) result.spec->container_runtime = *overrides.container_runtime;
-    apply_container_flags(*result.spec, "", overrides.pod, overrides.ns);
+    apply_container_flags(*result.spec, "", overrides.pod, overrides.ns, overrides.selector);
     const auto container = container_problems(*result.spec);
     for (const auto& p : container) std::cerr << p << "\n";
     if (!container.empty()) return 1;

@@ -25,8 +25,9 @@ struct Overrides {
     std::optional<Duration> timeout;
     std::vector<std::string> members;  // run only these batch members
     std::optional<ContainerRuntime> container_runtime;
-    std::string pod;  // kubectl: the pod (or TYPE/NAME) container hooks run in
-    std::string ns;   // kubectl: the namespace
+    std::string pod;       // kubectl: the pod (or TYPE/NAME) container hooks run in
+    std::string ns;        // kubectl: the namespace
+    std::string selector;  // kubectl: labels picking the pod container hooks run in (--selector)
     std::string lock;
     std::optional<Duration> lock_wait;
     bool capture = false;              // --capture: capture.stderr (man page, SPEC)

@@ -189,6 +189,16 @@ class HttplibClient final : public Client {
         req.path = request_.target.path;
         for (const auto& [name, value] : request_.headers) req.headers.emplace(name, value);
         req.body = request_.body;
+        if (!req.body.empty() && !req.has_header("Content-Type")) {
+            // httplib calls a body text/plain unless a provider gives it: a request the
+            // caller left without Content-Type (a Stash manifest's) is sent without one.
+            req.content_length_ = req.body.size();
+            req.content_provider_ = [this](size_t offset, size_t length, httplib::DataSink& sink) {
+                return sink.write(request_.body.data() + offset,
+                                  std::min(length, request_.body.size() - offset));
+            };
+            req.body.clear();
+        }
         req.response_handler = [this](const httplib::Response&) {
             budget_.head_done = true;
             return true;

@@ -97,6 +97,7 @@ std::shared_ptr<const Spec> load_for_serve(const ServeOptions& options) {
     overrides.command = options.command;
     overrides.container_runtime = container_runtime_from_string(options.container_runtime);
     overrides.pod = options.pod;
+    overrides.selector = options.selector;
     overrides.ns = options.ns;
     return std::make_shared<const Spec>(load_runnable_spec(options.spec_path, overrides));
 }

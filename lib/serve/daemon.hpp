@@ -20,6 +20,7 @@ struct ServeOptions {
     Duration fake_clock_step{0};
     std::vector<std::string> command;        // the task after --, overriding the spec's
     std::string container_runtime, pod, ns;  // --container-runtime, --pod, --namespace
+    std::string selector;                    // --selector
 };
 
 /// `stash-hook serve`, its command function (command/command.hpp): runs the daemon

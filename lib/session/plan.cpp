@@ -46,25 +46,26 @@ class PlanWriter {
         out_ << indent << step_++ << ". " << paint(scope + to_string(h.stage), "36") << " \""
              << h.name << "\": " << action_name(h.action) << " ";
         const auto* exec = std::get_if<ExecAction>(&h.action);
-        if (exec && !h.pod_selector.empty())  // a KubeStash Pod executor's
+        const std::string selector = kubectl_selector(spec_, h);
+        if (exec && !selector.empty())  // a KubeStash Pod executor's, or podSelector:'s
             out_ << command_line(kubectl_exec(spec_, "POD", h.container_name, exec->command))
                  << paint(" (POD: " + std::string(h.all_pods ? "each" : "the first") +
-                              " of kubectl get pods -l " + shell_quote(h.pod_selector) +
-                              " -o name" + (spec_.ns.empty() ? "" : " -n " + spec_.ns) + ")",
+                              " of kubectl get pods -l " + shell_quote(selector) + " -o name" +
+                              (spec_.ns.empty() ? "" : " -n " + spec_.ns) + ")",
                           "33");
         else if (exec)
             out_ << command_line(container_command(spec_, h.container_name, exec->command, member));
         else
             out_ << action_target(h.action);
         // The argv that runs, or why it cannot run yet (run refuses the same).
-        if (h.pod_selector.empty() && !h.container_name.empty() &&
+        if (selector.empty() && !h.container_name.empty() &&
             spec_.container_runtime == ContainerRuntime::None && exec)
             out_ << paint(" (in container " + h.container_name + ": give --container-runtime)",
                           "33");
-        else if (h.pod_selector.empty() && !h.container_name.empty() &&
+        else if (selector.empty() && !h.container_name.empty() &&
                  spec_.container_runtime == ContainerRuntime::Kubectl && exec &&
                  kubectl_pod(spec_, member).empty())
-            out_ << paint(" (no pod known: give --pod)", "33");
+            out_ << paint(" (no pod known: give --pod or --selector)", "33");
         out_ << "\n" << indent << "   ";
         if (is_pre(h.stage))
             out_ << hook_details(h)
@@ -132,7 +133,8 @@ class PlanWriter {
             out_ << "rules: Stash's, for a Stash manifest: no "
                  << (spec_.is_batch() ? "global " : "") << to_string(post_stage(spec_.kind))
                  << " hook after a failed " << (spec_.is_batch() ? "global " : "")
-                 << to_string(pre_stage(spec_.kind)) << " hook\n";
+                 << to_string(pre_stage(spec_.kind))
+                 << " hook; httpPost sends no Content-Type unless httpHeaders names one\n";
         if (spec_.retries.attempts > 0)
             out_ << "on failure: up to " << spec_.retries.attempts << " more attempts, "
                  << format_duration(spec_.retries.delay) << " apart\n";

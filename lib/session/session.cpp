@@ -179,9 +179,9 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     std::vector<Action> pod_actions;  // a Pod executor's: the exec in each selected pod
     if (rendered) {
         auto* exec = std::get_if<ExecAction>(&rendered->action);
-        if (exec && !hook.pod_selector.empty()) {
-            if (auto pods = select_pods(*ctx.spec, hook.pod_selector, {hook.timeout, {}, ctx.seen});
-                !pods) {
+        const std::string selector = kubectl_selector(*ctx.spec, hook);
+        if (exec && !selector.empty()) {
+            if (auto pods = select_pods(*ctx.spec, selector, {hook.timeout, {}, ctx.seen}); !pods) {
                 rendered = unexpected(pods.error());
             } else {
                 for (const auto& pod : *pods) {
@@ -197,7 +197,8 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
             exec->command =
                 container_command(*ctx.spec, rendered->container_name, exec->command, ctx.member);
         else if (auto port = resolve_container_port(
-                     rendered->action, *ctx.spec, kubectl_pod(*ctx.spec, ctx.member),
+                     rendered->action, *ctx.spec,
+                     selector.empty() ? kubectl_pod(*ctx.spec, ctx.member) : "",
                      rendered->container_name, {hook.timeout, {}, ctx.seen});
                  !port)
             rendered = unexpected(port.error());
@@ -218,6 +219,7 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
         ActionContext action_ctx;
         action_ctx.timeout = hook.timeout;
         action_ctx.interrupts_seen = ctx.seen;
+        action_ctx.stash_headers = ctx.spec->is_stash_manifest();
         if (const auto* exec = std::get_if<ExecAction>(&hook.action)) {
             EnvPairs env =
                 exec->env;  // the hook's own env:, then stash-hook's (never the same names)

@@ -79,11 +79,12 @@ std::vector<std::string> container_problems(const Spec& spec) {
                                : "add containerRuntime: docker, podman or kubectl to the spec, "
                                  "or use --container-runtime"));
                 } else if (spec.container_runtime == ContainerRuntime::Kubectl &&
-                           kubectl_pod(spec, member).empty()) {
+                           kubectl_pod(spec, member).empty() && spec.pod_selector.empty()) {
                     if (!stash) {
-                        problems.push_back(hook +
-                                           " and runs through kubectl, which needs pod: in the "
-                                           "spec (or --pod POD)");
+                        problems.push_back(
+                            hook +
+                            " and runs through kubectl, which needs pod: in the "
+                            "spec (or --pod POD), or podSelector: (or --selector LABELS)");
                         continue;
                     }
                     const ObjectRef& target = member ? member->target : spec.target;
@@ -94,7 +95,7 @@ std::vector<std::string> container_problems(const Spec& spec) {
                                   " is not a Deployment, StatefulSet, DaemonSet or ReplicaSet "
                                   "that kubectl can exec into";
                     problems.push_back(hook + " and runs through kubectl, but " + why +
-                                       ": give --pod POD");
+                                       ": give --pod POD or --selector LABELS");
                 }
             }
     };
@@ -104,12 +105,22 @@ std::vector<std::string> container_problems(const Spec& spec) {
 }
 
 void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod,
-                           const std::string& ns) {
+                           const std::string& ns, const std::string& selector) {
     if (auto r = container_runtime_from_string(runtime)) spec.container_runtime = *r;
+    if (!pod.empty() && !selector.empty())
+        throw Error("--pod " + pod + " and --selector " + selector +
+                    " both choose the pod: give one of them");
     if (!pod.empty()) {
         if (pod.starts_with('-'))
             throw Error("invalid --pod " + pod + ": it must not start with '-'");
         spec.pod = pod;
+        spec.pod_selector.clear();
+    }
+    if (!selector.empty()) {
+        if (selector.starts_with('-'))
+            throw Error("invalid --selector " + selector + ": it must not start with '-'");
+        spec.pod_selector = selector;
+        spec.pod.clear();
     }
     if (!ns.empty()) {
         if (ns.starts_with('-'))

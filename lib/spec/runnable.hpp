@@ -20,9 +20,10 @@ void check_runnable_or_throw(const Spec& spec);
 /// and `run` report the same.
 std::vector<std::string> container_problems(const Spec& spec);
 
-/// Applies --container-runtime, --pod and --namespace (empty: unchanged).
+/// Applies --container-runtime, --pod, --namespace and --selector (empty: unchanged); a pod
+/// named replaces a selector and a selector replaces a pod (a Stash manifest's workload too).
 void apply_container_flags(Spec& spec, const std::string& runtime, const std::string& pod,
-                           const std::string& ns);
+                           const std::string& ns, const std::string& selector = "");
 
 /// Headers whose values describe the request and are never secret: Content-Type,
 /// Accept, Accept-Encoding, Content-Encoding, User-Agent, Host.

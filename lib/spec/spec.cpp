@@ -158,6 +158,14 @@ std::string kubectl_pod(const Spec& spec, const Member* member) {
     return member->pod;
 }
 
+std::string kubectl_selector(const Spec& spec, const Hook& hook) {
+    if (!hook.pod_selector.empty()) return hook.pod_selector;
+    if (hook.container_name.empty() || spec.container_runtime != ContainerRuntime::Kubectl ||
+        !spec.pod.empty())
+        return "";
+    return spec.pod_selector;
+}
+
 std::vector<std::string> kubectl_exec(const Spec& spec, const std::string& pod,
                                       const std::string& container,
                                       const std::vector<std::string>& command) {

@@ -195,6 +195,9 @@ struct Spec {
     int parallelism = 1;
     ContainerRuntime container_runtime = ContainerRuntime::None;
     std::string pod;  // kubectl: a pod or TYPE/NAME (a Stash manifest's workload by default)
+    /// kubectl, when no pod is named: container hooks run in the first pod these labels pick
+    /// (podSelector:, --selector).
+    std::string pod_selector;
     SessionRetries retries;
     std::optional<int> nice;      // nice: the run's niceness, -20..19
     std::string io_class;         // ionice: "idle" or "best-effort"; empty: unchanged
@@ -229,5 +232,10 @@ std::vector<std::string> kubectl_exec(const Spec& spec, const std::string& pod,
 /// The pod kubectl runs a member's (or the spec's) hooks in: the spec's pod:, else the
 /// member's workload; empty when none is known.
 std::string kubectl_pod(const Spec& spec, const Member* member);
+
+/// The label selector that picks the pod kubectl runs `hook` in: a KubeStash Pod executor's,
+/// else, for a container hook through kubectl with no pod named, the spec's pod_selector;
+/// empty when pods are named, not selected.
+std::string kubectl_selector(const Spec& spec, const Hook& hook);
 
 }  // namespace stash_hook

@@ -27,6 +27,7 @@ const std::vector<std::string_view> kTopKeys = {"apiVersion",
                                                 "parallelism",
                                                 "containerRuntime",
                                                 "pod",
+                                                "podSelector",
                                                 "retries",
                                                 "lock",
                                                 "lockWait",
@@ -549,8 +550,8 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     std::vector<std::string_view> top_keys = kTopKeys;
     top_keys.insert(top_keys.end(), kTaskKeys.begin(), kTaskKeys.end());
     check_map(root, "the spec", top_keys);
-    for (const char* key :
-         {"name", "namespace", "command", "statusFile", "metricsFile", "lock", "pod"})
+    for (const char* key : {"name", "namespace", "command", "statusFile", "metricsFile", "lock",
+                            "pod", "podSelector"})
         if (auto n = root[key]) not_a_template(n, key);
     if (auto n = root["kind"]) {
         spec.kind =
@@ -584,6 +585,13 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         spec.pod = string_value(n, "pod", false).value_or("");
         if (spec.pod.starts_with('-'))
             problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
+    }
+    if (auto n = root["podSelector"]) {
+        spec.pod_selector = string_value(n, "podSelector", false).value_or("");
+        if (spec.pod_selector.starts_with('-'))
+            problem(n, "podSelector " + quote(spec.pod_selector) + " must not start with '-'");
+        else if (!spec.pod.empty())
+            problem(n, "pod: and podSelector: both choose the pod: give one of them");
     }
     if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
     if (auto n = root["metricsFile"])

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "test_support.hpp"
 
@@ -71,20 +72,19 @@ TEST_CASE("every Stash docs hook example validates and plans unchanged") {
 namespace {
 
 /// A fake kubectl and docker first on PATH: each appends its argv to {DIR}/argv (one line);
-/// `get` prints {DIR}/object.json; `exec` runs what follows "--" (kubectl) or the
-/// container's name (docker).
+/// `get pods` prints {DIR}/pods, another `get` {DIR}/object.json; `exec` runs nothing (a
+/// fixture's command may be `rm -rf ...`): it prints "ran in the container" and exits with
+/// {DIR}/exec_rc's number (0 without it).
 test::CliOptions fake_runtimes(const test::TempDir& dir) {
     const std::string script = test::fill(R"SH(#!/bin/sh
 printf '%s' "$(basename "$0")" >> {DIR}/argv
 for a in "$@"; do printf ' [%s]' "$a" >> {DIR}/argv; done
 echo >> {DIR}/argv
+if [ "$1" = get ] && [ "$2" = pods ]; then cat {DIR}/pods; exit 0; fi
 if [ "$1" = get ]; then cat {DIR}/object.json; exit 0; fi
-if [ "$(basename "$0")" = kubectl ]; then
-  while [ "$1" != "--" ]; do shift; done; shift
-else
-  shift 3
-fi
-exec "$@"
+echo ran in the container
+[ -f {DIR}/exec_rc ] && exit "$(cat {DIR}/exec_rc)"
+exit 0
 )SH",
                                           {{"DIR", dir.path()}});
     fs::create_directories(dir / "bin");
@@ -187,7 +187,8 @@ TEST_CASE(
     CHECK(test::run_cli(
               {"validate", "-f", bc, "--container-runtime", "kubectl", "--pod", "sample-mysql-0"})
               .exit_code == 0);
-    // The fake kubectl runs the hook's mysql command here, where there is no mysql: 120.
+    // The hook's mysql command fails in the pod (the fake kubectl exits 127): 120.
+    test::write_file(dir / "exec_rc", "127");
     auto r = test::run_cli({"run", "-f", bc, "--container-runtime", "kubectl", "--pod",
                             "sample-mysql-0", "--", "true"},
                            opts);
@@ -427,6 +428,55 @@ spec:
     CHECK(test::read_file(dir / "name") == "sample-restore\n");
 }
 
+namespace {
+
+/// The hooks a session's status file lists, in order, as "stage:phase" (a batch's global
+/// hooks first, then each member's as "member/stage:phase").
+std::string hook_order(const nlohmann::json& status) {
+    std::string out;
+    auto add = [&out](const nlohmann::json& hooks, const std::string& prefix) {
+        for (const auto& h : hooks)
+            out += (out.empty() ? "" : " ") + prefix + h["stage"].get<std::string>() + ":" +
+                   h["phase"].get<std::string>();
+    };
+    add(status["hooks"], "");
+    if (status.contains("members"))
+        for (const auto& m : status["members"]) add(m["hooks"], m["name"].get<std::string>() + "/");
+    return out;
+}
+
+/// What Stash's operator runs for each example with a task that succeeds: which hooks, in
+/// which order, and which its executionPolicy skips (OnFailure after a success: Skipped).
+const std::map<std::string, std::string> kStashOrder = {
+    {"bar-index-post-restore.yaml", "postRestore:Succeeded"},
+    {"bar-post_backup_hook_demo.yaml", "preBackup:Succeeded postBackup:Succeeded"},
+    {"bar-post_restore_hook_demo.yaml", "postRestore:Succeeded"},
+    {"bar-pre_backup_hook_demo.yaml", "preBackup:Succeeded"},
+    {"bar-pre_restore_hook_demo.yaml", "preRestore:Succeeded"},
+    {"batch-wordpress-backup.yaml", "preBackup:Succeeded postBackup:Succeeded"},
+    {"concepts-backupbatch.yaml", "preBackup:Succeeded postBackup:Succeeded"},
+    {"concepts-backupconfiguration.yaml", "preBackup:Succeeded postBackup:Succeeded"},
+    {"concepts-restoresession.yaml", "preRestore:Succeeded postRestore:Succeeded"},
+    {"fragment-configuring-hooks-01.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-02.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-03.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-04.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-05.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-06.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-07.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-08.yaml", "preRestore:Succeeded"},
+    {"fragment-configuring-hooks-09.yaml", "preBackup:Succeeded"},
+    {"fragment-configuring-hooks-10.yaml", "postBackup:Succeeded"},
+    {"fragment-configuring-hooks-11.yaml", "preRestore:Succeeded"},
+    {"fragment-configuring-hooks-12.yaml", "postRestore:Succeeded"},
+    {"fragment-overview.yaml", "postBackup:Skipped"},
+    {"slack-all_backup_notification.yaml", "postBackup:Succeeded"},
+    {"slack-failed_backup_notification.yaml", "postBackup:Skipped"},
+    {"slack-restoresession.yaml", "postRestore:Skipped"},
+};
+
+}  // namespace
+
 TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the rest on loopback") {
     test::TestHttpServer server;
     server.route(".*", [](const httplib::Request&, httplib::Response& res) {
@@ -435,7 +485,8 @@ TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the r
     server.start();
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
-    test::write_file(dir / "bin/mysql", "#!/bin/sh\necho mysql \"$@\" >> " + dir / "argv\n", true);
+    // A retryConfig's delay (10m) after an unexpected failure must fail the test, not hang it.
+    opts.timeout_seconds = 60;
     const std::string port = std::to_string(server.port());
     test::write_file(dir / "object.json",
                      R"({"kind":"Pod","spec":{"containers":[{"name":"my-container","ports":[)"
@@ -462,15 +513,19 @@ TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the r
                                 "app-0", "--status-file", dir / "st.json", "--", "true"},
                                opts);
         CHECK_MESSAGE(r.exit_code == 0, r.err);
+        CHECK(!r.timed_out);
         const auto st = test::read_json(dir / "st.json");
         CHECK(st["phase"] == "Succeeded");
+        const std::string name = fs::path(file).filename().string();
+        REQUIRE_MESSAGE(kStashOrder.contains(name), name);
+        CHECK(hook_order(st) == kStashOrder.at(name));
         // Every exec hook ran in the pod, in its container; its command ran there.
         for (const auto& line :
              fs::exists(dir / "argv") ? test::read_lines(dir / "argv") : std::vector<std::string>{})
             if (line.rfind("kubectl [exec]", 0) == 0)
                 CHECK(line.rfind("kubectl [exec] [app-0] [-c] [", 0) == 0);
         if (text.find("mysql -u root") != std::string::npos)
-            CHECK(test::read_file(dir / "argv").find("mysql -u root --password=") !=
+            CHECK(test::read_file(dir / "argv").find("[mysql -u root --password=") !=
                   std::string::npos);
         const auto now = server.requests();
         for (size_t i = requests; i < now.size(); ++i)
@@ -479,4 +534,166 @@ TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the r
         requests = now.size();
     }
     CHECK(requests > 0);
+}
+
+TEST_CASE(
+    "--selector and podSelector pick the pod kubectl runs container hooks in (the first the "
+    "labels select) and no pod selected is a clear error") {
+    test::TempDir dir;
+    auto opts = fake_runtimes(dir);
+    opts.timeout_seconds = 60;  // concepts-backupconfiguration.yaml retries 10m apart
+    test::write_file(dir / "pods", "pod/stash-demo-a\npod/stash-demo-b\n");
+    const std::string bc = fixture("concepts-backupconfiguration.yaml", dir);
+    const std::vector<std::string> kubectl = {"--container-runtime", "kubectl"};
+    auto run = [&](std::vector<std::string> args) {
+        fs::remove(dir / "argv");
+        args.insert(args.begin(), kubectl.begin(), kubectl.end());
+        args.insert(args.begin(), {"run", "-f", bc});
+        args.insert(args.end(), {"--", "true"});
+        return test::run_cli(args, opts);
+    };
+    auto r = run({"--selector", "app=stash-demo"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const std::string get = "kubectl [get] [pods] [-l] [app=stash-demo] [-o] [name] [-n] [demo]";
+    const std::string exec =
+        "kubectl [exec] [pod/stash-demo-a] [-c] [my-app-container] [-i] [-n] [demo] [--] "
+        "[/bin/sh] [-c] [echo \"Sample ";
+    const auto lines = test::read_lines(dir / "argv");
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == get);
+    CHECK(lines[1] == exec + "PreBackup hook demo\"]");
+    CHECK(lines[2] == get);
+    CHECK(lines[3] == exec + "PostBackup hook demo\"]");
+    // -l is --selector; --namespace applies to the selection too.
+    r = run({"-l", "app=stash-demo", "--namespace", "prod"});
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "argv").at(0) ==
+          "kubectl [get] [pods] [-l] [app=stash-demo] [-o] [name] [-n] [prod]");
+    auto plan = test::run_cli({"plan", "-f", bc, "--container-runtime", "kubectl", "-l", "app=x"});
+    CHECK_MESSAGE(plan.out.find("exec kubectl exec POD -c my-app-container -i -n demo -- /bin/sh "
+                                "-c") != std::string::npos,
+                  plan.out);
+    CHECK(plan.out.find("(POD: the first of kubectl get pods -l app=x -o name -n demo)") !=
+          std::string::npos);
+
+    // No pod selected: the pre hook fails with the reason (and, by Stash's rules, no post
+    // hook runs after it).
+    test::write_file(dir / "pods", "");
+    const std::string app = fixture("bar-pre_backup_hook_demo.yaml", dir);  // no retryConfig
+    fs::remove(dir / "argv");
+    r = test::run_cli({"run", "-f", app, "--container-runtime", "kubectl", "--selector", "app=gone",
+                       "--status-file", dir / "st.json", "--", "true"},
+                      opts);
+    CHECK(r.exit_code == 120);
+    CHECK_MESSAGE(r.err.find("failed to select pods app=gone: no pod has these labels in "
+                             "namespace demo") != std::string::npos,
+                  r.err);
+    CHECK(test::read_json(dir / "st.json")["hooks"][0]["phase"] == "Failed");
+    CHECK(test::read_lines(dir / "argv") ==
+          std::vector<std::string>{"kubectl [get] [pods] [-l] [app=gone] [-o] [name] [-n] [demo]"});
+
+    // --pod and --selector both choose the pod: refused.
+    r = run({"--selector", "app=x", "--pod", "p-0"});
+    CHECK(r.exit_code == 125);
+    CHECK(r.err.find("--pod p-0 and --selector app=x both choose the pod: give one of them") !=
+          std::string::npos);
+    CHECK(run({"--selector", "-x"}).err.find("invalid --selector -x: it must not start with '-'") !=
+          std::string::npos);
+
+    // A target kubectl cannot exec into (an AppBinding) runs with a selector.
+    CHECK(test::run_cli(
+              {"validate", "-f", app, "--container-runtime", "kubectl", "--selector", "app=mysql"})
+              .exit_code == 0);
+
+    // Our own spec: podSelector: beside pod:, the one or the other.
+    test::write_file(dir / "pods", "pod/db-0\n");
+    test::write_file(dir / "own.yaml", R"(namespace: shop
+containerRuntime: kubectl
+podSelector: app=db
+hooks:
+  preBackup:
+  - containerName: pg
+    exec: {command: [psql, -c, CHECKPOINT]}
+)");
+    fs::remove(dir / "argv");
+    r = test::run_cli({"run", "-f", dir / "own.yaml", "--", "true"}, opts);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(
+        test::read_lines(dir / "argv") ==
+        std::vector<std::string>{
+            "kubectl [get] [pods] [-l] [app=db] [-o] [name] [-n] [shop]",
+            "kubectl [exec] [pod/db-0] [-c] [pg] [-i] [-n] [shop] [--] [psql] [-c] [CHECKPOINT]"});
+    // --pod names the pod instead.
+    fs::remove(dir / "argv");
+    r = test::run_cli({"run", "-f", dir / "own.yaml", "--pod", "db-1", "--", "true"}, opts);
+    CHECK(r.exit_code == 0);
+    CHECK(test::read_lines(dir / "argv").at(0).rfind("kubectl [exec] [db-1] [-c] [pg]", 0) == 0);
+    test::write_file(dir / "both.yaml", "pod: db-0\n" + test::read_file(dir / "own.yaml"));
+    auto v = test::run_cli({"validate", "-f", dir / "both.yaml"});
+    CHECK(v.exit_code == 1);
+    CHECK(v.err.find("pod: and podSelector: both choose the pod: give one of them") !=
+          std::string::npos);
+}
+
+TEST_CASE(
+    "a Stash manifest's httpPost sends no Content-Type unless httpHeaders names one and our "
+    "own spec keeps application/json or text/plain") {
+    test::TestHttpServer server;
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    test::TempDir dir;
+    const std::string port = std::to_string(server.port());
+    test::write_file(dir / "bc.yaml", test::fill(R"(apiVersion: stash.appscode.com/v1beta1
+kind: BackupConfiguration
+metadata: {name: ct, namespace: demo}
+spec:
+  hooks:
+    preBackup:
+      httpPost: {host: 127.0.0.1, port: {PORT}, path: /pre, body: '{"a": 1}'}
+    postBackup:
+      httpPost:
+        host: 127.0.0.1
+        port: {PORT}
+        path: /post
+        body: plain words
+        httpHeaders: [{name: Content-Type, value: application/x-ndjson}]
+)",
+                                                 {{"PORT", port}}));
+    test::write_file(dir / "own.yaml", test::fill(R"(hooks:
+  preBackup:
+  - httpPost: {host: 127.0.0.1, port: {PORT}, path: /pre, body: '{"a": 1}'}
+  postBackup:
+  - httpPost: {host: 127.0.0.1, port: {PORT}, path: /post, body: plain words}
+  - httpPost:
+      host: 127.0.0.1
+      port: {PORT}
+      path: /post
+      body: plain words
+      httpHeaders: [{name: Content-Type, value: application/x-ndjson}]
+)",
+                                                  {{"PORT", port}}));
+    auto r = test::run_cli({"run", "-f", dir / "bc.yaml", "--", "true"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    r = test::run_cli({"run", "-f", dir / "own.yaml", "--", "true"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 5);
+    // The Stash manifest's: none, then exactly the one httpHeaders names.
+    CHECK(requests[0].headers.count("Content-Type") == 0);
+    CHECK(requests[0].body == "{\"a\": 1}");
+    CHECK(requests[1].headers.count("Content-Type") == 1);
+    CHECK(requests[1].header("Content-Type") == "application/x-ndjson");
+    // Our own spec's rule.
+    CHECK(requests[2].header("Content-Type") == "application/json");
+    CHECK(requests[3].header("Content-Type") == "text/plain");
+    CHECK(requests[4].headers.count("Content-Type") == 1);
+    CHECK(requests[4].header("Content-Type") == "application/x-ndjson");
+    // plan says which rule applies.
+    CHECK(test::run_cli({"plan", "-f", dir / "bc.yaml"})
+              .out.find("httpPost sends no Content-Type unless httpHeaders names one") !=
+          std::string::npos);
+    CHECK(test::run_cli({"plan", "-f", dir / "own.yaml"}).out.find("no Content-Type") ==
+          std::string::npos);
 }

@@ -87,9 +87,26 @@ CliResult collect(pid_t pid, const CliOptions& options, const TempDir& io,
                   std::chrono::steady_clock::time_point start) {
     int status = 0;
     rusage usage{};
-    while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    bool timed_out = false;
+    if (options.timeout_seconds > 0) {  // poll until done; past the bound, end it
+        const auto term_at = start + std::chrono::duration<double>(options.timeout_seconds);
+        const auto kill_at = term_at + std::chrono::seconds(5);
+        pid_t done = 0;
+        while ((done = wait4(pid, &status, WNOHANG, &usage)) == 0 || (done < 0 && errno == EINTR)) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= term_at && !timed_out) {
+                kill(pid, SIGTERM);
+                timed_out = true;
+            }
+            if (now >= kill_at) kill(pid, SIGKILL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    } else {
+        while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+        }
     }
     CliResult r;
+    r.timed_out = timed_out;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.max_rss_kib = usage.ru_maxrss;

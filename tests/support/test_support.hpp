@@ -38,6 +38,7 @@ struct CliResult {
     std::string err;       // its stderr
     long max_rss_kib = 0;  // peak RSS of stash-hook and its waited-for children
     double seconds = 0;
+    bool timed_out = false;  // killed after CliOptions::timeout_seconds
 };
 
 struct CliOptions {
@@ -45,6 +46,9 @@ struct CliOptions {
     std::string cwd;
     std::optional<std::string> stdin_text;  // else /dev/null
     std::string stdout_path;                // send stdout here instead of capturing it
+    /// More than this many seconds (0: no bound): SIGTERM, then SIGKILL 5 s later, and
+    /// CliResult::timed_out. For runs that must never hang a test (a spec's long retry delay).
+    double timeout_seconds = 0;
 };
 
 /// Runs the stash-hook binary under test with `args`; waits for it.
