@@ -504,11 +504,25 @@ class HttplibServer final : public Server {
                                                              : -1;
         // httplib listens with a backlog of 5: a burst of connections would wait a
         // second each for a SYN retry. listen() again only changes the backlog.
-        if (bound >= 0 && listening_ >= 0) ::listen(listening_, SOMAXCONN);
+        if (bound >= 0 && listening_ >= 0) {
+            ::listen(listening_, SOMAXCONN);
+            listen_handle_ = ::fcntl(listening_, F_DUPFD_CLOEXEC, 0);
+        }
         return bound;
     }
+    ~HttplibServer() override {
+        if (listen_handle_ >= 0) ::close(listen_handle_);
+    }
+    HttplibServer(const HttplibServer&) = delete;
+    HttplibServer& operator=(const HttplibServer&) = delete;
+
     void listen() override { server_.listen_after_bind(); }
     void stop() override {
+        // httplib's stop() does nothing until its listen loop has begun, and a signal can
+        // come first (serve stopped right after it wrote its port file): shutting the
+        // socket down through our own handle ends a blocked accept(), and makes one still
+        // to come fail at once, so listen() returns either way.
+        if (listen_handle_ >= 0) ::shutdown(listen_handle_, SHUT_RDWR);
         server_.stop();
         server_.connections.stop_all();
     }
@@ -539,7 +553,8 @@ class HttplibServer final : public Server {
     }
 
     ServerHandler handler_;
-    int listening_ = -1;  // the listening socket, as httplib created it
+    int listening_ = -1;      // the listening socket, as httplib created it
+    int listen_handle_ = -1;  // our own descriptor of it, for stop(); closed with us
     BoundedServer server_;
 };
 
