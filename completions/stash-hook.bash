@@ -91,7 +91,7 @@ _stash_hook() {
         --member) COMPREPLY=($(compgen -W "$(_stash_hook_members)" -- "$cur")); return ;;
         --status-file | --metrics-file | --lock | --port-file | --binary | --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --unit-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --image) return ;;
+        --image | --pod | --namespace | -l | --selector) return ;;
         --listen) COMPREPLY=($(compgen -W "127.0.0.1:9142" -- "$cur")); return ;;
         --token) return ;;
         --timeout | --lock-wait) COMPREPLY=($(compgen -W "30s 5m 1h 2h" -- "$cur")); return ;;
@@ -101,11 +101,12 @@ _stash_hook() {
     case $cmd in
         "") COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur")); return ;;
         run) opts="-f --spec --kind --status-file --metrics-file --timeout --lock --lock-wait --member
-                   --container-runtime --capture --quiet-unless-failed --dry-run --output --strict-warnings --" ;;
-        validate) opts="-f --spec" ;;
-        plan) opts="-f --spec --kind" ;;
+                   --container-runtime --pod --namespace --selector --capture --quiet-unless-failed --dry-run --output
+                   --strict-warnings --" ;;
+        validate) opts="-f --spec --container-runtime --pod --namespace --selector" ;;
+        plan) opts="-f --spec --kind --container-runtime --pod --namespace --selector" ;;
         render) opts="-f --spec --phase --stage --exit-code --error --output --duration --kind --member
-                      --container-runtime --pod --namespace --" ;;
+                      --container-runtime --pod --namespace --selector --" ;;
         hook)
             opts="-f --spec --phase --member --container-runtime"
             local given=""  # one STAGE: not offered again once given
@@ -116,7 +117,7 @@ _stash_hook() {
                 COMPREPLY=($(compgen -W "preBackup postBackup preRestore postRestore" -- "$cur"))
                 return
             fi ;;
-        serve) opts="-f --spec --listen --token --port-file" ;;
+        serve) opts="-f --spec --listen --token --port-file --container-runtime --pod --namespace --selector" ;;
         list | version) opts="" ;;
         generate)
             opts="-f --spec --user --install --unit-dir --binary --image"

@@ -65,6 +65,19 @@ complete_line "restic" stash-hook render -f batch.yaml -- resti
 complete_line "cron" stash-hook generate cr
 complete_line "--install" stash-hook generate systemd --ins
 
+# Every long option a subcommand's --help lists is offered after `stash-hook CMD --`, by
+# bash and by fish, and named in the zsh script: the scripts cannot fall behind the program.
+for cmd in run validate plan render hook serve generate; do
+    COMP_WORDS=(stash-hook "$cmd" --); COMP_CWORD=2; COMPREPLY=(); _stash_hook || true
+    bash_offers=" ${COMPREPLY[*]} "
+    fish_offers=" $(fish -c "source $dir/stash-hook.fish; complete -C 'stash-hook $cmd --'" | cut -f1 | tr '\n' ' ') "
+    for opt in $(stash-hook "$cmd" --help | grep -oE '^ +(-[a-zA-Z],)?--[a-z-]+' | sed 's/.*--/--/'); do
+        [ "$opt" = --help ] && continue
+        [[ $bash_offers == *" $opt "* ]] || { echo "bash does not offer $cmd $opt"; fail=1; }
+        [[ $fish_offers == *" $opt "* ]] || { echo "fish does not offer $cmd $opt"; fail=1; }
+        grep -q -- "'$opt\[\|{[^}]*$opt}" "$dir/_stash-hook" || { echo "zsh does not name $opt"; fail=1; }
+    done
+done
 zsh -n "$dir/_stash-hook" || { echo "zsh -n failed"; fail=1; }
 fish -n "$dir/stash-hook.fish" || { echo "fish -n failed"; fail=1; }
 # fish can also answer a completion query.
