@@ -10,7 +10,7 @@ void register_hook(CLI::App& app, Invocation& chosen) {
         HookSettings settings;
         std::string stage;
         std::string phase = "Succeeded";
-        std::string container_runtime;
+        ContainerFlags container;
     };
     auto options = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("hook", "Run one stage's hooks alone");
@@ -29,15 +29,12 @@ void register_hook(CLI::App& app, Invocation& chosen) {
     cmd->add_option("--member", options->settings.member,
                     "Run this batch member's hooks instead of the global ones")
         ->type_name("NAME");
-    cmd->add_option("--container-runtime", options->container_runtime,
-                    "Runtime for hooks with containerName (overrides the spec)")
-        ->check(CLI::IsMember({"docker", "podman", "kubectl"}))
-        ->type_name("RUNTIME");
+    add_container_options(*cmd, options->container);
     cmd->callback([options, &chosen] {
         HookSettings& s = options->settings;
         s.stage = *stage_from_string(options->stage);  // checked above
         s.phase = options->phase == "Failed" ? Phase::Failed : Phase::Succeeded;
-        s.container_runtime = container_runtime_from_string(options->container_runtime);
+        apply_container_flags(s.container, options->container);
         chosen = [options] { return hook_command(options->settings); };
     });
 }

@@ -108,7 +108,7 @@ _stash_hook() {
         render) opts="-f --spec --phase --stage --exit-code --error --output --duration --kind --member
                       --container-runtime --pod --namespace --selector --" ;;
         hook)
-            opts="-f --spec --phase --member --container-runtime"
+            opts="-f --spec --phase --member --container-runtime --pod --namespace --selector"
             local given=""  # one STAGE: not offered again once given
             for ((i = 1; i < COMP_CWORD; i++)); do
                 case ${COMP_WORDS[i]} in preBackup | postBackup | preRestore | postRestore) given=1 ;; esac

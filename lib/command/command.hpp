@@ -81,7 +81,7 @@ struct HookSettings {
     Stage stage = Stage::PreBackup;
     Phase phase = Phase::Succeeded;  // what post hooks' executionPolicy is checked against
     std::string member;              // a batch member's hooks instead of the global ones
-    std::optional<ContainerRuntime> container_runtime;
+    Overrides container;             // only its container flags: runtime, pod, namespace, selector
 };
 
 /// `stash-hook hook STAGE`: one stage's hooks alone.

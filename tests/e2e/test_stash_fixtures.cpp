@@ -569,6 +569,23 @@ TEST_CASE(
     CHECK(r.exit_code == 0);
     CHECK(test::read_lines(dir / "argv").at(0) ==
           "kubectl [get] [pods] [-l] [app=stash-demo] [-o] [name] [-n] [prod]");
+    // `hook` takes the same flags: one stage alone, in the selected pod, then in a named one.
+    fs::remove(dir / "argv");
+    r = test::run_cli({"hook", "-f", bc, "preBackup", "--container-runtime", "kubectl", "-l",
+                       "app=stash-demo", "--namespace", "prod"},
+                      opts);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(test::read_lines(dir / "argv") ==
+          std::vector<std::string>{"kubectl [get] [pods] [-l] [app=stash-demo] [-o] [name] [-n] "
+                                   "[prod]",
+                                   "kubectl [exec] [pod/stash-demo-a] [-c] [my-app-container] "
+                                   "[-i] [-n] [prod] [--] [/bin/sh] [-c] [echo \"Sample "
+                                   "PreBackup hook demo\"]"});
+    fs::remove(dir / "argv");
+    r = test::run_cli(
+        {"hook", "-f", bc, "postBackup", "--container-runtime", "kubectl", "--pod", "web-0"}, opts);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(test::read_lines(dir / "argv").at(0).starts_with("kubectl [exec] [web-0] [-c] "));
     auto plan = test::run_cli({"plan", "-f", bc, "--container-runtime", "kubectl", "-l", "app=x"});
     CHECK_MESSAGE(plan.out.find("exec kubectl exec POD -c my-app-container -i -n demo -- /bin/sh "
                                 "-c") != std::string::npos,
