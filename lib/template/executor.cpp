@@ -33,7 +33,7 @@ class Executor {
   public:
     Executor(const Value& root, const List& main, const Templates& templates,
              const RenderLimits& limits)
-        : root_(root), main_(main), templates_(templates), limits_(limits) {
+        : main_(main), templates_(templates), limits_(limits) {
         vars_.emplace_back("$", root);
     }
 
@@ -121,7 +121,6 @@ class Executor {
     }
 
   private:
-    const Value& root_;
     const List& main_;
     const Templates& templates_;
     const RenderLimits& limits_;
@@ -138,7 +137,7 @@ class Executor {
         const Nesting nesting(depth_, node.pos);
         std::vector<std::pair<std::string, Value>> caller;
         caller.swap(vars_);
-        vars_.push_back({"$", data});
+        vars_.emplace_back("$", data);
         try {
             run(it == templates_.end() ? main_ : *it->second, data, out);
         } catch (...) {

@@ -45,7 +45,7 @@ GoTime date_arg(const Call& c, const Value& v) {
 
 std::string in_zone(const Call& c, const std::string& layout, const GoTime& t,
                     std::string_view zone) {
-    const std::string out = format_time(time_in(t, load_location(zone).value_or("UTC")), layout);
+    std::string out = format_time(time_in(t, load_location(zone).value_or("UTC")), layout);
     if (out.size() > kMaxBytes) throw Failure{c.pos, kTooBig};
     return out;
 }
