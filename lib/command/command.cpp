@@ -108,14 +108,10 @@ int run_command(const RunSettings& settings) {
 
 int hook_command(const HookSettings& settings) {
     CommandScope scope;
-    Overrides overrides;
+    Overrides overrides = settings.container;
     overrides.kind = settings.stage == Stage::PreRestore || settings.stage == Stage::PostRestore
                          ? Kind::Restore
                          : Kind::Backup;
-    overrides.container_runtime = settings.container.container_runtime;
-    overrides.pod = settings.container.pod;
-    overrides.ns = settings.container.ns;
-    overrides.selector = settings.container.selector;
     if (!settings.member.empty()) overrides.members = {settings.member};
     const Spec spec = load_spec_with(settings.spec_path, overrides);
     const Member* member = settings.member.empty() ? nullptr : &spec.members.front();

@@ -15,21 +15,9 @@
 using test::fill;
 using test::run_cli;
 
-namespace {
-
-/// A server that answers every request with 200.
-void answer_ok(test::TestHttpServer& server) {
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
-}
-
-}  // namespace
-
 TEST_CASE("capture: the failure ping, the status and the log say why, in the task's own words") {
     test::TestHttpServer server;
-    answer_ok(server);
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(capture: {stderr: true}
 hooks:
@@ -87,7 +75,7 @@ TEST_CASE("capture: stdout keeps its bytes exactly (megabytes of binary data to 
 
 TEST_CASE("capture: secrets in the task's output are masked in templates and the status") {
     test::TestHttpServer server;
-    answer_ok(server);
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(capture: true
 secretEnv: [REPO_PASSWORD]
@@ -153,7 +141,7 @@ TEST_CASE(
 
 TEST_CASE("every documented field is defined after a pre-hook failure") {
     test::TestHttpServer server;
-    answer_ok(server);
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   preBackup:
@@ -176,7 +164,7 @@ TEST_CASE("every documented field is defined after a pre-hook failure") {
 
 TEST_CASE("every documented field is defined after SIGTERM, and the task's code is its own") {
     test::TestHttpServer server;
-    answer_ok(server);
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   postBackup:
@@ -202,7 +190,7 @@ TEST_CASE("every documented field is defined after SIGTERM, and the task's code 
 
 TEST_CASE("every documented field is defined in hook POSTSTAGE --phase Failed") {
     test::TestHttpServer server;
-    answer_ok(server);
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml", fill(R"(hooks:
   postBackup:

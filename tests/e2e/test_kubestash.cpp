@@ -229,10 +229,7 @@ spec:
 
 TEST_CASE("KubeStash's Slack HookTemplates (Operator executor) post the operator's body") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     // Loopback instead of hooks.slack.com; retryConfig's delay 1m made 1s; else unchanged.
     auto local = [&](const std::string& name) {

@@ -214,10 +214,7 @@ TEST_CASE("render reads Stash manifests: the Slack fixture's failure message") {
 
 TEST_CASE("render sends nothing and runs nothing") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     int tcp_port = 0;
     const int listener = test::listen_loopback(tcp_port);
     test::TempDir dir;

@@ -26,10 +26,7 @@ TEST_CASE("restic backup wrapped with exec, tcpSocket, httpGet and httpPost hook
     REQUIRE(std::system(("restic init -q -r " + (dir / "repo") + " >/dev/null 2>&1").c_str()) == 0);
 
     test::TestHttpServer server;
-    server.route("/.*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     const std::string port = std::to_string(server.port());
     test::write_file(dir / "hooks.yaml", fill(R"(name: files
 statusFile: {DIR}/status.json

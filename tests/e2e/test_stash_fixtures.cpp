@@ -203,10 +203,7 @@ TEST_CASE(
     "containerName on httpGet and tcpSocket: a named port is resolved through kubectl get -o "
     "json") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
     test::write_file(
@@ -479,10 +476,7 @@ const std::map<std::string, std::string> kStashOrder = {
 
 TEST_CASE("every Stash docs hook example runs: exec hooks through kubectl, the rest on loopback") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     auto opts = fake_runtimes(dir);
     // A retryConfig's delay (10m) after an unexpected failure must fail the test, not hang it.
@@ -656,10 +650,7 @@ TEST_CASE(
     "a Stash manifest's httpPost sends no Content-Type unless httpHeaders names one and our "
     "own spec keeps application/json or text/plain") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     const std::string port = std::to_string(server.port());
     test::write_file(dir / "bc.yaml", test::fill(R"(apiVersion: stash.appscode.com/v1beta1

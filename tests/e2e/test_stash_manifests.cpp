@@ -62,10 +62,7 @@ TEST_CASE(
     "a Stash BackupConfiguration posts Stash's Slack body with the real namespace, target and "
     "phase") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "bc.yaml",
                      fill(kBackupConfiguration, {{"PORT", std::to_string(server.port())}}));
@@ -92,10 +89,7 @@ TEST_CASE(
 
 TEST_CASE("a Stash RestoreSession with an OnFailure hook sends nothing on success") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "rs.yaml",
                      fill(R"(apiVersion: stash.appscode.com/v1beta1
@@ -145,10 +139,7 @@ spec:
 
 TEST_CASE("a Stash BackupBatch runs global and member hooks, members named by alias or target") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "bb.yaml",
                      fill(R"(apiVersion: stash.appscode.com/v1beta1

@@ -9,10 +9,7 @@ using test::run_cli;
 
 TEST_CASE("templates render in exec arguments, paths, header values and form values") {
     test::TestHttpServer server;
-    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("ok", "text/plain");
-    });
-    server.start();
+    test::answer_ok(server);
     test::TempDir dir;
     test::write_file(dir / "s.yaml",
                      fill(R"(name: files

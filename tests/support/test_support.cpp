@@ -246,6 +246,13 @@ void TestHttpServer::start() {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
+void answer_ok(TestHttpServer& server) {
+    server.route(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+}
+
 std::vector<ReceivedRequest> TestHttpServer::requests() const {
     std::lock_guard lock(mutex_);
     return requests_;

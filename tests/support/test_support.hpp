@@ -129,6 +129,9 @@ class TestHttpServer {
     std::vector<ReceivedRequest> requests_;
 };
 
+/// Starts `server` answering every request with 200 "ok".
+void answer_ok(TestHttpServer& server);
+
 /// A TCP socket listening on 127.0.0.1 on a free port, which it stores in `port`.
 /// The kernel completes handshakes (backlog 16) even if nobody accepts.
 int listen_loopback(int& port);
