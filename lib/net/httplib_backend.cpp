@@ -338,13 +338,15 @@ class Connections {
 
 enum class Head { Complete, TooLarge, TooSlow, Closed };
 
-/// Waits, without consuming anything, until the request line and headers are all in
-/// the socket's receive queue, so that httplib (whose line reader grows without
-/// bound) reads a head of at most kServerMaxHead within kServerHeadSeconds.
-Head wait_for_head(int sock) {
+/// Reads the request line and headers into `head` (with whatever of the body came
+/// along) before httplib sees any of it, so that httplib (whose line reader grows
+/// without bound) parses a head of at most kServerMaxHead that arrived within
+/// kServerHeadSeconds. Each wait is a poll() on the socket until the deadline.
+Head read_head(int sock, std::string& head) {
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(kServerHeadSeconds);
-    std::string peeked(kServerMaxHead + 4, '\0');
+    head.clear();
+    std::array<char, 4096> chunk{};
     while (true) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
@@ -353,34 +355,39 @@ Head wait_for_head(int sock) {
         const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
         if (ready < 0 && errno != EINTR) return Head::Closed;
         if (ready <= 0) continue;
-        if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-            return Head::Closed;  // dropped, or the server stops
-        const ssize_t got = ::recv(sock, peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
-        if (got == 0) return Head::Closed;
+        const size_t room = kServerMaxHead + 4 - head.size();
+        const ssize_t got = ::recv(sock, chunk.data(), std::min(room, chunk.size()), MSG_DONTWAIT);
+        if (got == 0) return Head::Closed;  // dropped, or the server stops (shutdown)
         if (got < 0) {
             if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
             return Head::Closed;
         }
-        if (std::string_view(peeked.data(), static_cast<size_t>(got)).find("\r\n\r\n") !=
-            std::string_view::npos)
-            return Head::Complete;
-        if (static_cast<size_t>(got) >= peeked.size()) return Head::TooLarge;
-        // The bytes stay queued, so poll() would report them again at once: wait a
-        // little for more rather than spin.
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        // Search only where the new bytes can complete the blank line.
+        const size_t from = head.size() < 3 ? 0 : head.size() - 3;
+        head.append(chunk.data(), static_cast<size_t>(got));
+        if (head.find("\r\n\r\n", from) != std::string::npos) return Head::Complete;
+        if (head.size() >= kServerMaxHead + 4) return Head::TooLarge;
     }
 }
 
-/// A connection's socket for httplib's request parser: reads buffered, each read and
-/// write waiting at most kServerIoSeconds.
+/// A connection's socket for httplib's request parser: first the head read_head()
+/// took, then reads buffered, each read and write waiting at most kServerIoSeconds.
 class SocketStream final : public httplib::Stream {
   public:
-    explicit SocketStream(int sock) : sock_(sock) {}
-    bool is_readable() const override { return wait(POLLIN); }
+    SocketStream(int sock, std::string head) : sock_(sock), head_(std::move(head)) {}
+    bool is_readable() const override {
+        return head_begin_ < head_.size() || begin_ < end_ || wait(POLLIN);
+    }
     bool is_writable() const override { return wait(POLLOUT); }
     ssize_t read(char* ptr, size_t size) override {
+        if (head_begin_ < head_.size()) {
+            const size_t n = std::min(size, head_.size() - head_begin_);
+            std::copy_n(head_.data() + head_begin_, n, ptr);
+            head_begin_ += n;
+            return static_cast<ssize_t>(n);
+        }
         if (begin_ == end_) {
-            if (!is_readable()) return -1;
+            if (!wait(POLLIN)) return -1;
             const ssize_t got = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
             if (got <= 0) return got;
             begin_ = 0;
@@ -424,6 +431,8 @@ class SocketStream final : public httplib::Stream {
     }
 
     int sock_;
+    std::string head_;
+    size_t head_begin_ = 0;
     std::array<char, 4096> buffer_{};
     size_t begin_ = 0;
     size_t end_ = 0;
@@ -442,9 +451,10 @@ class BoundedServer final : public httplib::Server {
         const auto slot = ThreadPerConnection::rejecting_ ? std::nullopt : connections.enter(sock);
         bool served = false;
         if (slot) {
-            const Head head = wait_for_head(sock);
+            std::string received;
+            const Head head = read_head(sock, received);
             if (head == Head::Complete && connections.head_received(*slot)) {
-                SocketStream stream(sock);
+                SocketStream stream(sock, std::move(received));
                 bool closed = false;
                 served = process_request(stream, /*close_connection=*/true, closed, nullptr);
             }

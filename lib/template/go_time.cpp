@@ -916,7 +916,7 @@ expected<GoTime, std::string> parse_time(std::string_view layout, std::string_vi
     }
     if (!zone_name.empty()) {
         // local.lookupName: the offset of a zone of Local's with that abbreviation.
-        for (int64_t probe : {wall, wall - 86400 * 182, wall + 86400 * 182}) {
+        for (int64_t probe : {wall, wall - int64_t{86400} * 182, wall + int64_t{86400} * 182}) {
             local.sec = probe;
             const ZoneAt z = zone_at(local);
             if (z.abbrev == zone_name) {

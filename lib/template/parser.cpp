@@ -286,7 +286,7 @@ class Parser {
 
     /// {{define "name"}}body{{end}} (only at the top level, as in Go) and the body of
     /// {{block "name" pipeline}}body{{end}}: adds the body to templates_.
-    void parse_definition(const std::string keyword, size_t open) {
+    void parse_definition(const std::string& keyword, size_t open) {
         if (keyword == "define" && (depth_ > 0 || range_depth_ > 0 || in_definition_))
             throw Failure{open, "unexpected <define> in command"};
         const Nesting nesting(depth_, open);
@@ -328,7 +328,7 @@ class Parser {
     }
 
     /// {{template "name"}}, {{template "name" pipeline}}, and the call a {{block}} makes.
-    Node parse_template_call(const std::string keyword, size_t open) {
+    Node parse_template_call(const std::string& keyword, size_t open) {
         Node node{Node::Template, open, "", nullptr, nullptr, nullptr};
         if (keyword == "template") {
             next_ = 1;
