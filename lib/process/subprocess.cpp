@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +19,7 @@
 #include <utility>
 
 #include "process/interrupts.hpp"
+#include "process/launch.hpp"
 #include "process/stream_forwarder.hpp"
 
 extern char** environ;
@@ -108,29 +108,9 @@ int poll_timeout_ms(std::optional<Clock::time_point> until) {
     return static_cast<int>(std::clamp<int64_t>(left.count(), 0, std::numeric_limits<int>::max()));
 }
 
-/// The signals a child gets back at their default action: those ignored when we first
-/// spawn (inherited from cron, nohup or a CI runner) plus SIGPIPE, rather than all 64,
-/// each of which costs the child a sigaction call before exec. We never ignore a
-/// signal ourselves; caught ones are reset by exec anyway.
-const sigset_t& signals_to_default() {
-    static const sigset_t set = [] {
-        sigset_t s;
-        sigemptyset(&s);
-        sigaddset(&s, SIGPIPE);
-        for (int sig = 1; sig < NSIG; ++sig) {
-            struct sigaction old {};
-            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &old) == 0 &&
-                old.sa_handler == SIG_IGN)
-                sigaddset(&s, sig);
-        }
-        return s;
-    }();
-    return set;
-}
-
-/// The file posix_spawnp would run for `program`: itself when it has a slash, else the
+/// The file execvp would run for `program`: itself when it has a slash, else the
 /// first executable regular file of that name in our $PATH (or the default path). Done
-/// here with access() because posix_spawnp tries an execve in the child for every
+/// here with access() because execvp tries an execve in the child for every
 /// $PATH entry that lacks it. Empty, with `error` ENOENT, or EACCES when only files
 /// we may not execute have that name (as execvp reports).
 std::string find_program(const std::string& program, int& error) {
@@ -210,25 +190,14 @@ struct Plumbing {
 };
 
 /// Step 1, spawn set-up: pipes, descriptors, signal state and process group, then
-/// posix_spawn.
+/// the launch (process/launch.hpp).
 expected<Child, SpawnError> spawn_child(const SpawnRequest& request, Plumbing plumbing = {}) {
     if (request.argv.empty()) return unexpected(SpawnError{SpawnFailure::Other, "empty command"});
     const std::string& program = request.argv.front();
 
     Child child;
     Fd out_write, err_write;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    struct Cleanup {
-        posix_spawn_file_actions_t* a;
-        posix_spawnattr_t* b;
-        ~Cleanup() {
-            posix_spawn_file_actions_destroy(a);
-            posix_spawnattr_destroy(b);
-        }
-    } cleanup{&actions, &attr};
+    Launch launch;
 
     if (request.capture_output) {
         int p[2];
@@ -242,14 +211,13 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request, Plumbing pl
                 SpawnFailure::Other, std::string("failed to create a pipe: ") + strerror(errno)});
         child.err_read = Fd(p[0]);
         err_write = Fd(p[1]);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+        launch.open_null(STDIN_FILENO);
+        launch.dup2(out_write.get(), STDOUT_FILENO);
+        launch.dup2(err_write.get(), STDERR_FILENO);
     } else {
-        if (plumbing.stdin_fd >= 0)
-            posix_spawn_file_actions_adddup2(&actions, plumbing.stdin_fd, STDIN_FILENO);
+        if (plumbing.stdin_fd >= 0) launch.dup2(plumbing.stdin_fd, STDIN_FILENO);
         if (request.stdout_fd >= 0 && request.forward_stdout < 0)
-            posix_spawn_file_actions_adddup2(&actions, request.stdout_fd, STDOUT_FILENO);
+            launch.dup2(request.stdout_fd, STDOUT_FILENO);
         // The task's capture: only the streams asked for go through a pipe; stdin and the
         // others stay inherited (man page, SPEC: capture).
         Fd* reads[2] = {&child.forward_out_read, &child.forward_err_read};
@@ -264,16 +232,14 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request, Plumbing pl
                                std::string("failed to create a pipe: ") + strerror(errno)});
             *reads[i] = Fd(p[0]);
             *writes[i] = Fd(p[1]);
-            posix_spawn_file_actions_adddup2(&actions, p[1],
-                                             i == 0 ? STDOUT_FILENO : STDERR_FILENO);
+            launch.dup2(p[1], i == 0 ? STDOUT_FILENO : STDERR_FILENO);
         }
     }
-    // dup2 onto itself clears FD_CLOEXEC in the child only (POSIX.1-2024, glibc 2.29+).
-    for (int fd : request.inherit_fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
+    // dup2 onto itself clears FD_CLOEXEC in the child only (as posix_spawn does).
+    for (int fd : request.inherit_fds) launch.dup2(fd, fd);
     if (request.take_terminal) {
         child.terminal.emplace();
-        if (child.terminal->active())
-            posix_spawn_file_actions_addtcsetpgrp_np(&actions, STDIN_FILENO);
+        if (child.terminal->active()) launch.foreground_terminal(STDIN_FILENO);
     }
 
     // Nothing above 2 reaches the child but what the request keeps: descriptors
@@ -283,28 +249,23 @@ expected<Child, SpawnError> spawn_child(const SpawnRequest& request, Plumbing pl
     int close_from = STDERR_FILENO + 1;
     for (const int fd : keep) {
         if (fd < close_from) continue;
-        for (int gap = close_from; gap < fd; ++gap)
-            posix_spawn_file_actions_addclose(&actions, gap);
+        for (int gap = close_from; gap < fd; ++gap) launch.close(gap);
         close_from = fd + 1;
     }
-    posix_spawn_file_actions_addclosefrom_np(&actions, close_from);
+    launch.close_from(close_from);
 
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setsigdefault(&attr, &signals_to_default());
-    posix_spawnattr_setpgroup(&attr, plumbing.group);
-    posix_spawnattr_setflags(
-        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    launch.group(plumbing.group);
 
     auto argv = c_strings(request.argv);
     auto envp = c_strings(request.env);
     child.start = Clock::now();
     int lookup_error = 0;
     const std::string file = find_program(program, lookup_error);
-    const int rc = file.empty() ? lookup_error
-                                : posix_spawn(&child.pid, file.c_str(), &actions, &attr,
-                                              argv.data(), envp.data());
+    int rc = lookup_error;
+    if (!file.empty()) {
+        child.pid = launch.start(file.c_str(), argv.data(), envp.data());
+        rc = child.pid < 0 ? errno : 0;
+    }
     if (rc != 0) {
         SpawnFailure kind = SpawnFailure::Other;
         if (rc == ENOENT || rc == ENOTDIR) kind = SpawnFailure::NotFound;

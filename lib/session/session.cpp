@@ -175,7 +175,8 @@ HookResult run_hook(const Hook& hook, const Context& ctx) {
     if (hook.timeout.count() > 0)
         limits.deadline = deadline_after(std::chrono::steady_clock::now(), hook.timeout);
     limits.interrupted = [seen = ctx.seen] { return interrupted_since(seen); };
-    auto rendered = render_hook(hook, ctx.template_data(hook.stage), limits);
+    auto rendered = render_hook(
+        hook, std::function<tmpl::Value()>([&] { return ctx.template_data(hook.stage); }), limits);
     std::vector<Action> pod_actions;  // a Pod executor's: the exec in each selected pod
     if (rendered) {
         auto* exec = std::get_if<ExecAction>(&rendered->action);

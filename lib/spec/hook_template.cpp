@@ -127,7 +127,11 @@ void for_each_template_string(Hook& hook,
     }
 }
 
-expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data,
+namespace {
+
+/// render_hook's work; `data` is asked for only by a string that is a template.
+expected<Hook, std::string> render_with(const Hook& hook,
+                                        const std::function<const tmpl::Value&()>& data,
                                         const tmpl::RenderLimits& limits) {
     Hook rendered = hook;
     std::string failure;
@@ -141,7 +145,7 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
                                                              std::string_view value) {
             reads.emplace_back(value);
         };
-        auto out = tmpl::render_string(text, data, string_limits);
+        auto out = tmpl::render_string(text, data(), string_limits);
         if (!out)
             failure = "failed to render the template in " + where + ": " + out.error().str();
         else if (exec &&
@@ -175,6 +179,26 @@ expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& dat
         secrets::add(http->url());
     }
     return rendered;
+}
+
+}  // namespace
+
+expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data,
+                                        const tmpl::RenderLimits& limits) {
+    return render_with(
+        hook, [&data]() -> const tmpl::Value& { return data; }, limits);
+}
+
+expected<Hook, std::string> render_hook(const Hook& hook, const std::function<tmpl::Value()>& make,
+                                        const tmpl::RenderLimits& limits) {
+    std::optional<tmpl::Value> made;
+    return render_with(
+        hook,
+        [&]() -> const tmpl::Value& {
+            if (!made) made = make();
+            return *made;
+        },
+        limits);
 }
 
 }  // namespace stash_hook

@@ -70,5 +70,9 @@ void for_each_template_string(Hook& hook,
 /// timeout or on a signal.
 expected<Hook, std::string> render_hook(const Hook& hook, const tmpl::Value& data,
                                         const tmpl::RenderLimits& limits = {});
+/// The same with the data made by `make`, called only when a string is a template
+/// (and then once): a hook without templates costs no data.
+expected<Hook, std::string> render_hook(const Hook& hook, const std::function<tmpl::Value()>& make,
+                                        const tmpl::RenderLimits& limits = {});
 
 }  // namespace stash_hook

@@ -20,11 +20,12 @@ class OutputTail {
     /// How many bytes were appended in all.
     uint64_t total() const { return total_; }
     /// True when bytes were dropped from the front.
-    bool truncated() const { return total_ > buffer_.size(); }
-    size_t capacity() const { return buffer_.size(); }
+    bool truncated() const { return total_ > capacity_; }
+    size_t capacity() const { return capacity_; }
 
   private:
-    std::string buffer_;  // fixed size; a ring once full
+    size_t capacity_;
+    std::string buffer_;  // grows to capacity_, then a ring
     size_t next_ = 0;     // where the next byte goes
     uint64_t total_ = 0;
 };

@@ -34,6 +34,27 @@ TEST_CASE("the output tail keeps only the last bytes, oldest first") {
     CHECK(tail.str().size() == 8);
 }
 
+TEST_CASE("the output tail equals the last bytes of everything appended, for any split") {
+    // The buffer grows while filling, then turns into a ring: every way of getting
+    // there must agree with the plain model.
+    for (size_t cap : {size_t{1}, size_t{7}, size_t{8}, size_t{64}}) {
+        OutputTail tail(cap);
+        std::string all;
+        unsigned seed = 12345;
+        for (int i = 0; i < 300; ++i) {
+            seed = seed * 1103515245u + 12345u;
+            const size_t n = (seed >> 16) % (2 * cap + 2);
+            std::string piece;
+            for (size_t j = 0; j < n; ++j) piece += static_cast<char>('a' + (all.size() + j) % 26);
+            tail.append(piece);
+            all += piece;
+            const std::string expected = all.size() <= cap ? all : all.substr(all.size() - cap);
+            REQUIRE(tail.str() == expected);
+            REQUIRE(tail.truncated() == (all.size() > cap));
+        }
+    }
+}
+
 TEST_CASE("the output tail stays bounded however much is appended") {
     OutputTail tail(4096);
     const std::string chunk(65536, 'x');
