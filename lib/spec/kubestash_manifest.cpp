@@ -32,7 +32,7 @@ bool is_hook_template(const YAML::Node& root) {
 
 void SpecReader::hook_template(const YAML::Node& root) {
     HookTemplateDoc doc;
-    if (auto meta = root["metadata"]; meta && meta.IsMap()) {
+    if (auto meta = field(root, "metadata"); meta && meta.IsMap()) {
         doc.name = text_of(meta, "name");
         doc.ns = text_of(meta, "namespace");
     }
@@ -41,12 +41,12 @@ void SpecReader::hook_template(const YAML::Node& root) {
         return;
     }
     const std::string what = "HookTemplate " + quote(doc.name);
-    const YAML::Node body = root["spec"];
+    const YAML::Node body = field(root, "spec");
     if (!body || !check_map(body, what + " spec", kTemplateSpecKeys)) {
         if (!body) problem(root, what + " needs a spec: mapping");
         return;
     }
-    const YAML::Node action = body["action"];
+    const YAML::Node action = field(body, "action");
     if (!action) {
         problem(body, what + " needs spec.action: exec, httpGet, httpPost or tcpSocket");
         return;
@@ -56,23 +56,24 @@ void SpecReader::hook_template(const YAML::Node& root) {
     if (!doc.hook) return;
     doc.hook->name = doc.name;
     // Its own timeout is in seconds (HookTemplateSpec.Timeout); a hook's timeout: overrides it.
-    if (auto n = body["timeout"])
+    if (auto n = field(body, "timeout"))
         if (auto secs = int_value(n, what + " spec.timeout", 1, 1LL << 30))
             doc.hook->timeout = std::chrono::seconds(*secs);
-    const YAML::Node executor = body["executor"];
+    const YAML::Node executor = field(body, "executor");
     if (!executor || !executor.IsMap()) {
         problem(body, what + " needs spec.executor with type: Pod, Operator or Function");
         return;
     }
     const bool exec = std::holds_alternative<ExecAction>(doc.hook->action);
-    if (!executor["type"])
+    if (!field(executor, "type"))
         problem(executor, what + " spec.executor needs type: Pod, Operator or Function");
     const std::string type =
-        executor["type"] ? enum_value<std::string>(
-                               executor["type"], what + " spec.executor.type",
-                               {{"Pod", "Pod"}, {"Operator", "Operator"}, {"Function", "Function"}})
-                               .value_or("")
-                         : "";
+        field(executor, "type")
+            ? enum_value<std::string>(
+                  field(executor, "type"), what + " spec.executor.type",
+                  {{"Pod", "Pod"}, {"Operator", "Operator"}, {"Function", "Function"}})
+                  .value_or("")
+            : "";
     if (type == "Function") {
         doc.refusal = what +
                       " has a Function executor: KubeStash runs it in a Job made from a Function's "
@@ -84,12 +85,12 @@ void SpecReader::hook_template(const YAML::Node& root) {
                       " runs exec with an Operator executor, in KubeStash's operator container, "
                       "which stash-hook does not have; use a Pod executor";
     } else if (type == "Pod" && exec) {
-        const YAML::Node pod = executor["pod"];
+        const YAML::Node pod = field(executor, "pod");
         if (pod && pod.IsMap()) {
-            if (auto n = pod["selector"])
+            if (auto n = field(pod, "selector"))
                 doc.hook->pod_selector =
                     string_value(n, what + " pod.selector", false).value_or("");
-            if (auto n = pod["strategy"])
+            if (auto n = field(pod, "strategy"))
                 doc.hook->all_pods =
                     enum_value<bool>(n, what + " pod.strategy",
                                      {{"ExecuteOnOne", false}, {"ExecuteOnAll", true}})
@@ -123,7 +124,7 @@ StageHooks SpecReader::kubestash_hooks(const YAML::Node& node,
         for (const auto& info : list) {
             const std::string label = std::string(key) + "[" + std::to_string(index++) + "]";
             if (!check_map(info, "hook " + label, kHookInfoKeys)) continue;
-            const YAML::Node ref = info["hookTemplate"];
+            const YAML::Node ref = field(info, "hookTemplate");
             const std::string ref_name = text_of(ref, "name");
             std::string ref_ns = text_of(ref, "namespace");
             if (ref_ns.empty()) ref_ns = ns;
@@ -155,15 +156,15 @@ StageHooks SpecReader::kubestash_hooks(const YAML::Node& node,
             Hook h = *found->hook;
             h.stage = stage;
             h.location = at(info);
-            if (auto n = info["name"])
+            if (auto n = field(info, "name"))
                 h.name = string_value(n, "hook name", false).value_or(h.name);
             const std::string what = "hook " + quote(h.name);
-            if (auto n = info["maxRetry"])
+            if (auto n = field(info, "maxRetry"))
                 h.retry.attempts =
                     static_cast<int>(int_value(n, what + " maxRetry", 0, 100).value_or(0));
-            if (auto n = info["timeout"])
+            if (auto n = field(info, "timeout"))
                 h.timeout = duration_value(n, what + " timeout", false).value_or(h.timeout);
-            if (auto n = info["executionPolicy"]) {
+            if (auto n = field(info, "executionPolicy")) {
                 const auto policy =
                     enum_value<ExecutionPolicy>(n, what + " executionPolicy",
                                                 {{"Always", ExecutionPolicy::Always},
@@ -177,23 +178,25 @@ StageHooks SpecReader::kubestash_hooks(const YAML::Node& node,
                     h.policy = *policy;
             }
             // variables: name and value, the hook's environment (valueFrom needs the cluster).
-            if (auto vars = info["variables"]) {
+            if (auto vars = field(info, "variables")) {
                 if (!vars.IsSequence()) problem(vars, what + " variables must be a list");
                 for (const auto& v : vars.IsSequence() ? vars : YAML::Node()) {
-                    if (v.IsMap() && v["valueFrom"]) {
+                    if (v.IsMap() && field(v, "valueFrom")) {
                         problem(v, what + " variable " + quote(text_of(v, "name")) +
                                        " has valueFrom, which needs the cluster: give its value");
                         continue;
                     }
-                    auto name = v.IsMap() && v["name"]
-                                    ? string_value(v["name"], "variable name", false)
+                    auto name = v.IsMap() && field(v, "name")
+                                    ? string_value(field(v, "name"), "variable name", false)
                                     : std::nullopt;
                     if (!name) {
                         problem(v, what + " variables need name and value");
                         continue;
                     }
                     std::string value =
-                        v["value"] ? string_value(v["value"], "variable value").value_or("") : "";
+                        field(v, "value")
+                            ? string_value(field(v, "value"), "variable value").value_or("")
+                            : "";
                     if (auto* exec = std::get_if<ExecAction>(&h.action))
                         exec->env.emplace_back(*name, std::move(value));
                 }
@@ -213,7 +216,7 @@ void SpecReader::kubestash_manifest(const YAML::Node& root, Spec& spec) {
         return;
     }
     if (kind != "BackupConfiguration" && kind != "RestoreSession") {
-        problem(root["kind"] ? root["kind"] : root,
+        problem(field(root, "kind") ? field(root, "kind") : root,
                 "stash-hook reads KubeStash manifests of kind BackupConfiguration, RestoreSession "
                 "or HookTemplate, not " +
                     quote(kind));
@@ -222,26 +225,27 @@ void SpecReader::kubestash_manifest(const YAML::Node& root, Spec& spec) {
     const bool restore = kind == "RestoreSession";
     spec.kind = restore ? Kind::Restore : Kind::Backup;
     spec.api_version = std::string(kKubeStashApiVersion);
-    if (auto meta = root["metadata"]; meta && meta.IsMap()) {
-        if (auto n = meta["name"]) spec.name = name_value(n, "metadata.name").value_or(spec.name);
-        if (auto n = meta["namespace"])
+    if (auto meta = field(root, "metadata"); meta && meta.IsMap()) {
+        if (auto n = field(meta, "name"))
+            spec.name = name_value(n, "metadata.name").value_or(spec.name);
+        if (auto n = field(meta, "namespace"))
             spec.ns = string_value(n, "metadata.namespace").value_or("");
     }
     spec.invoker = {"core.kubestash.com", kind, spec.name};
-    const YAML::Node body = root["spec"];
+    const YAML::Node body = field(root, "spec");
     if (!body || !body.IsMap()) {
         problem(root, "a KubeStash " + kind + " needs a spec: mapping");
         return;
     }
-    if (auto t = body["target"]; t && t.IsMap())
+    if (auto t = field(body, "target"); t && t.IsMap())
         spec.target = {text_of(t, "apiGroup"), text_of(t, "kind"), text_of(t, "name")};
     const auto& keys = restore ? kRestoreStageKeys : kBackupStageKeys;
     if (restore) {
-        if (auto n = body["hooks"]) spec.hooks = kubestash_hooks(n, keys, spec.ns);
+        if (auto n = field(body, "hooks")) spec.hooks = kubestash_hooks(n, keys, spec.ns);
         return;
     }
     // A BackupConfiguration's hooks, schedule and retries are per session (spec.sessions).
-    const YAML::Node sessions = body["sessions"];
+    const YAML::Node sessions = field(body, "sessions");
     if (!sessions) return;
     if (!sessions.IsSequence() || sessions.size() != 1) {
         problem(sessions,
@@ -251,24 +255,24 @@ void SpecReader::kubestash_manifest(const YAML::Node& root, Spec& spec) {
     }
     const YAML::Node session = sessions[0];
     if (!session.IsMap()) return;
-    if (auto n = session["hooks"]) spec.hooks = kubestash_hooks(n, keys, spec.ns);
-    if (auto sched = session["scheduler"]; sched && sched.IsMap())
-        if (auto n = sched["schedule"])
+    if (auto n = field(session, "hooks")) spec.hooks = kubestash_hooks(n, keys, spec.ns);
+    if (auto sched = field(session, "scheduler"); sched && sched.IsMap())
+        if (auto n = field(sched, "schedule"))
             if (auto s = string_value(n, "scheduler.schedule", false)) {
                 if (auto parsed = CronSchedule::parse(*s, ""); !parsed)
                     problem(n, "scheduler.schedule: " + parsed.error());
                 else
                     spec.schedule = *s;
             }
-    if (auto n = session["retryConfig"]; n && n.IsMap()) {
-        if (auto m = n["maxRetry"])
+    if (auto n = field(session, "retryConfig"); n && n.IsMap()) {
+        if (auto m = field(n, "maxRetry"))
             spec.retries.attempts =
                 static_cast<int>(int_value(m, "retryConfig.maxRetry", 0, 100).value_or(0));
-        if (auto d = n["delay"])
+        if (auto d = field(n, "delay"))
             spec.retries.delay =
                 duration_value(d, "retryConfig.delay", true).value_or(spec.retries.delay);
     }
-    if (auto n = body["paused"]) spec.paused = bool_value(n, "spec.paused").value_or(false);
+    if (auto n = field(body, "paused")) spec.paused = bool_value(n, "spec.paused").value_or(false);
 }
 
 }  // namespace stash_hook

@@ -138,18 +138,19 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
         const std::string label = "monitor[" + std::to_string(index++) + "]";
         if (!check_map(m, label, kMonitorKeys)) continue;
         require(m, "type", label);
-        if (!m["type"]) continue;
-        const auto type_name = string_value(m["type"], label + ".type", false);
+        if (!field(m, "type")) continue;
+        const auto type_name = string_value(field(m, "type"), label + ".type", false);
         if (!type_name) continue;
         if (std::find(kMonitorTypes.begin(), kMonitorTypes.end(), *type_name) ==
             kMonitorTypes.end()) {
-            problem(m["type"], label + ".type must be " + one_of(kMonitorTypes) + ", not " +
-                                   quote(*type_name));
+            problem(field(m, "type"), label + ".type must be " + one_of(kMonitorTypes) + ", not " +
+                                          quote(*type_name));
             continue;
         }
         const std::string& type = *type_name;
         std::string name = type;
-        if (auto n = m["name"]) name = string_value(n, label + ".name", false).value_or(name);
+        if (auto n = field(m, "name"))
+            name = string_value(n, label + ".name", false).value_or(name);
         if (!names.insert(name).second) {
             problem(m, "two monitors are named " + quote(name) + "; give each a unique name");
             continue;
@@ -171,29 +172,32 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
 
         // Where to send it, and what in the URL is a secret (a uuid, a key, a topic, a token).
         std::string url;
-        if (auto n = m["url"]) url = string_value(n, what + " url", false).value_or("");
+        if (auto n = field(m, "url")) url = string_value(n, what + " url", false).value_or("");
         std::vector<std::string> secret_parts;
-        const bool ping_key = m["pingKey"] || m["slug"];
+        const bool ping_key = field(m, "pingKey") || field(m, "slug");
         if (ping_key) {
             require(m, "pingKey", what);
             require(m, "slug", what);
             const std::string key =
-                m["pingKey"] ? string_value(m["pingKey"], what + " pingKey", false).value_or("")
-                             : "";
+                field(m, "pingKey")
+                    ? string_value(field(m, "pingKey"), what + " pingKey", false).value_or("")
+                    : "";
             const std::string slug =
-                m["slug"] ? string_value(m["slug"], what + " slug", false).value_or("") : "";
+                field(m, "slug")
+                    ? string_value(field(m, "slug"), what + " slug", false).value_or("")
+                    : "";
             if (url.empty()) url = "https://hc-ping.com";
             while (url.ends_with('/')) url.pop_back();
             url += "/" + key + "/" + slug;
             if (!key.empty()) secret_parts.push_back(key);
-        } else if (!m["url"]) {
+        } else if (!field(m, "url")) {
             problem(m, what + " has no url: give the service's URL" +
                            (type == "healthchecks" ? std::string(" (or pingKey and slug)") : ""));
             continue;
         }
         auto parsed = parse_url(url);
         if (!parsed) {
-            problem(m["url"] ? m["url"] : m,
+            problem(field(m, "url") ? field(m, "url") : YAML::Node(m),
                     what + " url " + quote(url) + " is not an http:// or https:// URL with a host");
             continue;
         }
@@ -210,9 +214,9 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
                 secret_parts.push_back(segments.back());
             }
             if (segments.empty())
-                problem(m["url"], what + " url " + quote(url) +
-                                      " has no path: give the full URL with its " +
-                                      (type == "ntfy" ? "topic" : "key or token"));
+                problem(field(m, "url"), what + " url " + quote(url) +
+                                             " has no path: give the full URL with its " +
+                                             (type == "ntfy" ? "topic" : "key or token"));
         }
         if (const size_t q = parsed->path.find('?'); q != std::string::npos) {
             std::string query = parsed->path.substr(q + 1);
@@ -233,18 +237,18 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
         base.location = at(m);
         base.secrets = secret_parts;
         hook_settings(m, base, what);  // timeout, retry (onError is not a monitor key)
-        if (auto n = m["required"])
+        if (auto n = field(m, "required"))
             if (bool_value(n, what + " required").value_or(false)) base.on_error = OnError::Fail;
         HttpAction http;
         http.scheme = parsed->scheme;
         http.host = parsed->host;
         http.port = parsed->port;
         http.path = parsed->path;
-        if (auto n = m["headers"]) http_headers(n, what + " headers", http.headers);
-        if (auto n = m["tls"]) {
+        if (auto n = field(m, "headers")) http_headers(n, what + " headers", http.headers);
+        if (auto n = field(m, "tls")) {
             if (auto tls = tls_options(n, what + " tls")) http.tls = std::move(*tls);
         }
-        if (auto n = m["bodyLimit"])
+        if (auto n = field(m, "bodyLimit"))
             http.body_limit =
                 static_cast<size_t>(int_value(n, what + " bodyLimit", 1, 10'000'000).value_or(0));
         else if (type == "healthchecks")
@@ -252,7 +256,7 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
         // Healthchecks and Cronitor pair a start with its end; the others have no start unless
         // asked (a webhook) or none at all (ntfy, Uptime Kuma: a push is a result).
         bool start = type == "healthchecks" || type == "cronitor";
-        if (auto n = m["start"]) {
+        if (auto n = field(m, "start")) {
             if (type == "ntfy" || type == "uptimeKuma")
                 problem(n, what + ": start applies to healthchecks, cronitor and webhook monitors");
             else
@@ -292,9 +296,10 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
             add(Event::Failure, ping);
         } else if (type == "ntfy") {  // docs.ntfy.sh/publish/
             std::string title = "{{ .Name }} {{ .Status.Phase }}";
-            if (auto n = m["title"]) title = string_value(n, what + " title").value_or(title);
+            if (auto n = field(m, "title"))
+                title = string_value(n, what + " title").value_or(title);
             std::optional<std::string> priority;
-            if (auto n = m["priority"]) {
+            if (auto n = field(m, "priority")) {
                 static const std::set<std::string> kPriorities = {
                     "1", "2", "3", "4", "5", "min", "low", "default", "high", "max", "urgent"};
                 priority = string_value(n, what + " priority", false);
@@ -305,7 +310,7 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
                                    quote(*priority));
             }
             std::string tags;
-            if (auto n = m["tags"])
+            if (auto n = field(m, "tags"))
                 for (const auto& t :
                      string_list(n, what + " tags").value_or(std::vector<std::string>{}))
                     tags += (tags.empty() ? "" : ",") + t;
@@ -346,7 +351,8 @@ void SpecReader::monitors(const YAML::Node& node, Spec& spec) {
             HttpAction post = http;
             post.post = true;
             post.body = message;
-            if (auto n = m["body"]) post.body = string_value(n, what + " body").value_or(message);
+            if (auto n = field(m, "body"))
+                post.body = string_value(n, what + " body").value_or(message);
             if (start) add(Event::Start, post);
             add(Event::Success, post);
             add(Event::Failure, post);

@@ -86,7 +86,7 @@ void SpecReader::not_a_template(const YAML::Node& n, const std::string& key) {
 
 void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::string& what) {
     const std::string prefix = what.empty() ? "" : what + ".";
-    if (auto files = node["envFile"]) {
+    if (auto files = field(node, "envFile")) {
         std::vector<YAML::Node> items;
         if (files.IsSequence())
             for (const auto& f : files) items.push_back(f);
@@ -111,7 +111,7 @@ void SpecReader::environment(const YAML::Node& node, EnvPairs& env, const std::s
             for (const auto& [k, v] : *read) set_env_pair(env, k, v);
         }
     }
-    if (auto map = node["env"]) {
+    if (auto map = field(node, "env")) {
         if (!map.IsMap()) {
             problem(map, prefix +
                              "env must be a map of variable names to values, e.g. "
@@ -138,8 +138,8 @@ std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
     if (!check_map(node, "exec", kExecKeys)) return std::nullopt;
     require(node, "command", "exec");
     ExecAction exec;
-    if (node["command"]) {
-        auto cmd = string_list(node["command"], "exec.command");
+    if (field(node, "command")) {
+        auto cmd = string_list(field(node, "command"), "exec.command");
         if (!cmd) return std::nullopt;
         exec.command = std::move(*cmd);
     }
@@ -150,7 +150,7 @@ std::optional<ExecAction> SpecReader::exec_action(const YAML::Node& node) {
 std::optional<TlsOptions> SpecReader::tls_options(const YAML::Node& node, const std::string& what) {
     if (!check_map(node, what, kTlsKeys)) return std::nullopt;
     TlsOptions tls;
-    if (auto n = node["insecureSkipVerify"])
+    if (auto n = field(node, "insecureSkipVerify"))
         tls.insecure_skip_verify = bool_value(n, what + ".insecureSkipVerify").value_or(false);
     auto file = [&](const char* key, std::string& out) {
         if (auto n = node[key]) {
@@ -175,7 +175,7 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
     require(node, "port", what);
     HttpAction http;
     http.post = post;
-    if (auto n = node["scheme"]) {
+    if (auto n = field(node, "scheme")) {
         if (auto s = string_value(n, what + ".scheme")) {
             const std::string upper = ascii_upper(*s);
             if (upper == "HTTP" || upper == "HTTPS")
@@ -184,49 +184,51 @@ std::optional<HttpAction> SpecReader::http_action(const YAML::Node& node, bool p
                 problem(n, what + ".scheme must be HTTP or HTTPS, not " + quote(*s));
         }
     }
-    if (auto n = node["host"]) {
+    if (auto n = field(node, "host")) {
         http.host = string_value(n, what + ".host", false).value_or("");
         not_a_template(n, what + ".host");
     }
-    if (auto n = node["port"]) container_port(n, what + ".port", http.port, http.port_name);
-    if (auto n = node["path"]) {
+    if (auto n = field(node, "port")) container_port(n, what + ".port", http.port, http.port_name);
+    if (auto n = field(node, "path")) {
         if (auto s = string_value(n, what + ".path")) {
             http.path = s->empty() ? "/" : *s;
             if (http.path[0] != '/') http.path = "/" + http.path;
         }
     }
-    if (auto n = node["httpHeaders"]) http_headers(n, what + ".httpHeaders", http.headers);
-    if (auto n = node["tls"]) {
+    if (auto n = field(node, "httpHeaders")) http_headers(n, what + ".httpHeaders", http.headers);
+    if (auto n = field(node, "tls")) {
         if (auto tls = tls_options(n, what + ".tls")) http.tls = std::move(*tls);
     }
     http.show_url = show_urls_;
-    if (auto n = node["showUrl"])
+    if (auto n = field(node, "showUrl"))
         http.show_url = bool_value(n, what + ".showUrl").value_or(show_urls_);
     if (post) {
-        if (auto n = node["body"]) http.body = string_value(n, what + ".body").value_or("");
-        if (auto n = node["form"]) {
+        if (auto n = field(node, "body")) http.body = string_value(n, what + ".body").value_or("");
+        if (auto n = field(node, "form")) {
             if (!n.IsSequence()) {
                 problem(n, what + ".form must be a list of {key, values}");
             } else {
                 for (const auto& f : n) {
                     if (!check_map(f, what + ".form element", kFormKeys)) continue;
                     require(f, "key", what + ".form element");
-                    FormField field;
-                    if (f["key"])
-                        field.key = string_value(f["key"], "form key", false).value_or("");
-                    if (f["values"]) {
-                        if (f["values"].IsSequence()) {
-                            for (const auto& v : f["values"])
-                                if (auto s = scalar(v, "form value")) field.values.push_back(*s);
+                    FormField form_field;
+                    if (field(f, "key"))
+                        form_field.key =
+                            string_value(field(f, "key"), "form key", false).value_or("");
+                    if (field(f, "values")) {
+                        if (field(f, "values").IsSequence()) {
+                            for (const auto& v : field(f, "values"))
+                                if (auto s = scalar(v, "form value"))
+                                    form_field.values.push_back(*s);
                         } else {
-                            problem(f["values"], "form values must be a list, e.g. [a, b]");
+                            problem(field(f, "values"), "form values must be a list, e.g. [a, b]");
                         }
                     }
-                    http.form.push_back(std::move(field));
+                    http.form.push_back(std::move(form_field));
                 }
             }
         }
-        if (node["body"] && node["form"])
+        if (field(node, "body") && field(node, "form"))
             problem(node, what + " has both body and form; use one of them");
     }
     return http;
@@ -242,8 +244,10 @@ void SpecReader::http_headers(const YAML::Node& n, const std::string& what,
         if (!check_map(h, what + " element", kHeaderKeys)) continue;
         require(h, "name", what + " element");
         HttpHeader header;
-        if (h["name"]) header.name = string_value(h["name"], "header name", false).value_or("");
-        if (h["value"]) header.value = string_value(h["value"], "header value").value_or("");
+        if (field(h, "name"))
+            header.name = string_value(field(h, "name"), "header name", false).value_or("");
+        if (field(h, "value"))
+            header.value = string_value(field(h, "value"), "header value").value_or("");
         out.push_back(std::move(header));
     }
 }
@@ -252,11 +256,11 @@ std::optional<TcpAction> SpecReader::tcp_action(const YAML::Node& node) {
     if (!check_map(node, "tcpSocket", kTcpKeys)) return std::nullopt;
     require(node, "port", "tcpSocket");
     TcpAction tcp;
-    if (auto n = node["host"]) {
+    if (auto n = field(node, "host")) {
         tcp.host = string_value(n, "tcpSocket.host", false).value_or("");
         not_a_template(n, "tcpSocket.host");
     }
-    if (auto n = node["port"]) container_port(n, "tcpSocket.port", tcp.port, tcp.port_name);
+    if (auto n = field(node, "port")) container_port(n, "tcpSocket.port", tcp.port, tcp.port_name);
     return tcp;
 }
 
@@ -285,13 +289,13 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
     h.stage = stage;
     h.location = at(node);
     h.name = label;
-    if (auto n = node["name"]) {
+    if (auto n = field(node, "name")) {
         if (auto s = string_value(n, "hook name", false)) h.name = *s;
         not_a_template(n, "hook name");
     }
     const std::string what = "hook " + quote(h.name);
 
-    in_container_hook_ = static_cast<bool>(node["containerName"]);
+    in_container_hook_ = static_cast<bool>(field(node, "containerName"));
     int actions = 0;
     for (auto key : {"exec", "httpGet", "httpPost", "tcpSocket"}) actions += node[key] ? 1 : 0;
     if (actions == 0) {
@@ -307,16 +311,16 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
         return std::nullopt;
     }
     std::optional<Action> action;
-    if (auto n = node["exec"]) {
+    if (auto n = field(node, "exec")) {
         if (auto a = exec_action(n)) action = std::move(*a);
-    } else if (auto n2 = node["httpGet"]) {
+    } else if (auto n2 = field(node, "httpGet")) {
         if (auto a = http_action(n2, false)) action = std::move(*a);
-    } else if (auto n3 = node["httpPost"]) {
+    } else if (auto n3 = field(node, "httpPost")) {
         if (auto a = http_action(n3, true)) action = std::move(*a);
-    } else if (auto n4 = node["tcpSocket"]) {
+    } else if (auto n4 = field(node, "tcpSocket")) {
         if (auto a = tcp_action(n4)) action = std::move(*a);
     }
-    if (auto n = node["containerName"]) {
+    if (auto n = field(node, "containerName")) {
         if (auto s = string_value(n, "containerName", false)) {
             if ((*s)[0] == '-')  // it would reach docker/kubectl exec as an option
                 problem(n, what + ": containerName " + quote(*s) + " must not start with '-'");
@@ -324,7 +328,7 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
             not_a_template(n, "containerName");
         }
     }
-    if (auto n = node["executionPolicy"]) {
+    if (auto n = field(node, "executionPolicy")) {
         if (is_pre(stage)) {
             problem(n, what +
                            ": executionPolicy applies only to post hooks (postBackup, "
@@ -340,9 +344,10 @@ std::optional<Hook> SpecReader::hook(const YAML::Node& node, Stage stage, size_t
         }
     }
     hook_settings(node, h, what);
-    if (auto n = node["skipExitCode"]; n && !is_pre(stage))
+    if (auto n = field(node, "skipExitCode"); n && !is_pre(stage))
         problem(n, what + ": skipExitCode applies only to pre hooks (preBackup, preRestore)");
-    if (auto n = node["skipExitCode"]; n && action && !std::holds_alternative<ExecAction>(*action))
+    if (auto n = field(node, "skipExitCode");
+        n && action && !std::holds_alternative<ExecAction>(*action))
         problem(n, what + ": skipExitCode applies only to exec hooks");
     if (action && !std::holds_alternative<ExecAction>(*action)) h.skip_exit_code.reset();
     if (!action) return std::nullopt;
@@ -364,23 +369,23 @@ void SpecReader::check_templates(Hook& h, const std::string& what) {
 }
 
 void SpecReader::hook_settings(const YAML::Node& node, Hook& h, const std::string& what) {
-    if (auto n = node["timeout"])
+    if (auto n = field(node, "timeout"))
         h.timeout = duration_value(n, what + " timeout", false).value_or(h.timeout);
-    if (auto n = node["retry"]) {
+    if (auto n = field(node, "retry")) {
         if (check_map(n, what + " retry", kRetryKeys)) {
-            if (auto a = n["attempts"])
+            if (auto a = field(n, "attempts"))
                 h.retry.attempts = static_cast<int>(
                     int_value(a, "retry.attempts", 0, 100).value_or(h.retry.attempts));
-            if (auto d = n["delay"])
+            if (auto d = field(n, "delay"))
                 h.retry.delay = duration_value(d, "retry.delay", true).value_or(h.retry.delay);
         }
     }
-    if (auto n = node["onError"]) {
+    if (auto n = field(node, "onError")) {
         h.on_error = enum_value<OnError>(n, "onError",
                                          {{"Fail", OnError::Fail}, {"Continue", OnError::Continue}})
                          .value_or(h.on_error);
     }
-    if (auto n = node["skipExitCode"])
+    if (auto n = field(node, "skipExitCode"))
         h.skip_exit_code =
             static_cast<int>(int_value(n, what + " skipExitCode", 1, 255).value_or(75));
 }
@@ -449,12 +454,12 @@ void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
     codes("warningExitCodes", spec.warning_exit_codes, 1);  // 0 is always a success
     for (int code : spec.warning_exit_codes)
         if (std::ranges::find(spec.success_exit_codes, code) != spec.success_exit_codes.end())
-            problem(root["warningExitCodes"], "exit code " + std::to_string(code) +
-                                                  " is in both successExitCodes and "
-                                                  "warningExitCodes; give it in one");
-    if (auto n = root["strictWarnings"])
+            problem(field(root, "warningExitCodes"), "exit code " + std::to_string(code) +
+                                                         " is in both successExitCodes and "
+                                                         "warningExitCodes; give it in one");
+    if (auto n = field(root, "strictWarnings"))
         spec.strict_warnings = bool_value(n, "strictWarnings").value_or(false);
-    if (auto n = root["pipeline"]) {
+    if (auto n = field(root, "pipeline")) {
         if (!n.IsSequence() || n.size() < 2)
             problem(n,
                     "pipeline must be a list of at least two commands, e.g. [[pg_dump, db], "
@@ -464,13 +469,16 @@ void SpecReader::task_exit_codes(const YAML::Node& root, Spec& spec) {
                 not_a_template(stage, "pipeline");
                 if (auto argv = command(stage)) spec.pipeline.push_back(std::move(*argv));
             }
-        if (root["command"]) problem(n, "the spec has both command and pipeline: give one of them");
-        if (root["members"]) problem(n, "pipeline is for a single task, not a batch's members");
+        if (field(root, "command"))
+            problem(n, "the spec has both command and pipeline: give one of them");
+        if (field(root, "members"))
+            problem(n, "pipeline is for a single task, not a batch's members");
     }
-    if (auto n = root["output"]) {
+    if (auto n = field(root, "output")) {
         spec.output = string_value(n, "output", false).value_or("");
         not_a_template(n, "output");
-        if (root["members"]) problem(n, "output is for a single task, not a batch's members");
+        if (field(root, "members"))
+            problem(n, "output is for a single task, not a batch's members");
     }
 }
 
@@ -479,7 +487,7 @@ void SpecReader::session_retries(const YAML::Node& node, const std::string& what
     if (auto n = node[attempts_key])
         retries.attempts =
             static_cast<int>(int_value(n, what + "." + attempts_key, 0, 100).value_or(0));
-    if (auto n = node["delay"])
+    if (auto n = field(node, "delay"))
         retries.delay = duration_value(n, what + ".delay", true).value_or(retries.delay);
 }
 
@@ -494,13 +502,14 @@ void SpecReader::members(const YAML::Node& node, Spec& spec) {
         require(m, "name", "member");
         Member member;
         member.location = at(m);
-        if (auto n = m["name"]) member.name = name_value(n, "member name").value_or("");
+        if (auto n = field(m, "name")) member.name = name_value(n, "member name").value_or("");
         for (const char* key : {"name", "command"})
             if (auto n = m[key])
                 not_a_template(n, key == std::string_view("name") ? "member name" : key);
         member.target = {"", "", member.name};
-        if (auto n = m["timeout"]) member.timeout = duration_value(n, "member timeout", false);
-        add_member(m, m["name"], std::move(member), names, kStageKeys, "", spec);
+        if (auto n = field(m, "timeout"))
+            member.timeout = duration_value(n, "member timeout", false);
+        add_member(m, field(m, "name"), std::move(member), names, kStageKeys, "", spec);
     }
 }
 
@@ -510,8 +519,9 @@ void SpecReader::add_member(const YAML::Node& m, const YAML::Node& name_node, Me
                             const std::string& rename_hint, Spec& spec) {
     if (!member.name.empty() && !names.insert(member.name).second)
         problem(name_node, "two members are named " + quote(member.name) + rename_hint);
-    if (auto n = m["command"]) member.command = command(n).value_or(std::vector<std::string>{});
-    if (auto n = m["hooks"])
+    if (auto n = field(m, "command"))
+        member.command = command(n).value_or(std::vector<std::string>{});
+    if (auto n = field(m, "hooks"))
         member.hooks = hooks(n, stage_keys, "member " + quote(member.name) + " hooks");
     spec.members.push_back(std::move(member));
 }
@@ -527,7 +537,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         problem(n, "apiVersion must be stash-hook/v1, " + std::string(kStashApiVersion) + " or " +
                        std::string(kKubeStashApiVersion) + ", not " + quote(s));
     };
-    if (auto n = root["apiVersion"]) {
+    if (auto n = field(root, "apiVersion")) {
         if (auto s = string_value(n, "apiVersion"); s && *s == kKubeStashApiVersion) {
             kubestash_manifest(root, spec);
             return;
@@ -540,7 +550,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
             return;
         }
     }
-    if (auto n = root["apiVersion"]) {
+    if (auto n = field(root, "apiVersion")) {
         // Refused by its apiVersion alone: one error, not one per key it does not share with ours.
         if (auto s = string_value(n, "apiVersion"); s && *s != "stash-hook/v1") {
             api_version_problem(n, *s);
@@ -553,27 +563,29 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
     for (const char* key : {"name", "namespace", "command", "statusFile", "metricsFile", "lock",
                             "pod", "podSelector"})
         if (auto n = root[key]) not_a_template(n, key);
-    if (auto n = root["kind"]) {
+    if (auto n = field(root, "kind")) {
         spec.kind =
             enum_value<Kind>(n, "kind", {{"backup", Kind::Backup}, {"restore", Kind::Restore}})
                 .value_or(Kind::Backup);
     }
-    if (auto n = root["name"]) spec.name = name_value(n, "name").value_or(spec.name);
-    if (auto n = root["namespace"]) spec.ns = string_value(n, "namespace").value_or("");
-    if (auto n = root["command"]) spec.command = command(n).value_or(std::vector<std::string>{});
-    if (auto n = root["timeout"]) spec.timeout = duration_value(n, "timeout", false);
+    if (auto n = field(root, "name")) spec.name = name_value(n, "name").value_or(spec.name);
+    if (auto n = field(root, "namespace")) spec.ns = string_value(n, "namespace").value_or("");
+    if (auto n = field(root, "command"))
+        spec.command = command(n).value_or(std::vector<std::string>{});
+    if (auto n = field(root, "timeout")) spec.timeout = duration_value(n, "timeout", false);
     task_exit_codes(root, spec);
-    if (auto n = root["statusFile"])
+    if (auto n = field(root, "statusFile"))
         spec.status_file = string_value(n, "statusFile", false).value_or("");
-    if (auto n = root["showUrls"])
+    if (auto n = field(root, "showUrls"))
         show_urls_ = bool_value(n, "showUrls").value_or(false);  // before hooks
-    if (auto n = root["defaults"]) hook_defaults(n);             // before hooks too
-    if (auto n = root["hooks"]) spec.hooks = hooks(n, kStageKeys);
-    if (auto n = root["members"]) members(n, spec);
-    if (auto n = root["monitor"]) monitors(n, spec);  // after hooks: start first, end pings last
-    if (auto n = root["parallelism"])
+    if (auto n = field(root, "defaults")) hook_defaults(n);      // before hooks too
+    if (auto n = field(root, "hooks")) spec.hooks = hooks(n, kStageKeys);
+    if (auto n = field(root, "members")) members(n, spec);
+    if (auto n = field(root, "monitor"))
+        monitors(n, spec);  // after hooks: start first, end pings last
+    if (auto n = field(root, "parallelism"))
         spec.parallelism = static_cast<int>(int_value(n, "parallelism", 1, 1024).value_or(1));
-    if (auto n = root["containerRuntime"]) {
+    if (auto n = field(root, "containerRuntime")) {
         spec.container_runtime =
             enum_value<ContainerRuntime>(n, "containerRuntime",
                                          {{"docker", ContainerRuntime::Docker},
@@ -581,22 +593,22 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                                           {"kubectl", ContainerRuntime::Kubectl}})
                 .value_or(ContainerRuntime::None);
     }
-    if (auto n = root["pod"]) {
+    if (auto n = field(root, "pod")) {
         spec.pod = string_value(n, "pod", false).value_or("");
         if (spec.pod.starts_with('-'))
             problem(n, "pod " + quote(spec.pod) + " must not start with '-'");
     }
-    if (auto n = root["podSelector"]) {
+    if (auto n = field(root, "podSelector")) {
         spec.pod_selector = string_value(n, "podSelector", false).value_or("");
         if (spec.pod_selector.starts_with('-'))
             problem(n, "podSelector " + quote(spec.pod_selector) + " must not start with '-'");
         else if (!spec.pod.empty())
             problem(n, "pod: and podSelector: both choose the pod: give one of them");
     }
-    if (auto n = root["lock"]) spec.lock = string_value(n, "lock", false).value_or("");
-    if (auto n = root["metricsFile"])
+    if (auto n = field(root, "lock")) spec.lock = string_value(n, "lock", false).value_or("");
+    if (auto n = field(root, "metricsFile"))
         spec.metrics_file = string_value(n, "metricsFile", false).value_or("");
-    if (auto n = root["timeZone"]) {
+    if (auto n = field(root, "timeZone")) {
         if (auto z = string_value(n, "timeZone", false)) {
             if (auto loaded = TimeZone::load(*z); !loaded)
                 problem(n, "timeZone: " + loaded.error());
@@ -604,7 +616,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                 spec.time_zone = *z;
         }
     }
-    if (auto n = root["schedule"]) {
+    if (auto n = field(root, "schedule")) {
         if (auto s = string_value(n, "schedule", false)) {
             if (auto parsed = CronSchedule::parse(*s, spec.time_zone); !parsed)
                 problem(n, "schedule: " + parsed.error());
@@ -612,13 +624,13 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                 spec.schedule = *s;
         }
     }
-    if (auto n = root["lockWait"]) {
+    if (auto n = field(root, "lockWait")) {
         // Without lock: here, --lock may give the file: runnable decides (man page, SPEC).
         spec.lock_wait = duration_value(n, "lockWait", true).value_or(Duration{0});
     }
-    if (auto n = root["nice"])
+    if (auto n = field(root, "nice"))
         spec.nice = static_cast<int>(int_value(n, "nice", -20, 19).value_or(0));
-    if (auto n = root["ionice"]) {  // idle, best-effort or best-effort:N (man page, SPEC)
+    if (auto n = field(root, "ionice")) {  // idle, best-effort or best-effort:N (man page, SPEC)
         if (auto s = string_value(n, "ionice", false)) {
             const std::string level = s->starts_with("best-effort:") ? s->substr(12) : "";
             if (*s == "idle" || *s == "best-effort")
@@ -634,7 +646,7 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
         }
     }
     environment(root, spec.env, "");
-    if (auto n = root["secretEnv"]) {
+    if (auto n = field(root, "secretEnv")) {
         if (!n.IsSequence())
             problem(
                 n,
@@ -644,25 +656,26 @@ void SpecReader::top(const YAML::Node& root, Spec& spec) {
                 if (auto s = string_value(item, "secretEnv element", false))
                     spec.secret_env.push_back(*s);
     }
-    if (auto n = root["retries"]) {
+    if (auto n = field(root, "retries")) {
         if (check_map(n, "retries", kSessionRetryKeys))
             session_retries(n, "retries", "attempts", spec.retries);
     }
-    if (auto n = root["capture"]) {  // true: stderr; or {stdout, stderr, limit} (man page, SPEC)
+    if (auto n =
+            field(root, "capture")) {  // true: stderr; or {stdout, stderr, limit} (man page, SPEC)
         if (n.IsScalar()) {
             spec.capture.stderr_tail = bool_value(n, "capture").value_or(false);
         } else if (check_map(n, "capture", kCaptureKeys)) {
             spec.capture.stderr_tail = true;  // the default stream once capture is set
-            if (auto e = n["stderr"])
+            if (auto e = field(n, "stderr"))
                 spec.capture.stderr_tail = bool_value(e, "capture.stderr").value_or(true);
-            if (auto o = n["stdout"])
+            if (auto o = field(n, "stdout"))
                 spec.capture.stdout_tail = bool_value(o, "capture.stdout").value_or(false);
-            if (auto l = n["limit"])
+            if (auto l = field(n, "limit"))
                 spec.capture.limit = static_cast<size_t>(
                     int_value(l, "capture.limit", 1, 1 << 20).value_or(10 * 1024));
         }
     }
-    if (auto n = root["quietUnlessFailed"])
+    if (auto n = field(root, "quietUnlessFailed"))
         spec.quiet_unless_failed = bool_value(n, "quietUnlessFailed").value_or(false);
     spec.invoker = {"stash-hook", "StashHookSpec", spec.name};
     spec.target = {"", "", spec.name};

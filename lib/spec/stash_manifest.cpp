@@ -30,7 +30,7 @@ std::string workload_pod(const ObjectRef& target) {
 
 void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
                                 const std::string& api_version) {
-    const YAML::Node kind_node = root["kind"];
+    const YAML::Node kind_node = field(root, "kind");
     std::string kind;
     if (!kind_node) {
         problem(root,
@@ -54,38 +54,42 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
     const auto& stage_keys = restore ? kRestoreStageKeys : kBackupStageKeys;
     spec.kind = restore ? Kind::Restore : Kind::Backup;
     spec.api_version = api_version;
-    if (auto meta = root["metadata"]; meta && meta.IsMap()) {
-        if (auto n = meta["name"]) spec.name = name_value(n, "metadata.name").value_or(spec.name);
-        if (auto n = meta["namespace"])
+    if (auto meta = field(root, "metadata"); meta && meta.IsMap()) {
+        if (auto n = field(meta, "name"))
+            spec.name = name_value(n, "metadata.name").value_or(spec.name);
+        if (auto n = field(meta, "namespace"))
             spec.ns = string_value(n, "metadata.namespace").value_or("");
     }
     const size_t slash = api_version.find('/');
     spec.invoker = {api_version.substr(0, slash), kind, spec.name};
-    const YAML::Node body = root["spec"];
+    const YAML::Node body = field(root, "spec");
     if (!body || !body.IsMap()) {
         problem(root, "a Stash " + kind + " needs a spec: mapping");
         return;
     }
     auto target_of = [&](const YAML::Node& owner, std::string& alias) {
         ObjectRef ref;
-        const YAML::Node target = owner["target"];
+        const YAML::Node target = field(owner, "target");
         if (!target || !target.IsMap()) return ref;
         // Names become member names, log lines and environment: our name rules.
-        if (auto a = target["alias"]) alias = name_value(a, "target.alias", true).value_or("");
-        if (auto r = target["ref"]; r && r.IsMap()) {
-            if (auto n = r["apiVersion"])
+        if (auto a = field(target, "alias"))
+            alias = name_value(a, "target.alias", true).value_or("");
+        if (auto r = field(target, "ref"); r && r.IsMap()) {
+            if (auto n = field(r, "apiVersion"))
                 ref.api_version = string_value(n, "target.ref.apiVersion").value_or("");
-            if (auto n = r["kind"]) ref.kind = string_value(n, "target.ref.kind").value_or("");
-            if (auto n = r["name"]) ref.name = name_value(n, "target.ref.name", true).value_or("");
+            if (auto n = field(r, "kind"))
+                ref.kind = string_value(n, "target.ref.kind").value_or("");
+            if (auto n = field(r, "name"))
+                ref.name = name_value(n, "target.ref.name", true).value_or("");
         }
         return ref;
     };
     std::string alias;
     spec.target = target_of(body, alias);
     if (!batch) spec.pod = workload_pod(spec.target);
-    if (auto n = body["hooks"]) spec.hooks = hooks(n, stage_keys, "spec.hooks");
+    if (auto n = field(body, "hooks")) spec.hooks = hooks(n, stage_keys, "spec.hooks");
     // serve runs a BackupConfiguration on its schedule unless paused (man page, SERVE).
-    if (auto n = body["schedule"]) {
+    if (auto n = field(body, "schedule")) {
         if (auto s = string_value(n, "spec.schedule", false)) {
             if (auto parsed = CronSchedule::parse(*s, ""); !parsed)
                 problem(n, "spec.schedule: " + parsed.error());
@@ -93,14 +97,14 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
                 spec.schedule = *s;
         }
     }
-    if (auto n = body["paused"]) spec.paused = bool_value(n, "spec.paused").value_or(false);
+    if (auto n = field(body, "paused")) spec.paused = bool_value(n, "spec.paused").value_or(false);
     // Stash's limit on a whole BackupSession or RestoreSession: here the task's timeout.
-    if (auto n = body["timeOut"]) spec.timeout = duration_value(n, "spec.timeOut", false);
+    if (auto n = field(body, "timeOut")) spec.timeout = duration_value(n, "spec.timeOut", false);
     // Stash re-runs a failed session maxRetry times, delay apart (man page, STASH MANIFESTS).
-    if (auto n = body["retryConfig"]; n && n.IsMap())
+    if (auto n = field(body, "retryConfig"); n && n.IsMap())
         session_retries(n, "spec.retryConfig", "maxRetry", spec.retries);
     if (!batch) return;
-    const YAML::Node list = body["members"];
+    const YAML::Node list = field(body, "members");
     if (!list || !list.IsSequence() || list.size() == 0) {
         problem(body, "a Stash " + kind + " needs spec.members: a list of targets");
         return;
@@ -124,7 +128,7 @@ void SpecReader::stash_manifest(const YAML::Node& root, Spec& spec,
         add_member(m, m, std::move(member), names, stage_keys, "; give one a target.alias", spec);
     }
     // Stash runs a batch's members one after another unless executionOrder is Parallel.
-    if (auto n = body["executionOrder"]) {
+    if (auto n = field(body, "executionOrder")) {
         if (enum_value<bool>(n, "spec.executionOrder", {{"Sequential", false}, {"Parallel", true}})
                 .value_or(false))
             spec.parallelism = static_cast<int>(std::max<size_t>(1, spec.members.size()));

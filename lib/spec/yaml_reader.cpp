@@ -78,6 +78,17 @@ SourceLocation location_of(std::string_view text, size_t pos, const std::string&
 
 }  // namespace
 
+YAML::Node field(const YAML::Node& map, std::string_view key) {
+    if (!map.IsMap()) return map[std::string(key)];
+    for (const auto& kv : map)
+        if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+    static const YAML::Node missing = [] {  // yaml-cpp's invalid node, made once
+        const YAML::Node empty(YAML::NodeType::Map);
+        return empty["(missing)"];
+    }();
+    return missing;
+}
+
 std::optional<int> resolve_port(std::string_view text) {
     if (text.empty()) return std::nullopt;
     int port = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "spec/spec_loader.hpp"
+#include "spec/yaml_reader.hpp"
 
 using namespace stash_hook;
 using namespace std::chrono_literals;
@@ -506,4 +507,19 @@ TEST_CASE(
         only_problem("apiVersion: stash.appscode.com/v2\nkind: BackupConfiguration\nspec: {}\n"),
         "apiVersion must be stash-hook/v1, stash.appscode.com/v1beta1 or "
         "core.kubestash.com/v1alpha1"));
+}
+
+TEST_CASE("field() answers as yaml-cpp's const operator[] does") {
+    const YAML::Node map = YAML::Load("{a: 1, b: {c: 2}, 3: three, a2: x}");
+    for (const char* key : {"a", "b", "3", "a2", "missing", ""}) {
+        const YAML::Node ours = field(map, key);
+        const YAML::Node theirs = std::as_const(map)[std::string(key)];
+        REQUIRE(ours.IsDefined() == theirs.IsDefined());
+        if (theirs.IsDefined()) CHECK(YAML::Dump(ours) == YAML::Dump(theirs));
+    }
+    CHECK_FALSE(static_cast<bool>(field(map, "missing")));
+    CHECK_THROWS_AS(field(map, "missing").Mark(), YAML::InvalidNode);  // as yaml-cpp's
+    CHECK_THROWS_AS(field(YAML::Load("text"), "a"), YAML::BadSubscript);
+    CHECK_FALSE(field(YAML::Load("[1, 2]"), "a").IsDefined());
+    CHECK_FALSE(field(YAML::Node(), "a").IsDefined());
 }
