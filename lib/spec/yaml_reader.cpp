@@ -21,7 +21,9 @@ constexpr size_t kMaxScalarBytes = 1u << 20;
 constexpr size_t kMaxNameBytes = 253;  // a Kubernetes object name's limit
 
 /// Counts the first document's nodes with yaml-cpp's event parser, which builds no
-/// tree, and stops past the limit: a long list is refused before it costs memory.
+/// tree, and stops past the limit: a long list is refused before it costs memory. It is
+/// also what ends yaml-cpp 0.7's endless parse of some short texts (",|:a>" yields
+/// value after value), so no bound from a text's size can replace it.
 class NodeCounter : public YAML::EventHandler {
   public:
     struct TooMany {
