@@ -81,8 +81,10 @@ int run_command(const RunSettings& settings) {
     apply_run_priority(spec);  // nice, ionice: inherited by every hook and the task
     std::optional<LockFile> lock;
     if (!spec.lock.empty()) {
-        auto taken =
-            LockFile::acquire(spec.lock, spec.lock_wait, [] { return interrupts::count() == 0; });
+        interrupts::Watch signals(0);  // any signal so far or while waiting ends the wait
+        auto taken = LockFile::acquire(spec.lock, spec.lock_wait, [&signals](Duration step) {
+            return !signals.fired() && signals.sleep_for(step);
+        });
         if (!taken) {
             if (interrupts::count() > 0)
                 return decide_exit_code({.interrupted_by = interrupts::first_signal()});

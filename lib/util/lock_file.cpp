@@ -32,7 +32,7 @@ std::string read_small(int fd) {
 }  // namespace
 
 expected<LockFile, LockError> LockFile::acquire(const std::string& path, Duration wait,
-                                                const std::function<bool()>& keep_waiting) {
+                                                const std::function<bool(Duration)>& pause) {
     auto refuse = [&](const std::string& why) {
         return unexpected(LockError{false, "failed to open lock file " + path + ": " + why});
     };
@@ -61,7 +61,16 @@ expected<LockFile, LockError> LockFile::acquire(const std::string& path, Duratio
             return unexpected(
                 LockError{false, "failed to lock " + path + ": " + std::strerror(err)});
         }
-        if (Clock::now() >= until || (keep_waiting && !keep_waiting())) {
+        const auto now = Clock::now();
+        bool go_on = now < until;
+        if (go_on) {
+            const Duration step = std::min<Duration>(std::chrono::milliseconds(50), until - now);
+            if (pause)
+                go_on = pause(step);
+            else
+                std::this_thread::sleep_for(step);
+        }
+        if (!go_on) {
             std::string who = read_small(fd);
             close(fd);
             if (!looks_like_pid(who)) who.clear();
@@ -71,7 +80,6 @@ expected<LockFile, LockError> LockFile::acquire(const std::string& path, Duratio
                           (who.empty() ? "" : " (pid " + who + ")") +
                           (wait.count() > 0 ? " after waiting " + format_duration(wait) : "")});
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     // Record the holder for the next one's message, but only in a file of ours.
     if (fstat(fd, &st) == 0 &&

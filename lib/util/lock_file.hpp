@@ -21,12 +21,14 @@ class LockFile {
   public:
     /// Takes the lock on `path` (a regular file, created if missing; symbolic links
     /// and other kinds of file are refused), waiting up to `wait` for a holder to let
-    /// go; `keep_waiting` is asked between tries and may end the wait. The holder's
+    /// go. flock() has no descriptor to wait on, so it is tried again every 50 ms;
+    /// `pause` (when given) sleeps between tries and returns false to end the wait (a
+    /// signal's watch wakes it at once). The holder's
     /// pid is written into the file only when it is empty or holds nothing but a pid,
     /// so an existing file of other content is never changed. The error says who holds
     /// it when we can tell.
     static expected<LockFile, LockError> acquire(const std::string& path, Duration wait,
-                                                 const std::function<bool()>& keep_waiting = {});
+                                                 const std::function<bool(Duration)>& pause = {});
     LockFile(LockFile&& other) noexcept;
     LockFile& operator=(LockFile&&) = delete;
     LockFile(const LockFile&) = delete;

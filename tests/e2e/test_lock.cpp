@@ -187,3 +187,22 @@ TEST_CASE(
               "lockWait 30s needs a file to lock: give lock: in the spec or --lock FILE") !=
           std::string::npos);
 }
+
+TEST_CASE("a signal ends a run waiting for the lock at once: 143, and nothing of it runs") {
+    test::TempDir dir;
+    test::write_file(dir / "s.yaml",
+                     fill("lock: {DIR}/run.lock\nlockWait: 1h\n", {{"DIR", dir.path()}}));
+    test::BackgroundCli first({"run", "-f", dir / "s.yaml", "--", "sh", "-c",
+                               "touch " + (dir / "holding") + "; sleep 60"});
+    REQUIRE(test::wait_for_file(dir / "holding"));
+    test::CliOptions options;
+    options.timeout_seconds = 30;  // far below the hour it would wait
+    test::BackgroundCli second({"run", "-f", dir / "s.yaml", "--", "touch", dir / "task-ran"},
+                               options);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // usually waiting by now
+    second.signal(SIGTERM);
+    CHECK(second.wait().exit_code == 143);
+    CHECK_FALSE(std::filesystem::exists(dir / "task-ran"));
+    first.signal(SIGTERM);
+    first.wait();
+}
