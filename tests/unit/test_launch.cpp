@@ -105,3 +105,42 @@ TEST_CASE("launch: dup2 onto itself keeps a descriptor open across exec") {
     REQUIRE(pid > 0);
     CHECK(finish(pid, p[0]).first == "kept\n");
 }
+
+namespace {
+/// In a new session whose controlling terminal is a fresh pty: launches sh in a group
+/// of its own, given the terminal or not, and returns sh's exit code: 0 when the
+/// terminal's foreground group is sh's own.
+int foreground_check(bool give_terminal) {
+    const int master = posix_openpt(O_RDWR | O_NOCTTY);
+    REQUIRE(master >= 0);
+    REQUIRE(grantpt(master) == 0);
+    REQUIRE(unlockpt(master) == 0);
+    const std::string slave_name = ptsname(master);
+    const pid_t helper = fork();
+    REQUIRE(helper >= 0);
+    if (helper == 0) {
+        setsid();
+        const int slave = open(slave_name.c_str(), O_RDWR);  // becomes our terminal
+        if (slave < 0) _exit(90);
+        Launch launch;
+        launch.group(0);
+        if (give_terminal) launch.foreground_terminal(slave);
+        const pid_t pid = launch.start(
+            "/bin/sh", args({"sh", "-c", "test \"$(cut -d' ' -f8 /proc/$$/stat)\" = \"$$\""}),
+            environ);
+        if (pid < 0) _exit(91);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 92);
+    }
+    int status = 0;
+    waitpid(helper, &status, 0);
+    close(master);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+}  // namespace
+
+TEST_CASE("launch: foreground_terminal gives the child's group the terminal, and only then") {
+    CHECK(foreground_check(true) == 0);
+    CHECK(foreground_check(false) == 1);
+}
