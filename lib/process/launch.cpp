@@ -20,6 +20,12 @@
 namespace stash_hook {
 namespace {
 
+/// The kernel's struct sigaction (rt_sigaction), which glibc's differs from.
+struct KernelSigaction {
+    uintptr_t handler, flags, restorer;
+    uint64_t mask;
+};
+
 /// The signals (bit sig-1) whose disposition is not the default when we first launch:
 /// ignored or caught. Asked of the kernel directly, which also answers for glibc's
 /// own two signals that sigaction() hides.
@@ -28,10 +34,7 @@ uint64_t signals_not_default() {
         uint64_t s = 0;
         for (int sig = 1; sig <= 64; ++sig) {
             if (sig == SIGKILL || sig == SIGSTOP) continue;
-            struct {
-                uintptr_t handler, flags, restorer;
-                uint64_t mask;
-            } old{};
+            KernelSigaction old{};
             if (syscall(SYS_rt_sigaction, sig, nullptr, &old, sizeof(uint64_t)) == 0 &&
                 old.handler != reinterpret_cast<uintptr_t>(SIG_DFL))
                 s |= uint64_t{1} << (sig - 1);
@@ -43,7 +46,7 @@ uint64_t signals_not_default() {
 }
 
 struct Plan {
-    const void* steps;
+    const Launch::Step* steps;
     size_t count;
     pid_t group;
     uint64_t to_default;
@@ -53,30 +56,23 @@ struct Plan {
     int error;  // set by the child when a step or the execve fails
 };
 
-struct RawStep {
-    int op, fd, to;
-};
-
 // The child: our memory, our caller's stack below, the parent thread stopped until it
 // execs or exits. Raw system calls only (no sanitizer interceptor, no allocation, no
 // lock); a failure leaves its errno in the plan and ends the child with 127.
 __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
+    using Op = Launch::Op;
     Plan& plan = *static_cast<Plan*>(arg);
-    const auto* steps = static_cast<const RawStep*>(plan.steps);
     // SIG_DFL for every signal not at its default (those with a handler would run it
     // here, in our memory, once unblocked; ignored ones would stay ignored after exec).
-    struct {
-        uintptr_t handler, flags, restorer;
-        uint64_t mask;
-    } dfl{reinterpret_cast<uintptr_t>(SIG_DFL), 0, 0, 0};
+    const KernelSigaction dfl{reinterpret_cast<uintptr_t>(SIG_DFL), 0, 0, 0};
     for (int sig = 1; sig <= 64; ++sig)
         if ((plan.to_default >> (sig - 1)) & 1)
             syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
     if (syscall(SYS_setpgid, 0, plan.group) != 0) goto fail;
     for (size_t i = 0; i < plan.count; ++i) {
-        const RawStep& s = steps[i];
+        const Launch::Step& s = plan.steps[i];
         switch (s.op) {
-            case 0: {  // OpenNull: POSIX closes the descriptor first
+            case Op::OpenNull: {  // POSIX closes the descriptor first
                 syscall(SYS_close, s.fd);
                 const long fd = syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY, 0);
                 if (fd < 0) goto fail;
@@ -86,7 +82,7 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
                 }
                 break;
             }
-            case 1:  // Dup2
+            case Op::Dup2:
                 if (s.fd == s.to) {
                     const long flags = syscall(SYS_fcntl, s.fd, F_GETFD);
                     if (flags < 0 || syscall(SYS_fcntl, s.fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
@@ -95,10 +91,10 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
                     goto fail;
                 }
                 break;
-            case 2:  // Close
+            case Op::Close:
                 syscall(SYS_close, s.fd);
                 break;
-            case 3:  // CloseFrom (one by one on kernels before 5.9)
+            case Op::CloseFrom:  // one by one on kernels before 5.9
                 if (syscall(SYS_close_range, s.fd, ~0U, 0) != 0) {
                     if (errno != ENOSYS) goto fail;
                     struct {
@@ -110,13 +106,11 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
                         syscall(SYS_close, fd);
                 }
                 break;
-            case 4: {  // Terminal: blocked, SIGTTOU does not stop a background group
+            case Op::Terminal: {  // blocked, SIGTTOU does not stop a background group
                 pid_t pgid = static_cast<pid_t>(syscall(SYS_getpgid, 0));
                 if (syscall(SYS_ioctl, s.fd, TIOCSPGRP, &pgid) != 0) goto fail;
                 break;
             }
-            default:
-                break;
         }
     }
     {
@@ -139,10 +133,7 @@ void Launch::close_from(int fd) { steps_.push_back({Op::CloseFrom, fd, fd}); }
 void Launch::foreground_terminal(int tty_fd) { steps_.push_back({Op::Terminal, tty_fd, tty_fd}); }
 
 pid_t Launch::start(const char* file, char* const* argv, char* const* envp) {
-    std::vector<RawStep> raw;
-    raw.reserve(steps_.size());
-    for (const Step& s : steps_) raw.push_back({static_cast<int>(s.op), s.fd, s.to});
-    Plan plan{raw.data(), raw.size(), group_, signals_not_default(), file, argv, envp, 0};
+    Plan plan{steps_.data(), steps_.size(), group_, signals_not_default(), file, argv, envp, 0};
     // The child's stack: ours is stopped while it runs (CLONE_VFORK).
     alignas(64) std::array<char, 32768> stack;
     // Every signal blocked across clone, glibc's own included (pthread_sigmask would

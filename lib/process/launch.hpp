@@ -31,13 +31,15 @@ class Launch {
     /// in the child (which has then been reaped).
     pid_t start(const char* file, char* const* argv, char* const* envp);
 
-  private:
+    /// One step as the child reads it (launch.cpp).
     enum class Op { OpenNull, Dup2, Close, CloseFrom, Terminal };
     struct Step {
         Op op;
         int fd;
         int to;
     };
+
+  private:
     std::vector<Step> steps_;
     pid_t group_ = 0;
 };
